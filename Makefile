@@ -1,0 +1,41 @@
+# 两条命令：make demo 运行完整流程，make test 运行测试。两者都会在缺少 .venv 时自动创建并安装依赖。
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := demo_out
+
+.PHONY: demo test lint format clean soffice bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m zwgk_xl.demo $(DEMO)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+# LibreOffice for the tests that render workbooks; installed where missing (CI runs as root).
+soffice:
+	@command -v soffice >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	   libreoffice-calc-nogui poppler-utils fonts-noto-cjk >/dev/null) || \
+	  echo "LibreOffice 未安装，相关测试将跳过"; }
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(DEMO) .pytest_cache

@@ -1,0 +1,45 @@
+"""The CLI is a shell over the library: --json equals what the library returns; every command is documented."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from typer.testing import CliRunner
+
+from zwgk_xl import import_tasklist, load_roster
+from zwgk_xl.cli import app
+
+from .conftest import SAMPLES
+
+runner = CliRunner()
+
+
+def test_import_json_equals_library() -> None:
+    source, roster_path = SAMPLES["shangyu_2022"]
+    res = runner.invoke(app, ["import", str(source), "-r", str(roster_path), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == import_tasklist(source, load_roster(roster_path)[0]).to_json()
+
+
+def test_import_writes_canonical_and_prints_summary(tmp_path) -> None:
+    out = tmp_path / "t.xlsx"
+    res = runner.invoke(app, ["import", str(SAMPLES["haishu_2021"][0]), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.exists()
+    assert "34 项任务" in res.stdout
+
+
+def test_missing_file_is_a_clear_error() -> None:
+    res = runner.invoke(app, ["import", "nope.txt"])
+    assert res.exit_code == 2
+    assert "找不到任务清单文件" in res.output
+
+
+def test_every_command_has_chinese_help_and_example() -> None:
+    for cmd in app.registered_commands:
+        name = cmd.name or cmd.callback.__name__
+        res = runner.invoke(app, [name, "--help"])
+        assert res.exit_code == 0
+        assert re.search(r"[\u4e00-\u9fff]", res.stdout), name
+        assert "示例" in res.stdout, f"{name} --help shows no example"

@@ -1,0 +1,123 @@
+"""`zwgk` command line: parses arguments, calls the library, prints. No logic lives here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import zwgk_xl
+from zwgk_xl.model import Finding
+
+app = typer.Typer(
+    help="政务公开重点任务清单：导入、生成总表、分发、汇总。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+console = Console()
+
+
+@app.callback()
+def _root() -> None:
+    """政务公开重点任务清单：导入、生成总表、分发、汇总。"""
+
+
+err = Console(stderr=True)
+
+_SEVERITY = {"error": "[red]错误[/]", "warning": "[yellow]警告[/]", "info": "[cyan]提示[/]"}
+
+
+def show_findings(items: tuple[Finding, ...] | list[Finding], limit: int = 200) -> None:
+    if not items:
+        console.print("[green]没有发现问题。[/]")
+        return
+    table = Table(title=f"问题清单（{len(items)} 条）", show_lines=False, expand=True)
+    for col in ("级别", "代码", "任务", "单位", "位置", "说明"):
+        table.add_column(col, overflow="fold")
+    for f in list(items)[:limit]:
+        where = " ".join(x for x in (Path(f.file).name if f.file else "", f.sheet, f.cell) if x)
+        table.add_row(_SEVERITY[f.severity], f.code, f.task_id, f.unit, where, f.message)
+    console.print(table)
+    if len(items) > limit:
+        console.print(f"……另有 {len(items) - limit} 条未显示（用 --json 查看全部）")
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]错误：[/]{message}")
+    return typer.Exit(2)
+
+
+@app.command("import")
+def import_(
+    source: Annotated[Path, typer.Argument(help="任务清单：.txt / .docx / .html / .xlsx / .csv")],
+    roster: Annotated[Path | None, typer.Option("--roster", "-r", help="单位名册 .xlsx 或 .csv")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写出规范任务清单 .xlsx，供核对修改")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出清单和问题")] = False,
+) -> None:
+    """导入任务清单并检查单位名称。
+
+    示例：zwgk import workbooks/shangyu_2022_tasklist.txt -r workbooks/shangyu_roster.csv -o tasks.xlsx
+    """
+    try:
+        ros = zwgk_xl.load_roster(roster)[0] if roster else None
+        result = zwgk_xl.import_tasklist(source, ros)
+    except (zwgk_xl.ImportError_, zwgk_xl.RosterError) as exc:
+        raise _fail(str(exc)) from exc
+    if output:
+        zwgk_xl.write_canonical(result.tasklist, output)
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return
+    tl = result.tasklist
+    n1 = sum(1 for s in tl.sections if s.level == 1)
+    n2 = sum(1 for s in tl.sections if s.level == 2)
+    console.print(f"[bold]{tl.title}[/]（{tl.year or '年度未知'}）{tl.issuer}")
+    console.print(f"{n1} 个部分，{n2} 个小节，{len(tl.tasks)} 项任务")
+    table = Table(show_lines=False, expand=True)
+    for col, kw in (
+        ("序号", {"width": 4}),
+        ("重点工作", {"ratio": 5}),
+        ("牵头单位", {"ratio": 2}),
+        ("责任单位", {"ratio": 2}),
+        ("完成时限", {"width": 10}),
+    ):
+        table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
+    current: tuple[str, ...] = ()
+    for t in tl.tasks:
+        if t.section_path != current:
+            for sid in t.section_path[len(_common(current, t.section_path)) :]:
+                table.add_row("", f"[bold]{tl.section(sid).heading}[/]", "", "", "")
+            current = t.section_path
+        table.add_row(
+            t.number,
+            t.text if len(t.text) <= 80 else t.text[:78] + "……",
+            "、".join(u.display() for u in t.lead) or "—",
+            "、".join(u.display() for u in t.responsible) or "—",
+            t.deadline.text or "—",
+        )
+    console.print(table)
+    show_findings(result.findings)
+    if output:
+        console.print(f"规范任务清单已写出：{output}")
+
+
+def _common(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        out.append(x)
+    return tuple(out)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

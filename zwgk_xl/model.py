@@ -1,0 +1,199 @@
+"""Frozen data for the whole pipeline.
+
+Everything here is plain data with no I/O, so each stage can be tested on values it builds in memory and the
+CLI's ``--json`` is a straight dump of what the library returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+DeadlineKind = Literal["date", "ongoing", "unknown", "none"]
+Role = Literal["牵头", "责任"]
+RefKind = Literal["unit", "collective", "vague", "unknown", "none"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a clerk should know; rendered to the terminal, a sheet and mail from this same object."""
+
+    code: str
+    severity: Severity
+    message: str
+    unit: str = ""
+    task_id: str = ""
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A 完成时限 as printed plus what it means; ``dates`` keeps every date a cell names, in order."""
+
+    text: str
+    kind: DeadlineKind
+    dates: tuple[dt.date, ...] = ()
+
+    @property
+    def due(self) -> dt.date | None:
+        """The last date named: the day by which the whole task must be done."""
+        return max(self.dates) if self.dates else None
+
+    def to_json(self) -> str | None:
+        if self.kind == "ongoing":
+            return "ongoing"
+        due = self.due
+        return due.isoformat() if due else None
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit name as printed in a lead or responsible cell, normalised, with any bracketed note split off."""
+
+    name: str
+    note: str = ""
+
+    def display(self) -> str:
+        return f"{self.name}（{self.note}）" if self.note else self.name
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of the list; ``number`` is kept exactly as printed (一、 or （一）) so outputs can echo it."""
+
+    id: str
+    number: str
+    title: str
+    level: int
+    parent: str | None = None
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}{self.title}"
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    number: str
+    section_path: tuple[str, ...]
+    text: str
+    requirement: str = ""
+    lead: tuple[UnitRef, ...] = ()
+    responsible: tuple[UnitRef, ...] = ()
+    lead_raw: str = ""
+    responsible_raw: str = ""
+    deadline: Deadline = field(default_factory=lambda: Deadline("", "none"))
+    remark: str = ""
+    number_assigned: bool = False
+
+
+@dataclass(frozen=True)
+class TaskList:
+    title: str
+    year: int | None
+    issuer: str
+    sections: tuple[Section, ...]
+    tasks: tuple[Task, ...]
+    notice: str = ""
+    source: str = ""
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape ``zwgk import --json`` prints; unit names are the normalised printed names."""
+        return {
+            "title": self.title,
+            "year": self.year,
+            "issuer": self.issuer,
+            "notice": self.notice,
+            "sections": [
+                {"id": s.id, "number": s.number, "title": s.title, "level": s.level, "parent": s.parent}
+                for s in self.sections
+            ],
+            "tasks": [
+                {
+                    "id": t.id,
+                    "number": t.number,
+                    "section": [self.section(s).heading for s in t.section_path],
+                    "text": t.text,
+                    "requirement": t.requirement,
+                    "lead": [u.display() for u in t.lead],
+                    "responsible": [u.display() for u in t.responsible],
+                    "deadline_text": t.deadline.text,
+                    "deadline": t.deadline.to_json(),
+                    "deadline_dates": [d.isoformat() for d in t.deadline.dates],
+                }
+                for t in self.tasks
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A real unit of the roster; ``kind`` (类别) is what collective designations expand by."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = ""
+    email: str = ""
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a printed name means against a roster: one unit, a collective (several units), vague, or unknown."""
+
+    ref: UnitRef
+    kind: RefKind
+    units: tuple[Unit, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Assignment:
+    unit: Unit
+    role: Role
+    via: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    tasklist: TaskList
+    findings: tuple[Finding, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.tasklist.to_json()
+        out["findings"] = [f.to_dict() for f in self.findings]
+        return out
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The 单位名册: the only place unit names, kinds and addresses live (no unit is named in code)."""
+
+    units: tuple[Unit, ...]
+    source: str = ""
+
+    def get(self, unit_id: str) -> Unit | None:
+        return next((u for u in self.units if u.id == unit_id), None)
+
+    def of_kinds(self, kinds: frozenset[str]) -> tuple[Unit, ...]:
+        return tuple(u for u in self.units if u.kind in kinds)
+
+    def order(self, unit: Unit) -> int:
+        """Roster order, which outputs follow so a clerk finds units where the 名册 puts them."""
+        for i, u in enumerate(self.units):
+            if u.id == unit.id:
+                return i
+        return len(self.units)
