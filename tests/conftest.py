@@ -32,3 +32,86 @@ def golden(request: pytest.FixtureRequest):
         assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text)
 
     return check
+
+
+def _soffice() -> str | None:
+    import shutil
+
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="session")
+def libreoffice():
+    """Convert files with a real LibreOffice; skip with a message where it is not installed (CI installs it)."""
+    import os
+    import subprocess
+
+    exe = _soffice()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is required in CI (.ci/run installs libreoffice-calc-nogui)")
+        pytest.skip("LibreOffice 未安装（apt-get install libreoffice-calc-nogui）")
+
+    def convert(src: Path, fmt: str, outdir: Path) -> Path:
+        outdir.mkdir(parents=True, exist_ok=True)
+        profile = outdir / ".lo-profile"
+        subprocess.run(
+            [
+                exe,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        out = outdir / (src.stem + "." + fmt.split(":")[0])
+        assert out.exists(), f"LibreOffice did not write {out}"
+        return out
+
+    return convert
+
+
+def page_ink(pdf: Path, page: int = 1) -> float:
+    """Share of non-white pixels on a PDF page rendered by pdftoppm (grey, low resolution)."""
+    import subprocess
+
+    data = subprocess.run(
+        ["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), str(pdf)], check=True, capture_output=True
+    ).stdout
+    # P5 header: magic, width, height, maxval, then the bytes
+    parts = data.split(maxsplit=4)
+    pixels = parts[4]
+    return sum(1 for b in pixels if b < 200) / max(1, len(pixels))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Both samples built and split once per session (the files are only read by the tests)."""
+    import datetime as dt
+
+    from zwgk_xl import build_master, import_tasklist, load_roster, split_units
+
+    out = {}
+    for name, (source, roster_path) in SAMPLES.items():
+        base = tmp_path_factory.mktemp(name)
+        roster, _ = load_roster(roster_path)
+        imported = import_tasklist(source, roster)
+        now = dt.datetime(2022, 3, 1, 9, 0, 0)
+        b = build_master(
+            imported.tasklist,
+            roster,
+            base / "总表.xlsx",
+            round_label="1",
+            due="2022-11-30",
+            contact="区府办 张三 0575-12345678",
+            now=now,
+        )
+        s = split_units(b.path, base / "outbox", now=now)
+        out[name] = (imported, b, s, base)
+    return out

@@ -3,23 +3,35 @@
 The calls below are the whole public API; the CLI and the Excel layer use nothing else.
 """
 
+from zwgk_xl.atomic import OutputLocked
+from zwgk_xl.build import BuildResult, build_master
 from zwgk_xl.canonical import write as write_canonical
 from zwgk_xl.importers import ImportError_, import_tasklist
+from zwgk_xl.master import Master, MasterError, read_master
 from zwgk_xl.model import Finding, ImportResult, Roster, Task, TaskList, Unit
+from zwgk_xl.split import SplitResult, split_units
 from zwgk_xl.units import RosterError, load_roster
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BuildResult",
     "Finding",
     "ImportError_",
     "ImportResult",
+    "Master",
+    "MasterError",
+    "OutputLocked",
     "Roster",
     "RosterError",
+    "SplitResult",
     "Task",
     "TaskList",
     "Unit",
+    "build_master",
     "import_tasklist",
     "load_roster",
+    "read_master",
+    "split_units",
     "write_canonical",
 ]

@@ -106,6 +106,58 @@ def import_(
         console.print(f"规范任务清单已写出：{output}")
 
 
+@app.command("build")
+def build_(
+    tasks: Annotated[Path, typer.Argument(help="任务清单（导入支持的任意格式，或核对后的规范任务清单）")],
+    roster: Annotated[Path, typer.Option("--roster", "-r", help="单位名册 .xlsx 或 .csv")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出的总表工作簿 .xlsx")] = Path("总表.xlsx"),
+    round_label: Annotated[str, typer.Option("--round", help="轮次，如 2022-1 或 三季度")] = "1",
+    due: Annotated[str, typer.Option("--due", help="报送截止时间，写入说明和各单位填报表")] = "",
+    contact: Annotated[str, typer.Option("--contact", help="联系人及电话")] = "",
+) -> None:
+    """生成总表工作簿（说明、总表、各单位工作表、单位名册）。
+
+    示例：zwgk build workbooks/shangyu_2022_tasklist.txt -r workbooks/shangyu_roster.csv -o 总表.xlsx --due 2022-11-30
+    """
+    try:
+        ros, roster_findings = zwgk_xl.load_roster(roster)
+        imported = zwgk_xl.import_tasklist(tasks, ros)
+        result = zwgk_xl.build_master(imported.tasklist, ros, output, round_label=round_label, due=due, contact=contact)
+    except (zwgk_xl.ImportError_, zwgk_xl.RosterError, zwgk_xl.OutputLocked) as exc:
+        raise _fail(str(exc)) from exc
+    console.print(
+        f"总表已生成：{result.path}（{len(imported.tasklist.tasks)} 项任务，{len(result.plans)} 个单位工作表）"
+    )
+    if result.idle_units:
+        console.print("名册中没有任务的单位（不生成工作表）：" + "、".join(u.name for u in result.idle_units))
+    show_findings([*roster_findings, *result.findings])
+
+
+@app.command("split")
+def split_(
+    master: Annotated[Path, typer.Argument(help="总表工作簿（zwgk build 生成，可在 Excel 中修改后再拆分）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件夹")] = Path("outbox"),
+    password: Annotated[str, typer.Option("--password", help="工作表保护密码（默认不设密码）")] = "",
+) -> None:
+    """把总表拆分为各单位的填报工作簿（每单位一个文件）。
+
+    示例：zwgk split 总表.xlsx -o outbox/
+    """
+    try:
+        result = zwgk_xl.split_units(master, output, password=password)
+    except (zwgk_xl.MasterError, zwgk_xl.OutputLocked) as exc:
+        raise _fail(str(exc)) from exc
+    table = Table(title=f"已生成 {len(result.files)} 个单位填报表 → {output}", expand=True)
+    for col in ("单位", "任务数", "其中牵头", "文件"):
+        table.add_column(col, overflow="fold")
+    for f in result.files:
+        table.add_row(f.unit.name, str(f.tasks), str(f.leads), f.path.name)
+    console.print(table)
+    if result.idle_units:
+        console.print("没有任务、未生成文件的单位：" + "、".join(u.name for u in result.idle_units))
+    show_findings(result.findings)
+
+
 def _common(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     out = []
     for x, y in zip(a, b, strict=False):

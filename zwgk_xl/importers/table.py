@@ -42,6 +42,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "deadline": ("完成时限", "时限要求", "完成时间", "时间节点", "时限", "完成期限", "时间要求"),
     "remark": ("备注", "说明"),
+    # columns of our own workbooks that consolidation fills: read past, never taken for the list's columns
+    "ignore": ("总体状态", "牵头单位进展", "责任单位进展", "已报/应报", "逾期", "本单位角色", "完成状态", "进展情况"),
 }
 _LOOKUP = {name: f for f, names in SYNONYMS.items() for name in names}
 
@@ -303,6 +305,7 @@ def build(table: RawTable, title: str = "", year: int | None = None, issuer: str
                 sec = section_of(v)
                 level = 1 if f == "section" else 2
                 b.section(level, *(sec[1:] if sec else ("", v)))
+        values.pop("ignore", None)
         if set(values) <= {"section", "subsection", "number"}:
             continue
         _add_task(b, values, vrefs, refs[0] if refs else "")

@@ -1,0 +1,124 @@
+"""Small helpers over XlsxWriter shared by build, split and merge: formats, print setup, hidden data, names.
+
+XlsxWriter writes the styled workbooks (it is the fastest writer with validation, protection, print setup,
+charts and very hidden sheets); every workbook is opened with strings_to_formulas off, so a unit's text that
+starts with "=" stays text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from zwgk_xl import contract as C
+
+WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def new_workbook(path: Path) -> xlsxwriter.Workbook:
+    wb = xlsxwriter.Workbook(str(path), WB_OPTIONS)
+    wb.set_properties({"title": "政务公开重点任务", "author": "zwgk_xl", "comments": "由 zwgk_xl 生成"})
+    return wb
+
+
+class Styles:
+    """Formats created once per workbook (XlsxWriter formats are per workbook and costly to create per cell)."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self.wb = wb
+        self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+
+    def get(self, **props: Any) -> Format:
+        key = tuple(sorted(props.items()))
+        if key not in self._cache:
+            base = {"font_name": C.FONT_BODY, "font_size": 10.5, "valign": "vcenter"}
+            self._cache[key] = self.wb.add_format({**base, **props})
+        return self._cache[key]
+
+    def title(self) -> Format:
+        return self.get(font_name=C.FONT_HEAD, font_size=16, align="center", bold=False)
+
+    def head(self) -> Format:
+        return self.get(font_name=C.FONT_HEAD, bg_color=C.COLOR_HEAD, border=1, text_wrap=True, align="center")
+
+    def cell(self, col: C.Column, *, locked: bool = True, fill: str | None = None, **extra: Any) -> Format:
+        props: dict[str, Any] = {"border": 1, "text_wrap": col.wrap, "locked": locked}
+        props["align"] = "center" if col.center else "left"
+        if fill:
+            props["bg_color"] = fill
+        if col.field in ("text", "requirement", "progress", "lead_summary", "plan"):
+            props["font_name"] = C.FONT_TEXT
+        props.update(extra)
+        return self.get(**props)
+
+    def band(self, level: int) -> Format:
+        color = C.COLOR_BAND1 if level <= 1 else C.COLOR_BAND2
+        return self.get(font_name=C.FONT_HEAD, bg_color=color, border=1, text_wrap=True, align="left")
+
+
+def print_setup(ws: Worksheet, header_first: int, header_last: int, ncols: int) -> None:
+    """A4 landscape, one page wide, title rows repeated, 第 N 页 共 M 页 in the footer."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.repeat_rows(header_first, header_last)
+    ws.set_footer("&C第 &P 页 共 &N 页", {"margin": 0.3})
+    ws.center_horizontally()
+
+
+def row_height(cells: Iterable[tuple[str, float]]) -> float:
+    """Height that shows every wrapped cell whole, so the printed page and the screen show all of the text."""
+    lines = max((C.estimate_lines(text, width) for text, width in cells), default=1)
+    return max(20.0, 13.5 * lines + 6)
+
+
+def write_hidden(wb: xlsxwriter.Workbook, pairs: Sequence[tuple[str, str]]) -> None:
+    """The very hidden key/value sheet. Values are strings, written as strings (never formulas or numbers)."""
+    ws = wb.add_worksheet(C.SHEET_HIDDEN)
+    for r, (k, v) in enumerate(pairs):
+        ws.write_string(r, 0, k)
+        ws.write_string(r, 1, str(v))
+    ws.very_hidden()
+
+
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """Valid in Excel (<= 31 characters, none of []:*?/\\, not blank, unique ignoring case) and still readable."""
+    base = _BAD_SHEET.sub("_", name).strip("'").strip() or "单位"
+    candidate = base[:31]
+    n = 2
+    while candidate.lower() in {t.lower() for t in taken} or candidate in C.RESERVED_SHEETS:
+        suffix = f"~{n}"
+        candidate = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+_BAD_FILE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED_FILE = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def file_name(stem: str, taken: set[str], suffix: str = ".xlsx", limit: int = 100) -> str:
+    """A Windows-safe file name: no reserved characters or names, no trailing dot or space, short enough for
+    deep folders, and unique ignoring case (Windows folders are case-insensitive)."""
+    base = _BAD_FILE.sub("_", stem).strip().rstrip(". ") or "文件"
+    if base.upper().split(".")[0] in _RESERVED_FILE:
+        base = "_" + base
+    base = base[:limit]
+    candidate = base + suffix
+    n = 2
+    while candidate.lower() in taken:
+        candidate = f"{base}({n}){suffix}"
+        n += 1
+    taken.add(candidate.lower())
+    return candidate
