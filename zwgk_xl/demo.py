@@ -30,7 +30,22 @@ def main(argv: list[str]) -> int:
     tl = result.tasklist
     tasks_xlsx = zwgk_xl.write_canonical(tl, out / "任务清单.xlsx")
     console.print(f"{tl.title}（{tl.year}）：{len(tl.sections)} 个栏目，{len(tl.tasks)} 项任务 → {tasks_xlsx}")
-    show_findings([*roster_findings, *result.findings], limit=15)
+    show_findings([*roster_findings, *result.findings], limit=10)
+    console.rule("2. 生成总表")
+    built = zwgk_xl.build_master(
+        tl,
+        roster,
+        out / "总表.xlsx",
+        round_label="2022-1",
+        due="2022年11月30日",
+        contact="区府办 政务公开科 0575-00000000",
+    )
+    console.print(f"总表 → {built.path}（{len(built.plans)} 个单位工作表）")
+    console.rule("3. 拆分为各单位填报表")
+    split = zwgk_xl.split_units(built.path, out / "outbox")
+    console.print(f"{len(split.files)} 个单位填报表 → {out / 'outbox'}")
+    if split.idle_units:
+        console.print("没有任务的单位：" + "、".join(u.name for u in split.idle_units))
     console.rule("完成")
     console.print(f"所有输出在 {out.resolve()}")
     return 0

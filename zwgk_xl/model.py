@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -191,9 +192,10 @@ class Roster:
     def of_kinds(self, kinds: frozenset[str]) -> tuple[Unit, ...]:
         return tuple(u for u in self.units if u.kind in kinds)
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {u.id: i for i, u in enumerate(self.units)}
+
     def order(self, unit: Unit) -> int:
         """Roster order, which outputs follow so a clerk finds units where the 名册 puts them."""
-        for i, u in enumerate(self.units):
-            if u.id == unit.id:
-                return i
-        return len(self.units)
+        return self._positions.get(unit.id, len(self.units))

@@ -18,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from zwgk_xl import contract as C
 
-WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True}
 
 
 def new_workbook(path: Path) -> xlsxwriter.Workbook:
@@ -33,6 +33,7 @@ class Styles:
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
         self.wb = wb
         self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self._cells: dict[tuple[Any, ...], Format] = {}
 
     def get(self, **props: Any) -> Format:
         key = tuple(sorted(props.items()))
@@ -48,6 +49,13 @@ class Styles:
         return self.get(font_name=C.FONT_HEAD, bg_color=C.COLOR_HEAD, border=1, text_wrap=True, align="center")
 
     def cell(self, col: C.Column, *, locked: bool = True, fill: str | None = None, **extra: Any) -> Format:
+        key = (col, locked, fill, *sorted(extra.items()))
+        fmt = self._cells.get(key)
+        if fmt is None:
+            fmt = self._cells[key] = self._cell(col, locked, fill, extra)
+        return fmt
+
+    def _cell(self, col: C.Column, locked: bool, fill: str | None, extra: dict[str, Any]) -> Format:
         props: dict[str, Any] = {"border": 1, "text_wrap": col.wrap, "locked": locked}
         props["align"] = "center" if col.center else "left"
         if fill:
