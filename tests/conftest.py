@@ -115,3 +115,30 @@ def built(tmp_path_factory):
         s = split_units(b.path, base / "outbox", now=now)
         out[name] = (imported, b, s, base)
     return out
+
+
+def fill_unit(
+    src: Path, dst: Path, answers: dict[str, dict[str, object]], info: dict[str, object] | None = None, edit=None
+) -> Path:
+    """Fill a unit workbook like a unit would (openpyxl, as a re-save by office software), task id → field → value.
+    ``edit(ws)`` may tamper with the sheet before saving."""
+    from openpyxl import load_workbook
+
+    from zwgk_xl import contract as C
+
+    wb = load_workbook(src)
+    ws = wb[C.SHEET_UNIT]
+    headers = {ws.cell(C.UNIT_HEADER_ROW + 1, c).value: c for c in range(1, ws.max_column + 1)}
+    col = {c.field: headers.get(c.header) for c in (*C.UNIT_INPUT, C.LEAD_SUMMARY)}
+    for name, _, _, v0, _ in C.UNIT_INFO:
+        field = C.INFO_FIELDS[name]
+        if info and field in info:
+            ws.cell(C.UNIT_INFO_ROW + 1, v0 + 1).value = info[field]
+    for r in range(C.UNIT_FIRST_ROW + 1, ws.max_row + 1):
+        for field, value in answers.get(ws.cell(r, 1).value, {}).items():
+            ws.cell(r, col[field]).value = value
+    if edit:
+        edit(ws)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(dst)
+    return dst

@@ -8,6 +8,7 @@ from zwgk_xl.build import BuildResult, build_master
 from zwgk_xl.canonical import write as write_canonical
 from zwgk_xl.importers import ImportError_, import_tasklist
 from zwgk_xl.master import Master, MasterError, read_master
+from zwgk_xl.merge import Consolidation, consolidate, write_merged
 from zwgk_xl.model import Finding, ImportResult, Roster, Task, TaskList, Unit
 from zwgk_xl.split import SplitResult, split_units
 from zwgk_xl.units import RosterError, load_roster
@@ -16,6 +17,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildResult",
+    "Consolidation",
     "Finding",
     "ImportError_",
     "ImportResult",
@@ -29,9 +31,11 @@ __all__ = [
     "TaskList",
     "Unit",
     "build_master",
+    "consolidate",
     "import_tasklist",
     "load_roster",
     "read_master",
     "split_units",
     "write_canonical",
+    "write_merged",
 ]

@@ -57,8 +57,11 @@ def _task_cells(task: Task) -> dict[str, object]:
     }
 
 
-def write_master_table(ws, st: Styles, tl: TaskList, results: dict[str, dict[str, object]] | None = None) -> None:
-    """The 总表: every task in order under its section bands; consolidation columns from ``results`` if given."""
+def write_master_table(
+    ws, st: Styles, tl: TaskList, results: dict[str, dict[str, object]] | None = None
+) -> dict[str, int]:
+    """The 总表: every task in order under its section bands; consolidation columns from ``results`` if given.
+    Returns each task's row number (1-based), for links from the 问题清单."""
     cols = C.MASTER_COLUMNS
     n = len(cols)
     has_requirement = any(t.requirement for t in tl.tasks)
@@ -71,6 +74,7 @@ def write_master_table(ws, st: Styles, tl: TaskList, results: dict[str, dict[str
     for i, col in enumerate(cols):
         ws.write_string(1, i, col.header, st.head())
     r = 2
+    rows: dict[str, int] = {}
     shown: set[str] = set()
     results = results or {}
     for task in tl.tasks:
@@ -82,6 +86,7 @@ def write_master_table(ws, st: Styles, tl: TaskList, results: dict[str, dict[str
                 ws.merge_range(r, 0, r, n - 1, sec.heading, st.band(sec.level))
                 r += 1
         values = {**_task_cells(task), **results.get(task.id, {})}
+        rows[task.id] = r + 1
         texts = []
         for i, col in enumerate(cols):
             v = values.get(col.field, "")
@@ -101,6 +106,7 @@ def write_master_table(ws, st: Styles, tl: TaskList, results: dict[str, dict[str
         r += 1
     ws.freeze_panes(2, 3)
     print_setup(ws, 0, 1, n)
+    return rows
 
 
 def write_roster_sheet(ws, st: Styles, roster: Roster, counts: dict[str, int]) -> None:

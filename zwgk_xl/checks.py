@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from zwgk_xl import findings
@@ -64,3 +65,83 @@ def _tasklist_findings(tl: TaskList, roster: Roster) -> Iterator[Finding]:
     for unit in roster.units:
         if unit.id not in used:
             yield findings.make("unit-no-task", unit=unit.name, file=roster.source)
+
+
+# ------------------------------------------------------------------------------------------------ return rules
+
+
+def return_findings(tl: TaskList, plans: list, submissions: dict, as_of: dt.date) -> list[Finding]:
+    """Lead versus responsible, overdue and completeness rules over the identified returns.
+
+    ``plans`` are the UnitPlans of the master; ``submissions`` maps unit id → the Submission that counts."""
+    from zwgk_xl.merge import is_overdue
+
+    out: list[Finding] = []
+    per_task: dict[str, list] = {t.id: [] for t in tl.tasks}
+    for plan in plans:
+        sub = submissions.get(plan.unit.id)
+        for task, a in plan.rows:
+            per_task[task.id].append((plan.unit, a.role, sub, sub.answer(task.id) if sub else None))
+    for task in tl.tasks:
+        entries = per_task[task.id]
+        leads = [e for e in entries if e[1] == "牵头"]
+        resps = [e for e in entries if e[1] == "责任"]
+        resp_reported = [e for e in resps if e[3] is not None]
+        for unit, _, sub, a in leads:
+            if a is None and resp_reported:
+                out.append(
+                    findings.make("lead-not-reported", unit=unit.name, task_id=task.id, file=sub.file if sub else "")
+                )
+            elif a is not None and not a.lead_summary and resps:
+                out.append(
+                    findings.make(
+                        "lead-no-summary",
+                        unit=unit.name,
+                        task_id=task.id,
+                        file=sub.file,
+                        sheet=sub.sheet,
+                        cell=a.cell("lead_summary"),
+                    )
+                )
+        lead_done = [e for e in leads if e[3] is not None and e[3].status == "已完成"]
+        lagging = [e for e in resp_reported if e[3].status in {"未启动", "推进中"}]
+        if lead_done and lagging:
+            out.append(
+                findings.make(
+                    "lead-done-resp-not",
+                    unit=lead_done[0][0].name,
+                    task_id=task.id,
+                    units="、".join(e[0].name for e in lagging),
+                    statuses="、".join(sorted({e[3].status for e in lagging})),
+                )
+            )
+        if resps and len(resp_reported) == len(resps) and all(e[3].status == "已完成" for e in resp_reported):
+            for unit, _, _sub, a in leads:
+                if a is not None and a.status not in {"已完成", ""}:
+                    out.append(findings.make("resp-done-lead-not", unit=unit.name, task_id=task.id, status=a.status))
+        for unit, _, sub, a in entries:
+            if a is None:
+                continue
+            where = {"file": sub.file, "sheet": sub.sheet}
+            status = a.status or "推进中"
+            if is_overdue(task, status, as_of):
+                out.append(
+                    findings.make(
+                        "overdue",
+                        unit=unit.name,
+                        task_id=task.id,
+                        cell=a.cell("status"),
+                        due=task.deadline.due.isoformat(),
+                        status=a.status_raw or a.status or "（未填）",
+                        **where,
+                    )
+                )
+            if a.status == "已完成" and not (a.done_date or a.done_date_raw):
+                out.append(
+                    findings.make("done-no-date", unit=unit.name, task_id=task.id, cell=a.cell("done_date"), **where)
+                )
+            if a.status == "已完成" and not a.progress:
+                out.append(
+                    findings.make("done-no-progress", unit=unit.name, task_id=task.id, cell=a.cell("progress"), **where)
+                )
+    return out

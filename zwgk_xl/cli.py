@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 import zwgk_xl
@@ -156,6 +158,49 @@ def split_(
     if result.idle_units:
         console.print("没有任务、未生成文件的单位：" + "、".join(u.name for u in result.idle_units))
     show_findings(result.findings)
+
+
+@app.command("merge")
+def merge_(
+    master: Annotated[Path, typer.Argument(help="总表工作簿（zwgk build 生成）")],
+    returns: Annotated[Path, typer.Argument(help="各单位报送文件所在文件夹（含子文件夹，文件名不限）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="汇总后的新总表（不会覆盖原总表）")] = Path(
+        "汇总.xlsx"
+    ),
+    as_of: Annotated[str, typer.Option("--as-of", help="按此日期判断逾期，默认今天，如 2022-12-15")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出问题和各任务结果")] = False,
+) -> None:
+    """汇总各单位报送的填报表，重建总表、汇总页和问题清单。有“错误”级问题时退出码为 1。
+
+    示例：zwgk merge 总表.xlsx returns/ -o 汇总.xlsx --as-of 2022-12-15
+    """
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError as exc:
+        raise _fail(f"--as-of 日期格式应为 2022-12-15，收到“{as_of}”") from exc
+    try:
+        if as_json:
+            result = zwgk_xl.consolidate(master, returns, as_of=day)
+        else:
+            files = [p for p in returns.rglob("*") if p.is_file()] if returns.exists() else []
+            with Progress(console=err, transient=True) as bar:
+                job = bar.add_task("读取报送文件", total=len(files))
+                result = zwgk_xl.consolidate(master, returns, as_of=day, progress=lambda p: bar.advance(job))
+        zwgk_xl.write_merged(result, output)
+    except (zwgk_xl.MasterError, zwgk_xl.OutputLocked, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    else:
+        show_findings(result.findings)
+        counts = "，".join(f"{k} {v}" for k, v in result.status_counts().items() if v)
+        returned = sum(1 for u in result.units if u.returned)
+        overdue = sum(t.overdue for t in result.tasks)
+        console.print(f"已报送 {returned}/{len(result.units)} 个单位；任务状态：{counts}；逾期 {overdue} 项")
+        if result.collection.missing:
+            console.print("[yellow]未报送（催报）：[/]" + "、".join(u.name for u in result.collection.missing))
+        console.print(f"汇总结果：{output}")
+    raise typer.Exit(1 if result.has_errors else 0)
 
 
 def _common(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:

@@ -45,8 +45,8 @@ MASTER_COLUMNS: tuple[Column, ...] = (
     Column("完成时限", 11, "deadline", center=True),
     # filled by consolidation
     Column("总体状态", 9, "status", center=True),
-    Column("牵头单位进展", 30, "lead_progress"),
-    Column("责任单位进展", 36, "responsible_progress"),
+    Column("牵头单位进展", 34, "lead_progress"),
+    Column("责任单位进展", 60, "responsible_progress"),
     Column("已报/应报", 8, "reported", center=True),
     Column("逾期", 6, "overdue", center=True),
 )

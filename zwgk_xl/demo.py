@@ -5,6 +5,7 @@ Each step calls the same library functions as the CLI, so the demo shows exactly
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 import zwgk_xl
+from zwgk_xl import simulate
 from zwgk_xl.cli import show_findings
 
 WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
@@ -46,6 +48,22 @@ def main(argv: list[str]) -> int:
     console.print(f"{len(split.files)} 个单位填报表 → {out / 'outbox'}")
     if split.idle_units:
         console.print("没有任务的单位：" + "、".join(u.name for u in split.idle_units))
+    console.rule("4. 模拟各单位填报并发回（仅演示用）")
+    returns = out / "returns"
+    scenario = simulate.fill_returns(split_dir := out / "outbox", returns, seed=7)
+    console.print(f"{len(list(returns.rglob('*.xlsx')))} 个文件发回 {returns}（{split_dir.name} 中的原件不变）")
+    console.print(
+        f"情形：逾期报送 {scenario.late}；重复报送 {scenario.resend}；删除一行 {scenario.deleted_row[0]}；"
+        f"输入公式 {scenario.formula[0]}；自由填写状态 {scenario.synonyms}；未报送 {scenario.never}"
+    )
+    console.rule("5. 汇总")
+    result = zwgk_xl.consolidate(built.path, returns, as_of=dt.date(2022, 12, 15))
+    merged = zwgk_xl.write_merged(result, out / "汇总.xlsx")
+    show_findings(result.findings, limit=12)
+    counts = "，".join(f"{k} {v}" for k, v in result.status_counts().items() if v)
+    console.print(f"任务状态：{counts}；逾期 {sum(t.overdue for t in result.tasks)} 项")
+    console.print("未报送（催报）：" + "、".join(u.name for u in result.collection.missing))
+    console.print(f"汇总结果 → {merged}")
     console.rule("完成")
     console.print(f"所有输出在 {out.resolve()}")
     return 0

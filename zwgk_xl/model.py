@@ -199,3 +199,55 @@ class Roster:
     def order(self, unit: Unit) -> int:
         """Roster order, which outputs follow so a clerk finds units where the 名册 puts them."""
         return self._positions.get(unit.id, len(self.units))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One task row of a return, as the unit filled it; ``cells`` maps each field to its cell (for links)."""
+
+    task_id: str
+    role: str
+    status: str = ""
+    status_raw: str = ""
+    progress: str = ""
+    done_date: dt.date | None = None
+    done_date_raw: str = ""
+    evidence: str = ""
+    plan: str = ""
+    lead_summary: str = ""
+    cells: tuple[tuple[str, str], ...] = ()
+
+    def cell(self, field_name: str) -> str:
+        return dict(self.cells).get(field_name, "")
+
+    def texts(self) -> dict[str, str]:
+        """Every non-empty input a unit typed, by field: what must never be lost."""
+        out = {
+            "status": self.status_raw or self.status,
+            "progress": self.progress,
+            "done_date": self.done_date_raw or (self.done_date.isoformat() if self.done_date else ""),
+            "evidence": self.evidence,
+            "plan": self.plan,
+            "lead_summary": self.lead_summary,
+        }
+        return {k: v for k, v in out.items() if v}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A returned workbook that was identified as one unit's answer to this list."""
+
+    file: str
+    sheet: str
+    unit: Unit
+    identified_by: str
+    round: str
+    reporter: str
+    phone: str
+    date: dt.date | None
+    date_raw: str
+    mtime: float
+    answers: tuple[Answer, ...]
+
+    def answer(self, task_id: str) -> Answer | None:
+        return next((a for a in self.answers if a.task_id == task_id), None)

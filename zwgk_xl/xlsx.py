@@ -84,7 +84,7 @@ def print_setup(ws: Worksheet, header_first: int, header_last: int, ncols: int) 
 def row_height(cells: Iterable[tuple[str, float]]) -> float:
     """Height that shows every wrapped cell whole, so the printed page and the screen show all of the text."""
     lines = max((C.estimate_lines(text, width) for text, width in cells), default=1)
-    return max(20.0, 13.5 * lines + 6)
+    return min(409.0, max(20.0, 13.5 * lines + 6))  # 409 pt is Excel's highest row
 
 
 def write_hidden(wb: xlsxwriter.Workbook, pairs: Sequence[tuple[str, str]]) -> None:

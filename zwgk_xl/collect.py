@@ -1,0 +1,488 @@
+"""Returned workbooks → Submissions + findings. Files are opened for reading only: never written, moved or renamed.
+
+Each file is identified by its very hidden sheet (list id, round, unit), not by its name; a file whose hidden sheet
+is gone (a unit copied its rows into a new workbook) is identified by its 填报单位 cell or its file name, with a
+warning. Columns are found by their header text, so a unit that inserted a column is still read; rows are matched
+by task id, else by task text, so sorted, moved or renumbered rows still count, and whatever cannot be matched
+goes to the findings with its text.
+
+Values are read with python-calamine (several times faster than openpyxl); the only other read is a scan of the
+sheet's XML for formulas in input cells, which calamine does not report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from zwgk_xl import contract as C
+from zwgk_xl import findings
+from zwgk_xl.build import plan_units
+from zwgk_xl.deadlines import parse as parse_deadline
+from zwgk_xl.master import Master, read_hidden
+from zwgk_xl.model import Answer, Finding, Submission, Unit
+from zwgk_xl.units import RosterIndex, fold
+from zwgk_xl.unitsheet import UnitPlan, locked_values
+
+SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
+
+#: What units type for a status → the status it counts as. Anything else is kept as text with a finding.
+STATUS_SYNONYMS: dict[str, str] = {
+    **{s: s for s in C.STATUSES},
+    **dict.fromkeys(
+        ("完成", "已办结", "办结", "已落实", "已经完成", "全部完成", "已结束", "完成了", "已完成。"), "已完成"
+    ),
+    **dict.fromkeys(("持续开展", "长期推进", "常态化", "常态化推进", "持续", "持续进行", "长期坚持"), "持续推进"),
+    **dict.fromkeys(
+        ("进行中", "正在推进", "正在进行", "在推进", "推进", "正在办理", "办理中", "部分完成", "实施中"), "推进中"
+    ),
+    **dict.fromkeys(("未开始", "尚未开展", "未开展", "没开始", "尚未启动", "未实施"), "未启动"),
+    **dict.fromkeys(("无", "不适用", "无此项", "本单位不涉及", "未涉及", "不涉及。"), "不涉及"),
+}
+
+_HEADERS = {c.header: c.field for c in (*C.UNIT_LOCKED, *C.UNIT_INPUT, C.LEAD_SUMMARY)}
+_INPUT_FIELDS = [c.field for c in (*C.UNIT_INPUT, C.LEAD_SUMMARY)]
+
+
+@dataclass(frozen=True)
+class Collection:
+    submissions: tuple[Submission, ...]
+    superseded: tuple[Submission, ...]
+    findings: tuple[Finding, ...]
+    missing: tuple[Unit, ...]
+    files: tuple[Path, ...]
+
+
+def normalise_status(raw: str) -> str:
+    key = fold(raw)
+    return STATUS_SYNONYMS.get(key, STATUS_SYNONYMS.get(key.rstrip("。."), ""))
+
+
+_DATE_NUM = re.compile(r"^(\d{4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(value: object, year: int) -> dt.date | None:
+    """Dates as units type them: a real date cell, an Excel serial, 2022-9-30, 2022.9.30, 2022/9/30,
+    2022年9月30日, 9月底 (the list's year)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 20000 < value < 80000:
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        return None
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if m := _DATE_NUM.match(text):
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    d = parse_deadline(text, year)
+    return d.dates[-1] if d.kind == "date" and len(d.dates) == 1 else None
+
+
+def _text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v).replace("\r\n", "\n").strip()
+
+
+def _col_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _ref(r: int, c: int) -> str:
+    return f"{_col_letter(c)}{r + 1}"
+
+
+def formula_cells(path: Path, sheet: str) -> dict[str, str]:
+    """Cells holding a formula in one sheet of an .xlsx/.xlsm, read from the XML text without running anything."""
+    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            wb_xml = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            m = re.search(r'<sheet\b[^>]*name="' + re.escape(sheet) + r'"[^>]*r:id="([^"]+)"', wb_xml)
+            if not m:
+                return {}
+            t = re.search(r'<Relationship\b[^>]*Id="' + re.escape(m.group(1)) + r'"[^>]*Target="([^"]+)"', rels)
+            if not t:
+                t = re.search(r'<Relationship\b[^>]*Target="([^"]+)"[^>]*Id="' + re.escape(m.group(1)) + '"', rels)
+            if not t:
+                return {}
+            target = t.group(1).lstrip("/")
+            name = target if target.startswith("xl/") else "xl/" + target
+            info = z.getinfo(name)
+            if info.file_size > 200_000_000:
+                return {}
+            xml = z.read(name).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    if "<f" not in xml:
+        return {}
+    out = {}
+    for cm in re.finditer(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>(.*?)</c>', xml, re.S):
+        fm = re.search(r"<f\b[^>]*>(.*?)</f>|<f\b[^>]*/>", cm.group(2), re.S)
+        if fm:
+            out[cm.group(1)] = _unescape(fm.group(1) or "(共享公式)")
+    return out
+
+
+def _unescape(s: str) -> str:
+    return html.unescape(s)
+
+
+def _find_header(grid: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]]:
+    for r, row in enumerate(grid[:30]):
+        cols = {}
+        for c, v in enumerate(row):
+            f = _HEADERS.get(fold(_text(v)))
+            if f is None:
+                f = _HEADERS.get(_text(v))
+            if f and f not in cols:
+                cols[f] = c
+        if "status" in cols and ("id" in cols or "text" in cols):
+            return r, cols
+    return -1, {}
+
+
+def _info(grid: Sequence[Sequence[object]], header: int) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for row in grid[: max(header, 0)]:
+        for c, v in enumerate(row):
+            field = C.INFO_FIELDS.get(fold(_text(v)))
+            if field:
+                out[field] = next((x for x in row[c + 1 :] if _text(x)), "")
+    return out
+
+
+@dataclass
+class _Reader:
+    master: Master
+    plans: dict[str, UnitPlan]
+    index: RosterIndex
+    out: list[Finding]
+
+    def finding(self, code: str, path: Path, sheet: str = "", cell: str = "", **kw: object) -> None:
+        self.out.append(findings.make(code, file=str(path), sheet=sheet, cell=cell, **kw))
+
+    def unplaced(self, path: Path, sheet: str, grid: Sequence[Sequence[object]], header: int, cols: dict[str, int]):
+        """A file that cannot be counted still loses nothing: each typed text goes to the findings."""
+        if header < 0:
+            return
+        for r in range(header + 1, len(grid)):
+            row = grid[r]
+            texts = [_text(row[cols[f]]) for f in _INPUT_FIELDS if f in cols and cols[f] < len(row)]
+            texts = [t for t in texts if t]
+            if texts:
+                tid = _text(row[cols["id"]]) if "id" in cols and cols["id"] < len(row) else ""
+                self.finding("row-added", path, sheet, _ref(r, 0), task_id=tid, text="；".join(texts))
+
+    def identify(self, path: Path, meta: dict[str, str], info: dict[str, object]) -> tuple[Unit | None, str]:
+        if meta.get(C.K_KIND) == "unit":
+            unit = self.master.roster.get(meta.get(C.K_UNIT_ID, "")) or self.index.lookup(meta.get(C.K_UNIT_NAME, ""))
+            return unit, "hidden"
+        name = _text(info.get("unit"))
+        if name and (unit := self.index.lookup(name)):
+            self.finding("no-hidden-sheet", path, how="“填报单位”单元格", unit=unit.name)
+            return unit, "cell"
+        stem = fold(path.stem)
+        best = None
+        for u in self.master.roster.units:
+            for n in (u.name, *u.aliases):
+                if fold(n) in stem and (best is None or len(n) > best[1]):
+                    best = (u, len(n))
+        if best:
+            self.finding("no-hidden-sheet", path, how="文件名", unit=best[0].name)
+            return best[0], "filename"
+        return None, ""
+
+    def read(self, path: Path) -> Submission | None:
+        try:
+            wb = CalamineWorkbook.from_path(str(path))
+            meta = read_hidden(wb)
+            sheet = C.SHEET_UNIT if C.SHEET_UNIT in wb.sheet_names else ""
+            grid: list[list[object]] = []
+            header, cols = -1, {}
+            for name in [sheet] if sheet else [n for n in wb.sheet_names if n != C.SHEET_HIDDEN]:
+                g = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                h, c = _find_header(g)
+                if h >= 0:
+                    sheet, grid, header, cols = name, g, h, c
+                    break
+        except Exception as exc:  # calamine raises several types for corrupt or foreign files
+            self.finding("file-unreadable", path, reason=f"{type(exc).__name__}: {exc}")
+            return None
+        if header < 0:
+            self.finding("sheet-missing", path, sheet=C.SHEET_UNIT)
+            return None
+        if meta.get(C.K_KIND) == "unit" and meta.get(C.K_LIST_ID) != self.master.list_id:
+            self.finding("foreign-list", path, sheet, title=meta.get(C.K_TITLE, "?"), year=meta.get(C.K_YEAR, "?"))
+            self.unplaced(path, sheet, grid, header, cols)
+            return None
+        info = _info(grid, header)
+        unit, how = self.identify(path, meta, info)
+        if unit is None:
+            name = meta.get(C.K_UNIT_NAME) or _text(info.get("unit"))
+            if name:
+                self.finding("unknown-unit", path, sheet, name=name)
+            else:
+                self.finding("unidentified", path, sheet)
+            self.unplaced(path, sheet, grid, header, cols)
+            return None
+        if how == "hidden" and meta.get(C.K_ROUND, "") != self.master.round:
+            self.finding(
+                "stale-round", path, sheet, unit=unit.name, got=meta.get(C.K_ROUND, ""), expected=self.master.round
+            )
+        plan = self.plans.get(unit.id, UnitPlan(unit, ()))
+        answers = self._rows(path, sheet, grid, header, cols, unit, plan, meta)
+        year = self.master.tasklist.year or dt.date.today().year
+        date_raw = info.get("date", "")
+        return Submission(
+            file=str(path),
+            sheet=sheet,
+            unit=unit,
+            identified_by=how,
+            round=meta.get(C.K_ROUND, ""),
+            reporter=_text(info.get("reporter")),
+            phone=_text(info.get("phone")),
+            date=parse_date(date_raw, year),
+            date_raw=_text(date_raw),
+            mtime=path.stat().st_mtime,
+            answers=tuple(answers),
+        )
+
+    def _rows(self, path, sheet, grid, header, cols, unit: Unit, plan: UnitPlan, meta) -> list[Answer]:
+        expected = {t.id: (t, a) for t, a in plan.rows}
+        all_tasks = {t.id: t for t in self.master.tasklist.tasks}
+        by_text = {fold(t.text): t.id for t in self.master.tasklist.tasks}
+        formulas = formula_cells(path, sheet)
+        year = self.master.tasklist.year or dt.date.today().year
+        seen: list[str] = []
+        answers: list[Answer] = []
+        locked_rows: list[list[str]] = []
+
+        def get(row: Sequence[object], field: str) -> object:
+            c = cols.get(field)
+            return row[c] if c is not None and c < len(row) else None
+
+        for r in range(header + 1, len(grid)):
+            row = grid[r]
+            if not any(_text(v) for v in row):
+                continue
+            locked_rows.append([_text(get(row, c.field)) for c in C.UNIT_LOCKED])
+            tid = _text(get(row, "id"))
+            if tid not in all_tasks:
+                match = by_text.get(fold(_text(get(row, "text"))))
+                if match:
+                    self.finding("row-matched-by-text", path, sheet, _ref(r, 0), unit=unit.name, task_id=match)
+                    tid = match
+                else:
+                    texts = [_text(get(row, f)) for f in _INPUT_FIELDS]
+                    label = "；".join(t for t in [_text(get(row, "text"))[:40], *texts] if t)
+                    self.finding("row-added", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid, text=label)
+                    continue
+            if tid in seen:
+                texts = "；".join(t for t in (_text(get(row, f)) for f in _INPUT_FIELDS) if t)
+                self.finding(
+                    "row-added", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid, text=texts or "（重复行）"
+                )
+                continue
+            seen.append(tid)
+            task, assignment = expected.get(tid, (all_tasks[tid], None))
+            if assignment is not None:
+                want = locked_values(task, assignment)
+                for c, w in zip(C.UNIT_LOCKED, want, strict=True):
+                    if c.field not in cols:
+                        continue
+                    got = _text(get(row, c.field))
+                    if fold(got) == fold(w):
+                        continue
+                    code = "role-changed" if c.field == "role" else "locked-text-edited"
+                    self.finding(
+                        code,
+                        path,
+                        sheet,
+                        _ref(r, cols[c.field]),
+                        unit=unit.name,
+                        task_id=tid,
+                        column=c.header,
+                        expected=w[:60],
+                        got=got[:60],
+                    )
+            answer = self._answer(
+                path, sheet, r, row, cols, tid, assignment.role if assignment else "", formulas, year, unit
+            )
+            if assignment is None:
+                self.finding("no-role", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid)
+                for field_name, text in answer.texts().items():
+                    self.finding(
+                        "superseded-text",
+                        path,
+                        sheet,
+                        answer.cell(field_name),
+                        unit=unit.name,
+                        task_id=tid,
+                        field=_label(field_name),
+                        text=text,
+                    )
+                continue
+            answers.append(answer)
+        order = [t for t in seen if t in expected]
+        if order != [t.id for t, _ in plan.rows if t.id in order]:
+            self.finding("row-moved", path, sheet, unit=unit.name)
+        for t, _ in plan.rows:
+            if t.id not in seen:
+                self.finding("row-deleted", path, sheet, unit=unit.name, task_id=t.id)
+        fp = meta.get(C.K_FINGERPRINT)
+        if fp:
+            now_fp = C.fingerprint(unit.name, locked_rows)
+            sent = C.fingerprint(unit.name, [locked_values(t, a) for t, a in plan.rows])
+            if now_fp != fp and not any(f.file == str(path) and f.severity != "info" for f in self.out):
+                self.finding("fingerprint-mismatch", path, sheet, unit=unit.name)
+            elif now_fp == fp and fp != sent:
+                self.finding("master-changed", path, sheet, unit=unit.name)
+        return answers
+
+    def _answer(self, path, sheet, r, row, cols, tid, role, formulas, year, unit: Unit) -> Answer:
+        values: dict[str, object] = {}
+        cells: list[tuple[str, str]] = []
+        for f in _INPUT_FIELDS:
+            c = cols.get(f)
+            if c is None or c >= len(row):
+                continue
+            ref = _ref(r, c)
+            cells.append((f, ref))
+            v = row[c]
+            if ref in formulas:
+                self.finding(
+                    "formula-in-input",
+                    path,
+                    sheet,
+                    ref,
+                    unit=unit.name,
+                    task_id=tid,
+                    formula="=" + formulas[ref],
+                    value=_text(v),
+                )
+            values[f] = v
+        raw_status = _text(values.get("status"))
+        status = normalise_status(raw_status) if raw_status else ""
+        ref_status = dict(cells).get("status", "")
+        if raw_status and not status:
+            self.finding("status-unknown", path, sheet, ref_status, unit=unit.name, task_id=tid, raw=raw_status)
+        elif raw_status and status != raw_status:
+            self.finding(
+                "status-normalised", path, sheet, ref_status, unit=unit.name, task_id=tid, raw=raw_status, status=status
+            )
+        lead_summary = _text(values.get("lead_summary"))
+        if role != C.ROLE_LEAD and lead_summary == "—":
+            lead_summary = ""
+        date_v = values.get("done_date")
+        done = parse_date(date_v, year)
+        raw_date = _text(date_v)
+        if raw_date and done is None:
+            self.finding(
+                "date-unparsed",
+                path,
+                sheet,
+                dict(cells).get("done_date", ""),
+                unit=unit.name,
+                task_id=tid,
+                raw=raw_date,
+            )
+        return Answer(
+            task_id=tid,
+            role=role,
+            status=status,
+            status_raw=raw_status if raw_status != status else "",
+            progress=_text(values.get("progress")),
+            done_date=done,
+            done_date_raw=raw_date if done is None or not isinstance(date_v, dt.date | float | int) else "",
+            evidence=_text(values.get("evidence")),
+            plan=_text(values.get("plan")),
+            lead_summary=lead_summary,
+            cells=tuple(cells),
+        )
+
+
+def _label(field_name: str) -> str:
+    return next((c.header for c in (*C.UNIT_INPUT, C.LEAD_SUMMARY) if c.field == field_name), field_name)
+
+
+def list_files(returns: Path) -> list[Path]:
+    return sorted(p for p in returns.rglob("*") if p.is_file())
+
+
+def collect(master: Master, returns: str | Path, progress: Callable[[Path], None] | None = None) -> Collection:
+    root = Path(returns)
+    out: list[Finding] = []
+    plans, _, _ = plan_units(master.tasklist, master.roster)
+    reader = _Reader(master, {p.unit.id: p for p in plans}, RosterIndex(master.roster), out)
+    subs: list[Submission] = []
+    files = list_files(root) if root.exists() else []
+    for path in files:
+        if progress:
+            progress(path)
+        if path.name.startswith("~$"):
+            reader.finding("file-lock-skipped", path)
+            continue
+        if path.suffix.lower() not in SPREADSHEETS:
+            reader.finding("file-not-spreadsheet", path)
+            continue
+        sub = reader.read(path)
+        if sub is not None:
+            subs.append(sub)
+    winners: dict[str, Submission] = {}
+    superseded: list[Submission] = []
+    for sub in sorted(subs, key=lambda s: (s.date or dt.date.min, s.mtime, s.file)):
+        if sub.unit.id in winners:
+            superseded.append(winners[sub.unit.id])
+        winners[sub.unit.id] = sub
+    for old in superseded:
+        new = winners[old.unit.id]
+        out.append(findings.make("resend-superseded", unit=old.unit.name, file=old.file, newer=Path(new.file).name))
+        for a in old.answers:
+            kept = new.answer(a.task_id)
+            kept_texts = kept.texts() if kept else {}
+            for field_name, text in a.texts().items():
+                if kept_texts.get(field_name) != text:
+                    out.append(
+                        findings.make(
+                            "superseded-text",
+                            unit=old.unit.name,
+                            task_id=a.task_id,
+                            file=old.file,
+                            sheet=old.sheet,
+                            cell=a.cell(field_name),
+                            field=_label(field_name),
+                            text=text,
+                        )
+                    )
+    missing = tuple(p.unit for p in plans if p.unit.id not in winners)
+    for u in missing:
+        out.append(findings.make("not-returned", unit=u.name, count=len(reader.plans[u.id].rows)))
+    ordered = sorted(winners.values(), key=lambda s: master.roster.order(s.unit))
+    return Collection(tuple(ordered), tuple(superseded), tuple(out), missing, tuple(files))

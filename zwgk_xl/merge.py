@@ -1,0 +1,441 @@
+"""Master + returns → consolidation → a rebuilt master workbook (a new file; the input master is never touched).
+
+总体状态 rule (one task, from the statuses of the units assigned to it; 不涉及 answers are set aside):
+
+1. nobody has reported                                   → 未报送
+2. every reporting unit says 不涉及                       → 不涉及
+3. every assigned unit reported, and all say 已完成       → 已完成
+4. every reported status is 已完成 or 持续推进, at least
+   one 持续推进, and every assigned unit reported         → 持续推进
+5. everything reported is 未启动                          → 未启动
+6. otherwise (work started, or some units still to report) → 推进中
+
+逾期: the task's due date (the last date of its 完成时限) is before --as-of, and the 总体状态 is neither 已完成 nor
+不涉及, nor 持续推进 on a task whose 完成时限 is itself ongoing (持续推进, 长期坚持 …).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zwgk_xl import contract as C
+from zwgk_xl import findings
+from zwgk_xl.atomic import atomic_path
+from zwgk_xl.build import plan_units, readme_lines, write_master_table, write_readme, write_roster_sheet
+from zwgk_xl.checks import return_findings
+from zwgk_xl.collect import Collection, collect
+from zwgk_xl.master import Master, read_master
+from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
+from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
+from zwgk_xl.xlsx import Styles, new_workbook, print_setup, row_height, sheet_name, write_hidden
+
+NOT_REPORTED = "未报送"
+SUMMARY_STATUSES = (*C.STATUSES, NOT_REPORTED)
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    task: Task
+    section: str
+    status: str
+    lead_progress: str
+    responsible_progress: str
+    reported: int
+    expected: int
+    overdue: bool
+
+    def cells(self) -> dict[str, object]:
+        return {
+            "status": self.status,
+            "lead_progress": self.lead_progress,
+            "responsible_progress": self.responsible_progress,
+            "reported": f"{self.reported}/{self.expected}",
+            "overdue": "逾期" if self.overdue else "",
+        }
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit: Unit
+    tasks: int
+    leads: int
+    returned: bool
+    counts: dict[str, int]
+    overdue: int
+    file: str
+    reporter: str
+    phone: str
+    date: str
+
+    @property
+    def done_rate(self) -> float:
+        done = self.counts.get("已完成", 0) + self.counts.get("不涉及", 0)
+        return done / self.tasks if self.tasks else 0.0
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    master: Master
+    collection: Collection
+    plans: tuple[UnitPlan, ...]
+    tasks: tuple[TaskResult, ...]
+    units: tuple[UnitResult, ...]
+    findings: tuple[Finding, ...]
+    as_of: dt.date
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    def status_counts(self) -> dict[str, int]:
+        c = Counter(t.status for t in self.tasks)
+        return {s: c.get(s, 0) for s in SUMMARY_STATUSES}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "title": self.master.tasklist.title,
+            "returned": [s.unit.name for s in self.collection.submissions],
+            "missing": [u.name for u in self.collection.missing],
+            "tasks": [
+                {"id": t.task.id, "number": t.task.number, **{k: v for k, v in t.cells().items()}} for t in self.tasks
+            ],
+            "units": [
+                {
+                    "unit": u.unit.name,
+                    "tasks": u.tasks,
+                    "leads": u.leads,
+                    "returned": u.returned,
+                    **u.counts,
+                    "overdue": u.overdue,
+                    "file": u.file,
+                }
+                for u in self.units
+            ],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_frames(self) -> dict[str, Any]:
+        """The same tables as pandas DataFrames, for an analyst's own script."""
+        import pandas as pd
+
+        data = self.to_json()
+        return {
+            "tasks": pd.DataFrame(data["tasks"]),
+            "units": pd.DataFrame(data["units"]),
+            "findings": pd.DataFrame(data["findings"]),
+        }
+
+
+def overall_status(statuses: list[str], expected: int) -> str:
+    """The rule in the module docstring. ``statuses`` holds one entry per reporting unit."""
+    if not statuses:
+        return NOT_REPORTED
+    relevant = [s or "推进中" for s in statuses if s != "不涉及"]
+    if not relevant:
+        return "不涉及"
+    complete = len(statuses) >= expected
+    if complete and all(s == "已完成" for s in relevant):
+        return "已完成"
+    if complete and all(s in {"已完成", "持续推进"} for s in relevant):
+        return "持续推进"
+    if all(s == "未启动" for s in relevant):
+        return "未启动"
+    return "推进中"
+
+
+def is_overdue(task: Task, status: str, as_of: dt.date) -> bool:
+    due = task.deadline.due
+    if due is None or due >= as_of or status in {"已完成", "不涉及"}:
+        return False
+    return not (status == "持续推进" and task.deadline.kind == "ongoing")
+
+
+def _progress(unit: Unit, a: Answer, full: bool) -> str:
+    """One unit's answer as a line of the 总表. The lead's line is whole; a responsible unit's line keeps its status
+    and progress text (a task may have twenty such units; dates, evidence and plans stay on its own sheet)."""
+    parts = [a.status_raw or a.status, a.progress]
+    if full:
+        if a.done_date or a.done_date_raw:
+            parts.append(f"完成时间：{a.done_date.isoformat() if a.done_date else a.done_date_raw}")
+        if a.evidence:
+            parts.append(f"佐证：{a.evidence}")
+        if a.plan:
+            parts.append(f"问题及计划：{a.plan}")
+    text = "：".join(p for p in parts[:2] if p) + "".join(f"；{p}" for p in parts[2:] if p)
+    if full and a.lead_summary:
+        text += f"\n牵头汇总：{a.lead_summary}"
+    name = unit.aliases[0] if unit.aliases else unit.name
+    return f"【{name}】{text}" if text else ""
+
+
+def consolidate(
+    master_path: str | Path,
+    returns: str | Path,
+    as_of: dt.date | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> Consolidation:
+    master = read_master(master_path)
+    as_of = as_of or dt.date.today()
+    col = collect(master, returns, progress)
+    plans, _, plan_findings = plan_units(master.tasklist, master.roster)
+    by_unit: dict[str, Submission] = {s.unit.id: s for s in col.submissions}
+    tl = master.tasklist
+    task_rows: list[TaskResult] = []
+    per_task: dict[str, list[tuple[Unit, str, Answer | None]]] = {t.id: [] for t in tl.tasks}
+    for plan in plans:
+        sub = by_unit.get(plan.unit.id)
+        for task, a in plan.rows:
+            per_task[task.id].append((plan.unit, a.role, sub.answer(task.id) if sub else None))
+    for task in tl.tasks:
+        entries = per_task[task.id]
+        reported = [(u, role, a) for u, role, a in entries if a is not None]
+        status = overall_status([a.status for _, _, a in reported], len(entries))
+        lead = "\n".join(_progress(u, a, True) for u, role, a in reported if role == C.ROLE_LEAD)
+        resp = "\n".join(_progress(u, a, False) for u, role, a in reported if role == C.ROLE_RESPONSIBLE)
+        section = tl.section(task.section_path[0]).heading if task.section_path else ""
+        task_rows.append(
+            TaskResult(task, section, status, lead, resp, len(reported), len(entries), is_overdue(task, status, as_of))
+        )
+    unit_rows = []
+    for plan in plans:
+        sub = by_unit.get(plan.unit.id)
+        counts = Counter(
+            (sub.answer(t.id).status or "推进中") if sub and sub.answer(t.id) else NOT_REPORTED for t, _ in plan.rows
+        )
+        overdue = sum(
+            1
+            for t, _ in plan.rows
+            if is_overdue(t, (sub.answer(t.id).status if sub and sub.answer(t.id) else NOT_REPORTED), as_of)
+        )
+        unit_rows.append(
+            UnitResult(
+                plan.unit,
+                len(plan.rows),
+                sum(1 for _, a in plan.rows if a.role == C.ROLE_LEAD),
+                sub is not None,
+                {s: counts.get(s, 0) for s in SUMMARY_STATUSES},
+                overdue,
+                sub.file if sub else "",
+                sub.reporter if sub else "",
+                sub.phone if sub else "",
+                (sub.date.isoformat() if sub and sub.date else (sub.date_raw if sub else "")),
+            )
+        )
+    checks = return_findings(tl, plans, by_unit, as_of)
+    lead_designations = [
+        findings.make("lead-designation", task_id=f.task_id, unit=f.unit, name=f.unit or f.message)
+        for f in plan_findings
+        if f.code == "vague-designation"
+        and any(r.name == f.unit for t in tl.tasks if t.id == f.task_id for r in t.lead)
+    ]
+    all_findings = (*master.findings, *col.findings, *checks, *lead_designations)
+    return Consolidation(master, col, tuple(plans), tuple(task_rows), tuple(unit_rows), tuple(all_findings), as_of)
+
+
+# --------------------------------------------------------------------------------------------------- workbook
+
+
+def _dashboard(wb, st: Styles, result: Consolidation) -> None:
+    ws = wb.add_worksheet(C.SHEET_DASHBOARD)
+    tl = result.master.tasklist
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 12, 9)
+    ws.set_row(0, 30)
+    ws.merge_range(0, 0, 0, 12, f"{tl.title}  汇总（截至 {result.as_of.isoformat()}）", st.title())
+    counts = result.status_counts()
+    overdue = sum(1 for t in result.tasks if t.overdue)
+    returned = sum(1 for u in result.units if u.returned)
+    head, body = st.head(), st.get(border=1, align="center")
+    name_fmt = st.get(border=1, align="left", text_wrap=True)
+    pct = st.get(border=1, align="center", num_format="0%")
+    key = [
+        ("任务总数", len(result.tasks)),
+        *counts.items(),
+        ("逾期", overdue),
+        ("已报送单位", f"{returned}/{len(result.units)}"),
+    ]
+    for i, (label, value) in enumerate(key):
+        ws.write_string(2, i, label, head)
+        ws.write(3, i, value, body)
+    r0 = 5
+    unit_headers = ("单位", "任务数", "其中牵头", "是否报送", *SUMMARY_STATUSES, "逾期", "完成率")
+    for i, h in enumerate(unit_headers):
+        ws.write_string(r0, i, h, head)
+    for r, u in enumerate(result.units, start=r0 + 1):
+        ws.write_string(r, 0, u.unit.aliases[0] if u.unit.aliases else u.unit.name, name_fmt)
+        ws.set_row(r, row_height([(u.unit.aliases[0] if u.unit.aliases else u.unit.name, 34)]))
+        ws.write_number(r, 1, u.tasks, body)
+        ws.write_number(r, 2, u.leads, body)
+        ws.write_string(
+            r,
+            3,
+            "是" if u.returned else "否",
+            st.get(border=1, align="center", font_color="#C00000") if not u.returned else body,
+        )
+        for i, s in enumerate(SUMMARY_STATUSES, start=4):
+            ws.write_number(r, i, u.counts.get(s, 0), body)
+        ws.write_number(r, 4 + len(SUMMARY_STATUSES), u.overdue, body)
+        ws.write_number(r, 5 + len(SUMMARY_STATUSES), u.done_rate, pct)
+    last_unit = r0 + len(result.units)
+    s0 = last_unit + 2
+    sec_headers = ("栏目", "任务数", *SUMMARY_STATUSES, "逾期")
+    for i, h in enumerate(sec_headers):
+        ws.write_string(s0, i, h, head)
+    sections: dict[str, list[TaskResult]] = {}
+    for t in result.tasks:
+        sections.setdefault(t.section, []).append(t)
+    for r, (sec, rows) in enumerate(sections.items(), start=s0 + 1):
+        c = Counter(t.status for t in rows)
+        ws.write_string(r, 0, sec, name_fmt)
+        ws.set_row(r, row_height([(sec, 34)]))
+        ws.write_number(r, 1, len(rows), body)
+        for i, s in enumerate(SUMMARY_STATUSES, start=2):
+            ws.write_number(r, i, c.get(s, 0), body)
+        ws.write_number(r, 2 + len(SUMMARY_STATUSES), sum(1 for t in rows if t.overdue), body)
+    # charts: completion by unit, and the share of each status
+    bar = wb.add_chart({"type": "bar"})
+    rate_col = 5 + len(SUMMARY_STATUSES)
+    bar.add_series(
+        {
+            "name": "完成率",
+            "categories": [C.SHEET_DASHBOARD, r0 + 1, 0, last_unit, 0],
+            "values": [C.SHEET_DASHBOARD, r0 + 1, rate_col, last_unit, rate_col],
+            "fill": {"color": "#5B9BD5"},
+            "data_labels": {"value": True, "num_format": "0%"},
+        }
+    )
+    bar.set_title({"name": "各单位完成率", "name_font": {"name": C.FONT_HEAD, "size": 12}})
+    bar.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "num_font": {"name": C.FONT_BODY}})
+    bar.set_y_axis({"reverse": True, "num_font": {"name": C.FONT_BODY, "size": 8}})
+    bar.set_legend({"none": True})
+    bar.set_size({"width": 560, "height": max(320, 18 * len(result.units) + 80)})
+    ws.insert_chart(20, 14, bar)
+    pie = wb.add_chart({"type": "pie"})
+    pie.add_series(
+        {
+            "name": "任务状态",
+            "categories": [C.SHEET_DASHBOARD, 2, 1, 2, len(SUMMARY_STATUSES)],
+            "values": [C.SHEET_DASHBOARD, 3, 1, 3, len(SUMMARY_STATUSES)],
+            "data_labels": {"value": True, "category": True, "leader_lines": True},
+            "points": [{"fill": {"color": C.STATUS_COLORS.get(s, "#BFBFBF")}} for s in SUMMARY_STATUSES],
+        }
+    )
+    pie.set_title({"name": "任务状态分布", "name_font": {"name": C.FONT_HEAD, "size": 12}})
+    pie.set_size({"width": 480, "height": 320})
+    ws.insert_chart(2, 14, pie)
+    ws.freeze_panes(r0 + 1, 1)
+    print_setup(ws, 0, 0, 23)
+
+
+def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, int]) -> None:
+    ws = wb.add_worksheet(C.SHEET_FINDINGS)
+    headers = ("序号", "级别", "代码", "单位", "任务", "文件", "工作表", "单元格", "说明")
+    widths = (6, 6, 18, 26, 8, 36, 10, 9, 70)
+    for i, (h, w) in enumerate(zip(headers, widths, strict=True)):
+        ws.set_column(i, i, w)
+        ws.write_string(0, i, h, st.head())
+    wrap = st.get(border=1, text_wrap=True, valign="top")
+    link = st.get(border=1, font_color="#0563C1", underline=1, valign="top")
+    sev = {"error": ("错误", "#FFC7CE"), "warning": ("警告", "#FFEB9C"), "info": ("提示", "#FFFFFF")}
+    order = {"error": 0, "warning": 1, "info": 2}
+    items = sorted(result.findings, key=lambda f: order[f.severity])
+    for r, f in enumerate(items, start=1):
+        label, color = sev[f.severity]
+        ws.write_number(r, 0, r, wrap)
+        ws.write_string(r, 1, label, st.get(border=1, bg_color=color, align="center", valign="top"))
+        ws.write_string(r, 2, f.code, wrap)
+        ws.write_string(r, 3, f.unit, wrap)
+        if f.task_id in task_rows:
+            ws.write_url(r, 4, f"internal:'{C.SHEET_MASTER}'!A{task_rows[f.task_id]}", link, f.task_id)
+        else:
+            ws.write_string(r, 4, f.task_id, wrap)
+        ws.write_string(r, 5, Path(f.file).name if f.file else "", wrap)
+        ws.write_string(r, 6, f.sheet, wrap)
+        if f.file and f.cell and len(f.file) < 200:
+            target = Path(f.file).resolve().as_uri()
+            ws.write_url(r, 7, f"external:{target}#'{f.sheet}'!{f.cell}", link, f.cell)
+        else:
+            ws.write_string(r, 7, f.cell, wrap)
+        ws.write_string(r, 8, f.message, wrap)
+        ws.set_row(r, max(18, 14 * (1 + len(f.message) // 34)))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(items), 1), len(headers) - 1)
+    print_setup(ws, 0, 0, len(headers))
+
+
+def write_merged(result: Consolidation, path: str | Path, now: dt.datetime | None = None) -> Path:
+    target = Path(path)
+    if target.exists() and target.resolve() == result.master.path.resolve():
+        raise ValueError("汇总结果不能覆盖原总表，请指定新的文件名")
+    tl = result.master.tasklist
+    by_unit = {s.unit.id: s for s in result.collection.submissions}
+    with atomic_path(target) as tmp:
+        wb = new_workbook(tmp)
+        st = Styles(wb)
+        lines = readme_lines(
+            tl,
+            list(result.plans),
+            result.master.meta.get(C.K_DUE, ""),
+            result.master.meta.get(C.K_CONTACT, ""),
+            result.master.round,
+        )
+        counts = result.status_counts()
+        returned = sum(1 for u in result.units if u.returned)
+        lines[2:2] = [
+            f"汇总截至 {result.as_of.isoformat()}：已报送 {returned}/{len(result.units)} 个单位；"
+            + "，".join(f"{k} {v}" for k, v in counts.items() if v)
+            + f"；逾期 {sum(1 for t in result.tasks if t.overdue)} 项；问题 {len(result.findings)} 条（见“问题清单”）。"
+        ]
+        write_readme(wb.add_worksheet(C.SHEET_README), st, lines)
+        task_rows = write_master_table(
+            wb.add_worksheet(C.SHEET_MASTER), st, tl, {t.task.id: t.cells() for t in result.tasks}
+        )
+        _dashboard(wb, st, result)
+        _findings_sheet(wb, st, result, task_rows)
+        taken: set[str] = set(C.RESERVED_SHEETS)
+        for plan in result.plans:
+            sub = by_unit.get(plan.unit.id)
+            answers = {a.task_id: _answer_cells(a) for a in sub.answers} if sub else {}
+            info = {"reporter": sub.reporter, "phone": sub.phone, "date": sub.date or sub.date_raw} if sub else {}
+            ws = wb.add_worksheet(sheet_name(plan.unit.aliases[0] if plan.unit.aliases else plan.unit.name, taken))
+            write_unit_sheet(ws, st, tl, plan, protect=False, answers=answers, info=info)
+        write_roster_sheet(
+            wb.add_worksheet(C.SHEET_ROSTER), st, result.master.roster, {p.unit.id: len(p.rows) for p in result.plans}
+        )
+        generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
+        meta = result.master.meta
+        write_hidden(
+            wb,
+            info_pairs(
+                tl,
+                result.master.round,
+                generated,
+                [
+                    (C.K_KIND, "master"),
+                    (C.K_DUE, meta.get(C.K_DUE, "")),
+                    (C.K_CONTACT, meta.get(C.K_CONTACT, "")),
+                    (C.K_TASK_IDS, ",".join(t.id for t in tl.tasks)),
+                    ("merged_as_of", result.as_of.isoformat()),
+                ],
+            ),
+        )
+        wb.worksheets()[1].activate()
+        wb.close()
+    return target
+
+
+def _answer_cells(a: Answer) -> dict[str, object]:
+    return {
+        "status": a.status_raw or a.status,
+        "progress": a.progress,
+        "done_date": a.done_date or a.done_date_raw,
+        "evidence": a.evidence,
+        "plan": a.plan,
+        "lead_summary": a.lead_summary,
+    }
