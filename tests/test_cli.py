@@ -43,3 +43,27 @@ def test_every_command_has_chinese_help_and_example() -> None:
         assert res.exit_code == 0
         assert re.search(r"[\u4e00-\u9fff]", res.stdout), name
         assert "示例" in res.stdout, f"{name} --help shows no example"
+
+
+def test_merge_json_equals_library_and_exit_code(built, tmp_path) -> None:
+    import datetime as dt
+
+    from zwgk_xl import consolidate, simulate
+
+    _, b, _, base = built["haishu_2021"]
+    returns = tmp_path / "returns"
+    simulate.fill_returns(base / "outbox", returns, seed=5, due=dt.date(2021, 11, 30))
+    out = tmp_path / "merged.xlsx"
+    res = runner.invoke(app, ["merge", str(b.path), str(returns), "-o", str(out), "--as-of", "2021-12-31", "--json"])
+    lib = consolidate(b.path, returns, as_of=dt.date(2021, 12, 31)).to_json()
+    assert json.loads(res.stdout) == lib
+    has_error = any(f["severity"] == "error" for f in lib["findings"])
+    assert res.exit_code == (1 if has_error else 0)
+    assert out.exists()
+
+
+def test_merge_bad_date_and_bad_master(tmp_path) -> None:
+    res = runner.invoke(app, ["merge", "x.xlsx", str(tmp_path), "--as-of", "12/15"])
+    assert res.exit_code == 2 and "2022-12-15" in res.output
+    res = runner.invoke(app, ["merge", str(tmp_path / "none.xlsx"), str(tmp_path)])
+    assert res.exit_code == 2 and "找不到总表" in res.output

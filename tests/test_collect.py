@@ -142,7 +142,7 @@ def test_row_deleted(hs) -> None:
 
 
 def test_foreign_and_stale_returns(built, hs, tmp_path) -> None:
-    master, files, returns = hs
+    master, _files, returns = hs
     _, _, sy, _ = built["shangyu_2022"]
     fill_unit(sy.files[0].path, returns / "foreign.xlsx", {})
     # the same list split again for another round
@@ -197,7 +197,7 @@ def test_formula_typed_by_unit_and_skipped_files(hs) -> None:
 def test_returns_are_byte_identical_after_merge(built, tmp_path) -> None:
     from zwgk_xl import simulate
 
-    _, b, s, base = built["shangyu_2022"]
+    _, b, _s, base = built["shangyu_2022"]
     returns = tmp_path / "returns"
     simulate.fill_returns(base / "outbox", returns, seed=3)
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in returns.rglob("*") if p.is_file()}

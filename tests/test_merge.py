@@ -1,0 +1,238 @@
+"""Consolidation end to end: the status rule, each check, the rebuilt workbook, and that no text is lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
+
+from zwgk_xl import consolidate, write_merged
+from zwgk_xl import contract as C
+from zwgk_xl.deadlines import parse
+from zwgk_xl.merge import is_overdue, overall_status
+from zwgk_xl.model import Task
+
+from .conftest import fill_unit, page_ink
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected", "status"),
+    [
+        ([], 3, "未报送"),
+        (["不涉及", "不涉及"], 2, "不涉及"),
+        (["已完成", "已完成"], 2, "已完成"),
+        (["已完成", "已完成"], 3, "推进中"),  # a unit still to report
+        (["已完成", "持续推进"], 2, "持续推进"),
+        (["未启动", "未启动"], 2, "未启动"),
+        (["已完成", "未启动"], 2, "推进中"),
+        (["已完成", "不涉及"], 2, "已完成"),
+        (["", "已完成"], 2, "推进中"),
+    ],
+)
+def test_overall_status(statuses: list[str], expected: int, status: str) -> None:
+    assert overall_status(statuses, expected) == status
+
+
+@pytest.mark.parametrize(
+    ("deadline", "status", "overdue"),
+    [
+        ("三季度前", "推进中", True),
+        ("三季度前", "已完成", False),
+        ("全年", "推进中", False),
+        ("持续推进", "持续推进", False),
+        ("三季度前", "持续推进", True),
+        ("", "未启动", False),
+        ("三季度前", "不涉及", False),
+    ],
+)
+def test_overdue(deadline: str, status: str, overdue: bool) -> None:
+    task = Task("T1", "1", (), "x", deadline=parse(deadline, 2022))
+    assert is_overdue(task, status, dt.date(2022, 12, 15)) is overdue
+
+
+@pytest.fixture
+def hs(built, tmp_path):
+    _, b, s, _ = built["haishu_2021"]
+    return b.path, {f.unit.name: f for f in s.files}, tmp_path / "returns"
+
+
+def _fired(result) -> set[tuple[str, str, str]]:
+    return {(f.code, f.unit, f.task_id) for f in result.findings}
+
+
+def test_lead_versus_responsible_rules(hs) -> None:
+    """T025 (四、(一)1): lead 区政府办公室, responsible 大数据中心."""
+    master, files, returns = hs
+    day = {"date": dt.datetime(2021, 11, 20)}
+    # responsible reports done, lead never returns
+    fill_unit(
+        files["宁波市海曙区大数据发展管理中心"].path,
+        returns / "a.xlsx",
+        {"T025": {"status": "已完成", "progress": "完成改版"}},
+        day,
+    )
+    r1 = consolidate(master, returns, as_of=dt.date(2021, 12, 31))
+    assert ("lead-not-reported", "宁波市海曙区人民政府办公室", "T025") in _fired(r1)
+    assert ("done-no-date", "宁波市海曙区大数据发展管理中心", "T025") in _fired(r1)
+    # now the lead reports done without a summary while another task lags
+    fill_unit(
+        files["宁波市海曙区人民政府办公室"].path,
+        returns / "b.xlsx",
+        {"T025": {"status": "推进中", "progress": "推进中"}},
+        day,
+    )
+    r2 = consolidate(master, returns, as_of=dt.date(2021, 12, 31))
+    fired = _fired(r2)
+    assert ("lead-not-reported", "宁波市海曙区人民政府办公室", "T025") not in fired
+    assert ("lead-no-summary", "宁波市海曙区人民政府办公室", "T025") in fired
+    assert ("resp-done-lead-not", "宁波市海曙区人民政府办公室", "T025") in fired
+
+
+def test_lead_done_while_responsible_lags(hs) -> None:
+    master, files, returns = hs
+    fill_unit(
+        files["宁波市海曙区人民政府办公室"].path,
+        returns / "b.xlsx",
+        {
+            "T025": {
+                "status": "已完成",
+                "progress": "完成",
+                "done_date": dt.datetime(2021, 9, 1),
+                "lead_summary": "汇总",
+            }
+        },
+    )
+    fill_unit(files["宁波市海曙区大数据发展管理中心"].path, returns / "a.xlsx", {"T025": {"status": "未启动"}})
+    r = consolidate(master, returns, as_of=dt.date(2021, 12, 31))
+    assert ("lead-done-resp-not", "宁波市海曙区人民政府办公室", "T025") in _fired(r)
+    row = next(t for t in r.tasks if t.task.id == "T025")
+    assert row.status == "推进中" and row.reported == 2 and row.expected == 2
+    assert row.lead_progress.startswith("【区政府办公室】已完成：完成") and "牵头汇总：汇总" in row.lead_progress
+    assert row.responsible_progress == "【大数据中心】未启动"
+
+
+def test_consistent_returns_raise_no_rule(hs) -> None:
+    master, files, returns = hs
+    done = {"status": "已完成", "progress": "完成", "done_date": dt.datetime(2021, 9, 1), "lead_summary": "均已完成"}
+    fill_unit(files["宁波市海曙区人民政府办公室"].path, returns / "b.xlsx", {"T025": done})
+    fill_unit(files["宁波市海曙区大数据发展管理中心"].path, returns / "a.xlsx", {"T025": done})
+    r = consolidate(master, returns, as_of=dt.date(2021, 12, 31))
+    rules = {
+        "lead-not-reported",
+        "lead-no-summary",
+        "lead-done-resp-not",
+        "resp-done-lead-not",
+        "done-no-date",
+        "done-no-progress",
+        "overdue",
+        "no-role",
+    }
+    assert not [f for f in r.findings if f.task_id == "T025" and f.code in rules]
+    assert next(t for t in r.tasks if t.task.id == "T025").status == "已完成"
+
+
+def test_overdue_and_no_role(built, tmp_path) -> None:
+    _, b, s, _ = built["shangyu_2022"]
+    f = next(f for f in s.files if f.unit.name == "绍兴市上虞区司法局")
+    other = "T001"  # a task where 司法局 has no role
+
+    def add_row(ws):
+        r = ws.max_row + 1
+        ws.cell(r, 1).value = other
+        ws.cell(r, 9).value = "已完成"
+        ws.cell(r, 10).value = "顺手填了别人的任务"
+
+    fill_unit(f.path, tmp_path / "r" / "x.xlsx", {"T027": {"status": "推进中"}}, edit=add_row)
+    r = consolidate(b.path, tmp_path / "r", as_of=dt.date(2022, 12, 15))
+    fired = _fired(r)
+    assert ("overdue", "绍兴市上虞区司法局", "T027") in fired  # 三季度前, still 推进中 on 12-15
+    assert ("no-role", "绍兴市上虞区司法局", other) in fired
+    assert any("顺手填了别人的任务" in x.message for x in r.findings)
+    r_early = consolidate(b.path, tmp_path / "r", as_of=dt.date(2022, 9, 1))
+    assert ("overdue", "绍兴市上虞区司法局", "T027") not in _fired(r_early)
+
+
+def test_merged_workbook(built, tmp_path, libreoffice) -> None:
+    from zwgk_xl import simulate
+
+    _, b, _, base = built["shangyu_2022"]
+    returns = tmp_path / "returns"
+    simulate.fill_returns(base / "outbox", returns, seed=11)
+    r = consolidate(b.path, returns, as_of=dt.date(2022, 12, 15))
+    out = write_merged(r, tmp_path / "汇总.xlsx")
+    with pytest.raises(ValueError, match="不能覆盖"):
+        write_merged(r, b.path)
+    wb = CalamineWorkbook.from_path(str(out))
+    assert wb.sheet_names[:4] == [C.SHEET_README, C.SHEET_MASTER, C.SHEET_DASHBOARD, C.SHEET_FINDINGS]
+    grid = wb.get_sheet_by_name(C.SHEET_MASTER).to_python()
+    head = grid[1]
+    status_col, rep_col = head.index("总体状态"), head.index("已报/应报")
+    by_id = {row[0]: row for row in grid[2:] if str(row[0]).startswith("T")}
+    for t in r.tasks:
+        assert by_id[t.task.id][status_col] == t.status
+        assert by_id[t.task.id][rep_col] == f"{t.reported}/{t.expected}"
+    issues = wb.get_sheet_by_name(C.SHEET_FINDINGS).to_python()
+    assert len(issues) - 1 == len(r.findings)
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        assert sum(1 for n in names if n.startswith("xl/charts/chart")) == 2
+        rels = "".join(z.read(n).decode() for n in names if n.endswith(".rels") and "worksheets" in n)
+        assert 'TargetMode="External"' in rels  # links from 问题清单 to the cells of the returns
+    pdf = libreoffice(out, "pdf", tmp_path / "pdf")
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "各单位完成率" in text and "任务状态分布" in text  # both charts are on the pages
+    assert page_ink(pdf, 1) > 0.005
+
+
+texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(
+    lambda s: s.strip() == s and s.strip()
+)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each example writes workbooks
+)
+@given(data=st.data())
+def test_no_text_is_lost(built, tmp_path_factory, data) -> None:
+    """Whatever units type in input cells reaches 总表, a unit sheet, or the 问题清单, even for rows that failed."""
+    _, b, s, _ = built["haishu_2021"]
+    returns = tmp_path_factory.mktemp("returns")
+    typed: list[str] = []
+    for f in data.draw(st.lists(st.sampled_from(s.files[:8]), min_size=1, max_size=3, unique_by=lambda f: f.unit.id)):
+        ids = load_ids(f.path)
+        answers = {}
+        for tid in data.draw(st.lists(st.sampled_from(ids), max_size=len(ids), unique=True)):
+            fields = data.draw(st.sets(st.sampled_from(["status", "progress", "evidence", "plan"]), min_size=1))
+            answers[tid] = {k: data.draw(texts) for k in fields}
+        delete = data.draw(st.booleans())
+        # a deleted row takes its text out of the returned file itself; everything else must arrive
+        typed += [v for tid, a in answers.items() if not (delete and tid == ids[0]) for v in a.values()]
+        fill_unit(
+            f.path,
+            returns / f"{f.unit.id}.xlsx",
+            answers,
+            edit=(lambda ws: ws.delete_rows(C.UNIT_FIRST_ROW + 1)) if delete else None,
+        )
+    r = consolidate(b.path, returns, as_of=dt.date(2021, 12, 31))
+    out = write_merged(r, tmp_path_factory.mktemp("m") / "m.xlsx")
+    wb = CalamineWorkbook.from_path(str(out))
+    everything = "\n".join(
+        str(v) for name in wb.sheet_names for row in wb.get_sheet_by_name(name).to_python() for v in row
+    )
+    for t in typed:
+        assert t in everything or t.lstrip("=") in everything, t
+
+
+def load_ids(path) -> list[str]:
+    from zwgk_xl.master import read_hidden
+
+    return read_hidden(CalamineWorkbook.from_path(str(path)))[C.K_TASK_IDS].split(",")
