@@ -116,35 +116,50 @@ def _ref(r: int, c: int) -> str:
     return f"{_col_letter(c)}{r + 1}"
 
 
+_SHEET_TAG = re.compile(r"<sheet\b[^>]*>")
+_REL_TAG = re.compile(r"<Relationship\b[^>]*>")
+_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
+_FORMULA = re.compile(r"<f[\s>/]")
+_CELL_WITH_FORMULA = re.compile(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>((?:(?!</c>).)*?<f\b.*?)</c>', re.S)
+_F = re.compile(r"<f\b[^>]*>(.*?)</f>|<f\b[^>]*/>", re.S)
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return dict(_ATTR.findall(tag))
+
+
 def formula_cells(path: Path, sheet: str) -> dict[str, str]:
-    """Cells holding a formula in one sheet of an .xlsx/.xlsm, read from the XML text without running anything."""
+    """Cells holding a formula in one sheet of an .xlsx/.xlsm, read from the XML text without running anything.
+    Most returns hold none, so the sheet's XML is only searched cell by cell when an <f> element exists."""
     if path.suffix.lower() not in {".xlsx", ".xlsm"}:
         return {}
     try:
         with zipfile.ZipFile(path) as z:
             wb_xml = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rid = next(
+                (
+                    a.get("r:id")
+                    for a in map(_attrs, _SHEET_TAG.findall(wb_xml))
+                    if html.unescape(a.get("name", "")) == sheet
+                ),
+                None,
+            )
             rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            m = re.search(r'<sheet\b[^>]*name="' + re.escape(sheet) + r'"[^>]*r:id="([^"]+)"', wb_xml)
-            if not m:
+            target = next((a.get("Target", "") for a in map(_attrs, _REL_TAG.findall(rels)) if a.get("Id") == rid), "")
+            if not rid or not target:
                 return {}
-            t = re.search(r'<Relationship\b[^>]*Id="' + re.escape(m.group(1)) + r'"[^>]*Target="([^"]+)"', rels)
-            if not t:
-                t = re.search(r'<Relationship\b[^>]*Target="([^"]+)"[^>]*Id="' + re.escape(m.group(1)) + '"', rels)
-            if not t:
-                return {}
-            target = t.group(1).lstrip("/")
+            target = target.lstrip("/")
             name = target if target.startswith("xl/") else "xl/" + target
-            info = z.getinfo(name)
-            if info.file_size > 200_000_000:
+            if z.getinfo(name).file_size > 200_000_000:
                 return {}
             xml = z.read(name).decode("utf-8", "replace")
     except (KeyError, zipfile.BadZipFile, OSError):
         return {}
-    if "<f" not in xml:
+    if not _FORMULA.search(xml):
         return {}
     out = {}
-    for cm in re.finditer(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>(.*?)</c>', xml, re.S):
-        fm = re.search(r"<f\b[^>]*>(.*?)</f>|<f\b[^>]*/>", cm.group(2), re.S)
+    for cm in _CELL_WITH_FORMULA.finditer(xml):
+        fm = _F.search(cm.group(2))
         if fm:
             out[cm.group(1)] = _unescape(fm.group(1) or "(共享公式)")
     return out
@@ -158,9 +173,9 @@ def _find_header(grid: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]]
     for r, row in enumerate(grid[:30]):
         cols = {}
         for c, v in enumerate(row):
-            f = _HEADERS.get(fold(_text(v)))
-            if f is None:
-                f = _HEADERS.get(_text(v))
+            if not isinstance(v, str) or not v:
+                continue
+            f = _HEADERS.get(v) or (_HEADERS.get(fold(v)) if len(v) <= 20 else None)
             if f and f not in cols:
                 cols[f] = c
         if "status" in cols and ("id" in cols or "text" in cols):
@@ -172,7 +187,7 @@ def _info(grid: Sequence[Sequence[object]], header: int) -> dict[str, object]:
     out: dict[str, object] = {}
     for row in grid[: max(header, 0)]:
         for c, v in enumerate(row):
-            field = C.INFO_FIELDS.get(fold(_text(v)))
+            field = C.INFO_FIELDS.get(v.strip()) if isinstance(v, str) and len(v) <= 10 else None
             if field:
                 out[field] = next((x for x in row[c + 1 :] if _text(x)), "")
     return out
@@ -185,8 +200,17 @@ class _Reader:
     index: RosterIndex
     out: list[Finding]
 
+    def __post_init__(self) -> None:
+        # built once: every file is matched against the same list
+        self.all_tasks = {t.id: t for t in self.master.tasklist.tasks}
+        self.by_text = {fold(t.text): t.id for t in self.master.tasklist.tasks}
+        self.errors_by_file: set[str] = set()
+
     def finding(self, code: str, path: Path, sheet: str = "", cell: str = "", **kw: object) -> None:
-        self.out.append(findings.make(code, file=str(path), sheet=sheet, cell=cell, **kw))
+        f = findings.make(code, file=str(path), sheet=sheet, cell=cell, **kw)
+        if f.severity != "info":
+            self.errors_by_file.add(f.file)
+        self.out.append(f)
 
     def unplaced(self, path: Path, sheet: str, grid: Sequence[Sequence[object]], header: int, cols: dict[str, int]):
         """A file that cannot be counted still loses nothing: each typed text goes to the findings."""
@@ -276,8 +300,7 @@ class _Reader:
 
     def _rows(self, path, sheet, grid, header, cols, unit: Unit, plan: UnitPlan, meta) -> list[Answer]:
         expected = {t.id: (t, a) for t, a in plan.rows}
-        all_tasks = {t.id: t for t in self.master.tasklist.tasks}
-        by_text = {fold(t.text): t.id for t in self.master.tasklist.tasks}
+        all_tasks, by_text = self.all_tasks, self.by_text
         formulas = formula_cells(path, sheet)
         year = self.master.tasklist.year or dt.date.today().year
         seen: list[str] = []
@@ -318,7 +341,7 @@ class _Reader:
                     if c.field not in cols:
                         continue
                     got = _text(get(row, c.field))
-                    if fold(got) == fold(w):
+                    if got == w or fold(got) == fold(w):
                         continue
                     code = "role-changed" if c.field == "role" else "locked-text-edited"
                     self.finding(
@@ -360,7 +383,7 @@ class _Reader:
         if fp:
             now_fp = C.fingerprint(unit.name, locked_rows)
             sent = C.fingerprint(unit.name, [locked_values(t, a) for t, a in plan.rows])
-            if now_fp != fp and not any(f.file == str(path) and f.severity != "info" for f in self.out):
+            if now_fp != fp and str(path) not in self.errors_by_file:
                 self.finding("fingerprint-mismatch", path, sheet, unit=unit.name)
             elif now_fp == fp and fp != sent:
                 self.finding("master-changed", path, sheet, unit=unit.name)

@@ -155,6 +155,6 @@ def estimate_lines(text: str, width: float) -> int:
     per_line = max(1.0, width - 1)
     lines = 0
     for para in str(text).split("\n"):
-        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in para)
+        units = (len(para.encode("utf-8")) + len(para)) // 2  # ASCII 1 unit, CJK (3 bytes in UTF-8) 2 units
         lines += max(1, -(-units // int(per_line)))
     return lines

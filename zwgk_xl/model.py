@@ -187,7 +187,11 @@ class Roster:
     source: str = ""
 
     def get(self, unit_id: str) -> Unit | None:
-        return next((u for u in self.units if u.id == unit_id), None)
+        return self._by_id.get(unit_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in self.units}
 
     def of_kinds(self, kinds: frozenset[str]) -> tuple[Unit, ...]:
         return tuple(u for u in self.units if u.kind in kinds)

@@ -100,15 +100,16 @@ _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
-    """Valid in Excel (<= 31 characters, none of []:*?/\\, not blank, unique ignoring case) and still readable."""
+    """Valid in Excel (<= 31 characters, none of []:*?/\\, not blank, unique ignoring case) and still readable.
+    ``taken`` holds the lower-cased names already used."""
     base = _BAD_SHEET.sub("_", name).strip("'").strip() or "单位"
     candidate = base[:31]
     n = 2
-    while candidate.lower() in {t.lower() for t in taken} or candidate in C.RESERVED_SHEETS:
+    while candidate.lower() in taken or candidate in C.RESERVED_SHEETS:
         suffix = f"~{n}"
         candidate = base[: 31 - len(suffix)] + suffix
         n += 1
-    taken.add(candidate)
+    taken.add(candidate.lower())
     return candidate
 
 
