@@ -99,7 +99,8 @@ def main(argv: list[str]) -> None:
         whole = r["consolidate"] + r["write"]
         print(
             f"{n:>6} {r['bare']:>7.2f} {r['collect']:>9.2f} {r['collect'] / r['bare']:>6.2f} {r['master']:>8.2f}"
-            f" {r['consolidate']:>9.2f} {r['write']:>8.2f} {whole:>8.2f} {r['peak']:>8.1f} {1024 * r['peak'] / n:>10.1f}"
+            f" {r['consolidate']:>9.2f} {r['write']:>8.2f} {whole:>8.2f} {r['peak']:>8.1f}"
+            f" {1024 * r['peak'] / n:>10.1f}"
         )
     print("goals: collect <= 2x bare read; whole merge of 1,000 returns <= 4 s; memory flat in N")
 

@@ -203,6 +203,134 @@ def merge_(
     raise typer.Exit(1 if result.has_errors else 0)
 
 
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="配置文件 zwgk.toml（邮件服务器等）")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="只列出将发给谁、附件多大，不发送")]
+ResendOpt = Annotated[bool, typer.Option("--resend", help="已发送过的邮件也重新发送")]
+OutboxOpt = Annotated[Path | None, typer.Option("--outbox", help="写成 .eml 文件到此文件夹（不经邮件服务器）")]
+
+
+def _deliver(
+    outgoing: list, found: list, config: Path | None, dry_run: bool, resend: bool, outbox: Path | None
+) -> None:
+    """Shared tail of send/remind/report: show, then send or write, then report."""
+    try:
+        cfg = zwgk_xl.config.load(config)
+    except zwgk_xl.config.ConfigError as exc:
+        raise _fail(str(exc)) from exc
+    table = Table(title=f"{'将' if dry_run else '准备'}发送 {len(outgoing)} 封邮件", expand=True)
+    for col in ("类型", "单位", "收件人", "主题", "附件大小"):
+        table.add_column(col, overflow="fold")
+    for o in outgoing:
+        size = f"{o.size / 1024:.0f} KB" if o.attachment else ""
+        table.add_row(o.kind, o.unit or "区府办", o.to, str(o.message["Subject"]), size)
+    console.print(table)
+    show_findings(found)
+    if dry_run or not outgoing:
+        return
+    mail = cfg.mail
+    if outbox or not mail.smtp:
+        folder = outbox or Path(mail.outbox)
+        transport = zwgk_xl.mail.OutboxTransport(folder)
+        log = folder / "已发送记录.jsonl"
+    else:
+        transport = zwgk_xl.mail.SmtpTransport(
+            mail.host, mail.port, mail.security, mail.user, mail.password(), mail.timeout
+        )
+        log = Path(cfg.source).parent / "已发送记录.jsonl"
+    try:
+        result = zwgk_xl.mail.deliver(outgoing, transport, log, resend=resend, pause=0 if outbox else mail.pause)
+    except (OSError, zwgk_xl.mail.smtplib.SMTPException) as exc:
+        raise _fail(f"无法连接邮件服务器 {mail.host}:{mail.port}（{exc}）") from exc
+    console.print(f"已发送 {len(result.sent)} 封；此前已发送、跳过 {len(result.skipped)} 封（需重发请加 --resend）")
+    for o, reason in result.failed:
+        err.print(f"[red]发送失败[/] {o.unit or '区府办'} {o.to}：{reason}")
+    if isinstance(transport, zwgk_xl.mail.OutboxTransport):
+        console.print(f".eml 文件在 {transport.folder}，可用邮件客户端打开后发送")
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _sender(config: Path | None) -> str:
+    try:
+        cfg = zwgk_xl.config.load(config)
+    except zwgk_xl.config.ConfigError as exc:
+        raise _fail(str(exc)) from exc
+    return cfg.mail.sender or cfg.mail.user or "zwgk@localhost"
+
+
+@app.command("send")
+def send_(
+    outbox_dir: Annotated[Path, typer.Argument(help="zwgk split 生成的各单位填报表文件夹")],
+    master: Annotated[Path, typer.Option("--master", "-m", help="总表工作簿（取单位名册中的邮箱）")],
+    config: ConfigOpt = None,
+    dry_run: DryRunOpt = False,
+    resend: ResendOpt = False,
+    outbox: OutboxOpt = None,
+) -> None:
+    """把各单位填报表分别发给各单位。
+
+    示例：zwgk send outbox/ -m 总表.xlsx --dry-run
+    """
+    try:
+        m = zwgk_xl.read_master(master)
+        files = zwgk_xl.mail_files(m, outbox_dir)
+    except zwgk_xl.MasterError as exc:
+        raise _fail(str(exc)) from exc
+    outgoing, found = zwgk_xl.mail.distribution(m, files, _sender(config))
+    _deliver(outgoing, found, config, dry_run, resend, outbox)
+
+
+@app.command("remind")
+def remind_(
+    merged: Annotated[Path, typer.Argument(help="zwgk merge 生成的汇总工作簿")],
+    config: ConfigOpt = None,
+    dry_run: DryRunOpt = False,
+    resend: ResendOpt = False,
+    outbox: OutboxOpt = None,
+) -> None:
+    """给未报送、或有逾期任务的单位发催报邮件，逐项列出任务。
+
+    示例：zwgk remind 汇总.xlsx --dry-run
+    """
+    try:
+        report = zwgk_xl.read_report(merged)
+    except (zwgk_xl.MasterError, zwgk_xl.ReportError) as exc:
+        raise _fail(str(exc)) from exc
+    outgoing, found = zwgk_xl.mail.reminders(report, _sender(config))
+    _deliver(outgoing, found, config, dry_run, resend, outbox)
+
+
+@app.command("report")
+def report_(
+    merged: Annotated[Path, typer.Argument(help="zwgk merge 生成的汇总工作簿")],
+    to: Annotated[list[str] | None, typer.Option("--to", help="区府办收件人（默认取配置 mail.office）")] = None,
+    leads: Annotated[bool, typer.Option("--leads/--no-leads", help="同时给各牵头单位发其牵头任务的进展")] = True,
+    config: ConfigOpt = None,
+    dry_run: DryRunOpt = False,
+    resend: ResendOpt = False,
+    outbox: OutboxOpt = None,
+) -> None:
+    """把汇总结果（附汇总工作簿）发给区府办，并给各牵头单位发其牵头任务的进展。
+
+    示例：zwgk report 汇总.xlsx --to office@example.gov.cn --dry-run
+    """
+    try:
+        report = zwgk_xl.read_report(merged)
+        cfg = zwgk_xl.config.load(config)
+    except (zwgk_xl.MasterError, zwgk_xl.ReportError, zwgk_xl.config.ConfigError) as exc:
+        raise _fail(str(exc)) from exc
+    office = list(to or cfg.mail.office)
+    if not office:
+        raise _fail("请用 --to 指定区府办收件人，或在 zwgk.toml 的 [mail] 中设置 office")
+    sender = _sender(config)
+    outgoing = [zwgk_xl.mail.summary(report, merged, sender, office)]
+    found: list = []
+    if leads:
+        more, found = zwgk_xl.mail.lead_status(report, sender)
+        outgoing += more
+    _deliver(outgoing, found, config, dry_run, resend, outbox)
+
+
 def _common(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     out = []
     for x, y in zip(a, b, strict=False):

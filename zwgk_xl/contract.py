@@ -18,10 +18,19 @@ SHEET_README = "说明"
 SHEET_MASTER = "总表"
 SHEET_ROSTER = "单位名册"
 SHEET_HIDDEN = "_zwgk"
+SHEET_RESULT = "_zwgk_result"  # very hidden: the consolidation as rows, so mail can be built from merged.xlsx
 SHEET_UNIT = "填报表"  # the one visible sheet of a unit's workbook
 SHEET_DASHBOARD = "汇总"
 SHEET_FINDINGS = "问题清单"
-RESERVED_SHEETS = (SHEET_README, SHEET_MASTER, SHEET_ROSTER, SHEET_HIDDEN, SHEET_DASHBOARD, SHEET_FINDINGS)
+RESERVED_SHEETS = (
+    SHEET_README,
+    SHEET_MASTER,
+    SHEET_ROSTER,
+    SHEET_HIDDEN,
+    SHEET_RESULT,
+    SHEET_DASHBOARD,
+    SHEET_FINDINGS,
+)
 
 # ------------------------------------------------------------------------------------------------ columns
 

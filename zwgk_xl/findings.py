@@ -71,6 +71,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "overdue": ("warning", "已过完成时限 {due}，{unit}填报状态为“{status}”"),
     "done-no-date": ("warning", "填“已完成”但未填完成时间"),
     "done-no-progress": ("warning", "填“已完成”但未填进展情况"),
+    # mail
+    "no-email": ("warning", "名册中没有 {unit} 的邮箱，{kind}邮件未生成；请在单位名册中补充“邮箱”"),
+    "send-failed": ("error", "发送给 {unit} 的邮件失败：{reason}"),
 }
 
 

@@ -425,6 +425,9 @@ def write_merged(result: Consolidation, path: str | Path, now: dt.datetime | Non
                 ],
             ),
         )
+        from zwgk_xl.report import from_consolidation, write_rows
+
+        write_rows(wb, from_consolidation(result))
         wb.worksheets()[1].activate()
         wb.close()
     return target

@@ -90,3 +90,23 @@ def split_units(
         leads = sum(1 for _, a in plan.rows if a.role == C.ROLE_LEAD)
         files.append(UnitFile(plan.unit, path, len(plan.rows), leads))
     return SplitResult(tuple(files), tuple(idle), tuple(master.findings) + tuple(found))
+
+
+def mail_files(master: Master, outbox: str | Path) -> list[tuple[Unit, Path]]:
+    """The unit workbooks of an outbox folder with their units, known by each file's hidden sheet (not its name)."""
+    from python_calamine import CalamineWorkbook
+
+    from zwgk_xl.master import read_hidden
+
+    out = []
+    for path in sorted(Path(outbox).glob("*.xlsx")):
+        if path.name.startswith("~$"):
+            continue
+        try:
+            meta = read_hidden(CalamineWorkbook.from_path(str(path)))
+        except Exception:  # not one of ours: not sent
+            continue
+        unit = master.roster.get(meta.get(C.K_UNIT_ID, ""))
+        if meta.get(C.K_LIST_ID) == master.list_id and unit is not None:
+            out.append((unit, path))
+    return out

@@ -1,0 +1,250 @@
+"""Mail against a real SMTP server (aiosmtpd on 127.0.0.1): plain, AUTH, STARTTLS and SSL; messages parsed back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import re
+import smtplib
+import socket
+import ssl
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
+
+import zwgk_xl
+from zwgk_xl import contract as C
+from zwgk_xl import mail
+from zwgk_xl.config import ConfigError, load
+from zwgk_xl.model import Roster, Unit
+
+from .conftest import fill_unit
+
+
+class Sink:
+    def __init__(self, reject: str = "") -> None:
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.raw: list[bytes] = []
+        self.reject = reject
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.reject and address == self.reject:
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.raw.append(envelope.content)
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), msg))
+        return "250 OK"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _auth(server, session, envelope, mechanism, data):
+    return AuthResult(success=isinstance(data, LoginPassword) and (data.login, data.password) == (b"clerk", b"secret"))
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return trustme.CA()
+
+
+@pytest.fixture
+def smtp(ca):
+    """Start a server of the requested kind; yields (sink, transport factory)."""
+    started = []
+
+    def start(kind: str = "plain", reject: str = ""):
+        sink = Sink(reject)
+        port = _port()
+        kw: dict = {"hostname": "127.0.0.1", "port": port}
+        server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1").configure_cert(server_ctx)
+        client_ctx = ssl.create_default_context()
+        ca.configure_trust(client_ctx)
+        security, user, password = "none", "", ""
+        if kind == "auth":
+            kw.update(authenticator=_auth, auth_require_tls=False)
+            user, password = "clerk", "secret"
+        elif kind == "starttls":
+            kw.update(tls_context=server_ctx, require_starttls=True, authenticator=_auth)
+            security, user, password = "starttls", "clerk", "secret"
+        elif kind == "ssl":
+            kw.update(ssl_context=server_ctx)
+            security = "ssl"
+        ctl = Controller(sink, **kw)
+        ctl.start()
+        started.append(ctl)
+        transport = mail.SmtpTransport("127.0.0.1", port, security, user, password, timeout=10, context=client_ctx)
+        return sink, transport
+
+    yield start
+    for ctl in started:
+        ctl.stop()
+
+
+@pytest.fixture
+def hs(built):
+    _, b, _, base = built["haishu_2021"]
+    return zwgk_xl.read_master(b.path), base / "outbox"
+
+
+def _merged(built, tmp_path):
+    _, b, s, _ = built["haishu_2021"]
+    files = {f.unit.name: f for f in s.files}
+    ret = tmp_path / "returns"
+    fill_unit(
+        files["宁波市海曙区人民政府办公室"].path,
+        ret / "a.xlsx",
+        {"T025": {"status": "已完成", "progress": "完成", "done_date": dt.datetime(2021, 9, 1), "lead_summary": "好"}},
+    )
+    fill_unit(files["宁波市海曙区司法局"].path, ret / "b.xlsx", {"T016": {"status": "未启动"}})
+    result = zwgk_xl.consolidate(b.path, ret, as_of=dt.date(2021, 12, 31))
+    return zwgk_xl.write_merged(result, tmp_path / "海曙汇总.xlsx")
+
+
+def test_distribution_over_starttls_with_auth(hs, smtp, tmp_path) -> None:
+    master, outbox = hs
+    sink, transport = smtp("starttls")
+    files = zwgk_xl.mail_files(master, outbox)
+    outgoing, found = mail.distribution(master, files, "海曙区府办 <office@haishu.example>")
+    assert found == [] and len(outgoing) == len(files) > 30
+    log = tmp_path / "sent.jsonl"
+    result = mail.deliver(outgoing, transport, log)
+    assert len(result.sent) == len(files) and not result.failed
+    got = {tuple(rcpts): msg for rcpts, msg in sink.messages}
+    for unit, path in files:
+        msg = got[(unit.email,)]
+        assert msg["Subject"].endswith(unit.name) and "请填报" in msg["Subject"]
+        assert str(msg["From"]) == "海曙区府办 <office@haishu.example>"
+        (att,) = list(msg.iter_attachments())
+        assert att.get_filename() == path.name  # Chinese name decoded exactly
+        assert att.get_content() == path.read_bytes()  # byte-identical
+    raw = sink.raw[0].decode("ascii")  # 7-bit clean on the wire
+    assert "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n" in raw
+    assert "=?utf-8?q?vnd" not in raw  # the MIME type is never turned into encoded words
+    assert "filename*0*=utf-8''" in raw.lower()  # a long Chinese name in RFC 2231 continuations
+    # a re-run sends nothing new; --resend sends again
+    again = mail.deliver(outgoing, transport, log)
+    assert (len(again.sent), len(again.skipped)) == (0, len(files))
+    assert len(sink.messages) == len(files)
+    assert len(mail.deliver(outgoing[:1], transport, log, resend=True).sent) == 1
+
+
+def test_auth_is_required_and_used(hs, smtp, tmp_path) -> None:
+    master, outbox = hs
+    sink, transport = smtp("auth")
+    outgoing, _ = mail.distribution(master, zwgk_xl.mail_files(master, outbox)[:2], "office@haishu.example")
+    assert len(mail.deliver(outgoing, transport, tmp_path / "log.jsonl").sent) == 2
+    transport.password, transport.timeout = "wrong", 3
+    with pytest.raises((smtplib.SMTPException, OSError)):  # refused (535), or the server hangs up on a bad login
+        mail.deliver(outgoing, transport, tmp_path / "other.jsonl")
+    assert len(sink.messages) == 2 and not (tmp_path / "other.jsonl").exists()
+
+
+def test_one_failure_does_not_stop_the_rest(hs, smtp, tmp_path) -> None:
+    master, outbox = hs
+    files = zwgk_xl.mail_files(master, outbox)[:3]
+    sink, transport = smtp("plain", reject=files[1][0].email)
+    outgoing, _ = mail.distribution(master, files, "office@haishu.example")
+    result = mail.deliver(outgoing, transport, tmp_path / "log.jsonl")
+    assert [o.unit for o, _ in result.failed] == [files[1][0].name]
+    assert len(result.sent) == 2 and len(sink.messages) == 2
+    # the failed one is not in the log, so the next run retries only it
+    retry = mail.deliver(outgoing, transport, tmp_path / "log.jsonl")
+    assert len(retry.skipped) == 2 and len(retry.failed) == 1
+
+
+def test_summary_over_ssl_matches_the_workbook(built, smtp, tmp_path) -> None:
+    merged = _merged(built, tmp_path)
+    report = zwgk_xl.read_report(merged)
+    sink, transport = smtp("ssl")
+    out = mail.summary(report, merged, "office@haishu.example", ["boss@haishu.example"])
+    mail.deliver([out], transport, tmp_path / "log.jsonl")
+    ((rcpts, msg),) = sink.messages
+    assert rcpts == ["boss@haishu.example"]
+    assert msg.get_body(("plain",)).get_content().startswith("截至 2021-12-31")
+    html = msg.get_body(("html",)).get_content()
+    rows = re.findall(r"<tr>(.*?)</tr>", html.split("<h4>各单位情况</h4>")[1].split("<h4>")[0])
+    table = [re.findall(r"<td>(.*?)</td>", r) for r in rows[1:]]
+    sheet = CalamineWorkbook.from_path(str(merged)).get_sheet_by_name(C.SHEET_DASHBOARD).to_python()
+    head = sheet[5]
+    book = {r[0]: r for r in sheet[6:] if r[0] and isinstance(r[1], float)}
+    assert len(table) == len(report.units)
+    for name, unit in zip((r[0] for r in table), report.units, strict=True):
+        row = next(r for r in table if r[0] == name)
+        short = unit.unit.aliases[0] if unit.unit.aliases else unit.unit.name
+        w = book[short]
+        assert int(row[1]) == int(w[head.index("任务数")])
+        assert int(row[3]) == int(w[head.index("已完成")])
+        assert int(row[7]) == int(w[head.index("未报送")])
+        assert int(row[8]) == int(w[head.index("逾期")])
+    (att,) = list(msg.iter_attachments())
+    assert att.get_filename() == "海曙汇总.xlsx" and att.get_content() == merged.read_bytes()
+
+
+def test_reminders_and_lead_status(built, tmp_path) -> None:
+    report = zwgk_xl.read_report(_merged(built, tmp_path))
+    outgoing, _ = mail.reminders(report, "office@haishu.example")
+    units = {o.unit for o in outgoing}
+    assert "宁波市海曙区司法局" not in units  # returned, every task answered, nothing overdue (no deadlines printed)
+    assert "宁波市海曙区财政局" in units  # never returned
+    body = next(o for o in outgoing if o.unit == "宁波市海曙区财政局").message.get_body(("plain",)).get_content()
+    assert "尚未报送" in body and "进一步扩大预决算公开范围" in body  # told exactly which tasks
+    office = next(o for o in outgoing if o.unit == "宁波市海曙区人民政府办公室")  # returned one task of six
+    text = office.message.get_body(("plain",)).get_content()
+    assert "5 项任务未填报" in str(office.message["Subject"]) and "推行政府网站集约化建设" not in text
+    leads, _ = mail.lead_status(report, "office@haishu.example")
+    office = next(o for o in leads if o.unit == "宁波市海曙区人民政府办公室")
+    assert "宁波市海曙区大数据发展管理中心" in office.message.get_body(("plain",)).get_content()
+
+
+def test_unit_without_address_is_a_finding(hs) -> None:
+    master, outbox = hs
+    files = zwgk_xl.mail_files(master, outbox)[:2]
+    unit, path = files[0]
+    no_mail = Unit(unit.id, unit.name, unit.aliases, unit.kind, "")
+    outgoing, found = mail.distribution(master, [(no_mail, path), files[1]], "office@haishu.example")
+    assert len(outgoing) == 1 and [(f.code, f.unit) for f in found] == [("no-email", unit.name)]
+    assert Roster((no_mail,)).get(unit.id) == no_mail
+
+
+def test_cli_dry_run_and_outbox(hs, built, tmp_path, monkeypatch) -> None:
+    from zwgk_xl.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    _, b, _, base = built["haishu_2021"]
+    res = runner.invoke(app, ["send", str(base / "outbox"), "-m", str(b.path), "--dry-run"])
+    assert res.exit_code == 0 and "将发送" in res.stdout and "KB" in res.stdout
+    assert not list(tmp_path.rglob("*.eml"))
+    res = runner.invoke(app, ["send", str(base / "outbox"), "-m", str(b.path), "--outbox", "发件箱"])
+    assert res.exit_code == 0, res.output
+    emls = list((tmp_path / "发件箱").glob("*.eml"))
+    assert len(emls) == len(zwgk_xl.mail_files(zwgk_xl.read_master(b.path), base / "outbox"))
+    res = runner.invoke(app, ["send", str(base / "outbox"), "-m", str(b.path), "--outbox", "发件箱"])
+    assert "跳过" in res.stdout and len(list((tmp_path / "发件箱").glob("*.eml"))) == len(emls)
+
+
+def test_config_password_never_in_file(tmp_path, monkeypatch) -> None:
+    p = tmp_path / "zwgk.toml"
+    p.write_text('[mail]\nhost = "smtp.x.example"\npassword = "123"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="密码"):
+        load(p)
+    p.write_text(
+        '[mail]\nhost = "smtp.x.example"\nsecurity = "starttls"\nuser = "a"\noffice = "o@x.example"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("ZWGK_SMTP_PASSWORD", "from-env")
+    cfg = load(p)
+    assert (cfg.mail.port, cfg.mail.office, cfg.mail.password()) == (587, ("o@x.example",), "from-env")
