@@ -13,7 +13,7 @@ from zwgk_xl.checks import assignments
 from zwgk_xl.model import Finding, Roster, Task, TaskList, Unit
 from zwgk_xl.units import RosterIndex, join_names
 from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
-from zwgk_xl.xlsx import Styles, new_workbook, print_setup, row_height, sheet_name, write_hidden
+from zwgk_xl.xlsx import Styles, fit_cell, new_workbook, print_setup, row_height, sheet_name, write_hidden
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def write_master_table(
             if isinstance(v, int | float) and not isinstance(v, bool):
                 ws.write_number(r, i, v, fmt)
             else:
-                ws.write_string(r, i, str(v), fmt)
+                ws.write_string(r, i, fit_cell(str(v)), fmt)
             if not (col.field == "requirement" and not has_requirement):
                 texts.append((str(v), col.width))
         ws.set_row(r, row_height(texts))

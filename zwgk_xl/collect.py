@@ -13,6 +13,7 @@ sheet's XML for formulas in input cells, which calamine does not report.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import re
 import zipfile
@@ -46,6 +47,13 @@ STATUS_SYNONYMS: dict[str, str] = {
     **dict.fromkeys(("未开始", "尚未开展", "未开展", "没开始", "尚未启动", "未实施"), "未启动"),
     **dict.fromkeys(("无", "不适用", "无此项", "本单位不涉及", "未涉及", "不涉及。"), "不涉及"),
 }
+
+#: Limits that keep a hostile file's cost bounded (a zip bomb, a huge sharedStrings): checked before any parsing.
+MAX_FILE_BYTES = 100 * 2**20
+MAX_UNCOMPRESSED = 300 * 2**20
+MAX_MEMBER = 150 * 2**20
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 _HEADERS = {c.header: c.field for c in (*C.UNIT_LOCKED, *C.UNIT_INPUT, C.LEAD_SUMMARY)}
 _INPUT_FIELDS = [c.field for c in (*C.UNIT_INPUT, C.LEAD_SUMMARY)]
@@ -455,6 +463,39 @@ def _label(field_name: str) -> str:
     return next((c.header for c in (*C.UNIT_INPUT, C.LEAD_SUMMARY) if c.field == field_name), field_name)
 
 
+def sniff(path: Path) -> tuple[str, dict[str, object]] | None:
+    """What is wrong with a file before any parser sees it, or None. Reads the zip directory only (not the data),
+    so a decompression bomb costs nothing; an OLE file is scanned for an encrypted package (a password-protected
+    workbook is an OLE container whatever its extension)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError as exc:
+        return "file-locked", {"reason": f"{type(exc).__name__}: {exc.strerror or exc}"}
+    if size == 0:
+        return "file-unreadable", {"reason": "文件为空（0 字节）"}
+    if size > MAX_FILE_BYTES:
+        return "file-too-large", {"size": f"{size / 2**20:.0f} MB"}
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                infos = z.infolist()
+        except (zipfile.BadZipFile, OSError):
+            return "file-unreadable", {"reason": "文件不完整或已损坏（压缩包无法打开）"}
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNCOMPRESSED or any(i.file_size > MAX_MEMBER for i in infos):
+            return "file-too-large", {"size": f"解压后 {total / 2**20:.0f} MB"}
+        return None
+    if head == _OLE:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return "file-locked", {"reason": str(exc)}
+        return ("file-encrypted", {}) if _ENCRYPTED in data else None
+    return "file-unreadable", {"reason": "不是 Excel 工作簿（可能是改了扩展名的其他文件）"}
+
+
 def list_files(returns: Path) -> list[Path]:
     return sorted(p for p in returns.rglob("*") if p.is_file())
 
@@ -465,6 +506,7 @@ def collect(master: Master, returns: str | Path, progress: Callable[[Path], None
     plans, _, _ = plan_units(master.tasklist, master.roster)
     reader = _Reader(master, {p.unit.id: p for p in plans}, RosterIndex(master.roster), out)
     subs: list[Submission] = []
+    seen_bytes: dict[str, Path] = {}
     files = list_files(root) if root.exists() else []
     for path in files:
         if progress:
@@ -475,6 +517,15 @@ def collect(master: Master, returns: str | Path, progress: Callable[[Path], None
         if path.suffix.lower() not in SPREADSHEETS:
             reader.finding("file-not-spreadsheet", path)
             continue
+        problem = sniff(path)
+        if problem:
+            reader.finding(problem[0], path, **problem[1])
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in seen_bytes:
+            reader.finding("duplicate-file", path, other=seen_bytes[digest].name)
+            continue
+        seen_bytes[digest] = path
         sub = reader.read(path)
         if sub is not None:
             subs.append(sub)

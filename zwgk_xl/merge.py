@@ -32,7 +32,7 @@ from zwgk_xl.collect import Collection, collect
 from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
 from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
-from zwgk_xl.xlsx import Styles, new_workbook, print_setup, row_height, sheet_name, write_hidden
+from zwgk_xl.xlsx import Styles, fit_cell, new_workbook, print_setup, row_height, sheet_name, write_hidden
 
 NOT_REPORTED = "未报送"
 SUMMARY_STATUSES = (*C.STATUSES, NOT_REPORTED)
@@ -362,7 +362,7 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
             ws.write_url(r, 7, f"external:{target}#'{f.sheet}'!{f.cell}", link, f.cell)
         else:
             ws.write_string(r, 7, f.cell, wrap)
-        ws.write_string(r, 8, f.message, wrap)
+        ws.write_string(r, 8, fit_cell(f.message, f"{Path(f.file).name} {f.cell}"), wrap)
         ws.set_row(r, max(18, 14 * (1 + len(f.message) // 34)))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(items), 1), len(headers) - 1)

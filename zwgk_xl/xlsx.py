@@ -131,3 +131,16 @@ def file_name(stem: str, taken: set[str], suffix: str = ".xlsx", limit: int = 10
         n += 1
     taken.add(candidate.lower())
     return candidate
+
+
+CELL_LIMIT = 32767
+_CUT_NOTE = "……（超出 Excel 单元格 32767 字的上限，以下从略；全文见{where}）"
+
+
+def fit_cell(text: str, where: str = "各单位工作表") -> str:
+    """Excel holds at most 32,767 characters in a cell (XlsxWriter would silently cut). A combined cell that would
+    exceed it is shortened with a note saying where the whole text is, which every caller guarantees exists."""
+    if len(text) <= CELL_LIMIT:
+        return text
+    note = _CUT_NOTE.format(where=where)
+    return text[: CELL_LIMIT - len(note)] + note

@@ -1,0 +1,264 @@
+"""Whatever office software units use, `zwgk merge` names what is wrong, goes on, and loses nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
+
+import zwgk_xl
+from zwgk_xl import contract as C
+from zwgk_xl.atomic import OutputLocked
+from zwgk_xl.cli import app
+from zwgk_xl.importers import ImportError_
+
+from .conftest import SAMPLES, fill_unit
+
+runner = CliRunner()
+HOSTILE_TEXTS = [
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2",
+    "@SUM(A1:A2)",
+    '=HYPERLINK("http://x.invalid","点")',
+    "𠮷野家😀",
+    "长" * 32767,
+]
+
+
+def _encrypt(src: Path, dst: Path) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(src.read_bytes())).encrypt("123456", out)
+    dst.write_bytes(out.getvalue())
+
+
+def _xxe(src: Path, dst: Path, secret: Path) -> None:
+    """The same workbook with an external entity declared and used in the XML that holds its strings."""
+    with zipfile.ZipFile(src) as z:
+        member = "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in z.namelist() else "xl/worksheets/sheet1.xml"
+        xml = z.read(member).decode()
+    root = re.search(r"<(sst|worksheet)\b", xml).group(1)
+    xml = xml.replace(f"<{root}", f'<!DOCTYPE {root} [<!ENTITY e SYSTEM "file://{secret}">]><{root}', 1)
+    xml = re.sub(r"<t>([^<]*)</t>", r"<t>\1&e;</t>", xml, count=1)
+    _with_member(src, dst, member, xml.encode())
+
+
+def _with_member(src: Path, dst: Path, name: str, data: bytes) -> None:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, data if item.filename == name else zin.read(item.filename))
+        if name not in zin.namelist():
+            zout.writestr(name, data)
+
+
+@pytest.fixture
+def hostile(built, tmp_path):
+    """A returns folder with good and hostile files; returns (master, returns, expectations)."""
+    _, b, s, _ = built["haishu_2021"]
+    files = {f.unit.name: f for f in s.files}
+    ret = tmp_path / "returns"
+    ok = fill_unit(
+        files["宁波市海曙区司法局"].path, ret / "good.xlsx", {"T016": {"status": "推进中", "progress": "正常填报"}}
+    )
+    texts = {
+        "T004": {
+            "status": "推进中",
+            "progress": HOSTILE_TEXTS[0],
+            "evidence": HOSTILE_TEXTS[1],
+            "plan": HOSTILE_TEXTS[2],
+        }
+    }
+
+    def as_text(ws):  # a unit typing "=..." as text (Excel stores it as a string with a leading apostrophe)
+        for row in ws.iter_rows(min_row=C.UNIT_FIRST_ROW + 1):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
+                    cell.data_type = "s"
+        r = C.UNIT_FIRST_ROW + 1
+        ws.cell(r + 1, 11).value = HOSTILE_TEXTS[3]
+        ws.cell(r + 1, 11).data_type = "s"
+
+    fill_unit(files["宁波市海曙区大数据发展管理中心"].path, ret / "texts.xlsx", texts, edit=as_text)
+    fill_unit(
+        files["宁波市海曙区发展和改革局"].path,
+        ret / "long.xlsx",
+        {"T002": {"status": "推进中", "progress": HOSTILE_TEXTS[6], "plan": HOSTILE_TEXTS[5]}},
+    )
+    (ret / "corrupt.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    (ret / "truncated.xlsx").write_bytes(ok.read_bytes()[: ok.stat().st_size // 2])
+    (ret / "empty.xlsx").write_bytes(b"")
+    (ret / "renamed.xlsx").write_text("这是一个文本文件", encoding="utf-8")
+    _encrypt(ok, ret / "encrypted.xlsx")
+    shutil.copy(
+        fill_unit(files["宁波市海曙区商务局"].path, tmp_path / "w.xlsx", {"T006": {"status": "已完成"}}), ret / "wps.et"
+    )
+    shutil.copy(
+        fill_unit(
+            files["宁波市海曙区税务局"].path
+            if "宁波市海曙区税务局" in files
+            else files["国家税务总局宁波市海曙区税务局"].path,
+            tmp_path / "m.xlsx",
+            {},
+        ),
+        ret / "macro.xlsm",
+    )
+    shutil.copy(ok, ret / "sub" / "good-copy.xlsx") if (ret / "sub").mkdir() is None else None
+    # another unit's file under this unit's name: identified by its hidden sheet, not its name
+    fill_unit(files["宁波市海曙区财政局"].path, ret / "宁波市海曙区农业农村局.xlsx", {"T008": {"status": "推进中"}})
+    # a renamed sheet
+    fill_unit(files["宁波市海曙区民政局"].path, ret / "sheet.xlsx", {}, edit=lambda ws: setattr(ws, "title", "我的表"))
+    # a decompression bomb: 160 MB of sharedStrings in a tiny file
+    _with_member(ok, ret / "bomb.xlsx", "xl/sharedStrings.xml", b"<sst>" + b"a" * (160 * 2**20) + b"</sst>")
+    # XML with an external entity pointing at a local file
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-CONTENT-42", encoding="utf-8")
+    _xxe(ok, ret / "xxe.xlsx", secret)
+    return b.path, ret
+
+
+def test_hostile_returns_through_zwgk_merge(hostile, tmp_path) -> None:
+    master, ret = hostile
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in ret.rglob("*") if p.is_file()}
+    out = tmp_path / "merged.xlsx"
+    res = runner.invoke(app, ["merge", str(master), str(ret), "-o", str(out), "--as-of", "2021-12-31", "--json"])
+    assert res.exit_code == 1, res.output  # errors were found, and the run still finished
+    data = json.loads(res.stdout)
+    by_file: dict[str, set[str]] = {}
+    for f in data["findings"]:
+        by_file.setdefault(Path(f["file"]).name, set()).add(f["code"])
+    assert by_file["corrupt.xlsx"] == {"file-unreadable"}
+    assert by_file["truncated.xlsx"] == {"file-unreadable"}
+    assert by_file["empty.xlsx"] == {"file-unreadable"}
+    assert by_file["renamed.xlsx"] == {"file-unreadable"}
+    assert by_file["encrypted.xlsx"] == {"file-encrypted"}
+    assert by_file["bomb.xlsx"] == {"file-too-large"}
+    assert by_file["good-copy.xlsx"] == {"duplicate-file"}
+    returned = set(data["returned"])
+    assert {"宁波市海曙区商务局", "宁波市海曙区财政局", "宁波市海曙区民政局", "宁波市海曙区司法局"} <= returned
+    assert "宁波市海曙区农业农村局" not in returned  # the renamed file counted for the unit that filled it
+    # the XXE file is read or refused, never resolved
+    merged_text = _all_text(out)
+    assert "SECRET-CONTENT-42" not in merged_text and "SECRET-CONTENT-42" not in res.stdout
+    # every hostile text arrives as text; nothing is written as a formula anywhere
+    for t in HOSTILE_TEXTS[:4] + HOSTILE_TEXTS[5:]:
+        assert t in merged_text, t[:20]
+    with zipfile.ZipFile(out) as z:
+        assert not any(re.search(rb"<f[ >]", z.read(n)) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in ret.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def _all_text(path: Path) -> str:
+    wb = CalamineWorkbook.from_path(str(path))
+    return "\n".join(str(v) for n in wb.sheet_names for row in wb.get_sheet_by_name(n).to_python() for v in row)
+
+
+def test_32767_characters_are_kept_whole_on_the_unit_sheet(hostile, tmp_path) -> None:
+    master, ret = hostile
+    result = zwgk_xl.consolidate(master, ret, as_of=dt.date(2021, 12, 31))
+    out = zwgk_xl.write_merged(result, tmp_path / "m.xlsx")
+    wb = CalamineWorkbook.from_path(str(out))
+    cells = [
+        v for n in wb.sheet_names for row in wb.get_sheet_by_name(n).to_python() for v in row if isinstance(v, str)
+    ]
+    assert HOSTILE_TEXTS[6] in cells  # the unit sheet holds the whole text
+    assert all(len(c) <= 32767 for c in cells)  # and no cell exceeds Excel's limit (the 总表 says where the rest is)
+
+
+def test_locked_return_is_named(hostile, monkeypatch) -> None:
+    """A file open in Excel on Windows cannot be read; simulated by refusing the open of one file."""
+    master, ret = hostile
+    target = ret / "good.xlsx"
+    real_open = Path.open
+
+    def guarded(self, *a, **kw):
+        if self == target:
+            raise PermissionError(13, "Permission denied (in use by another process)")
+        return real_open(self, *a, **kw)
+
+    monkeypatch.setattr(Path, "open", guarded)
+    col = zwgk_xl.consolidate(master, ret, as_of=dt.date(2021, 12, 31)).collection
+    assert [f.code for f in col.findings if f.file == str(target)] == ["file-locked"]
+
+
+def test_xls_and_libreoffice_resave_are_read(built, tmp_path, libreoffice) -> None:
+    _, b, s, _ = built["haishu_2021"]
+    f = next(f for f in s.files if f.unit.name == "宁波市海曙区司法局")
+    filled = fill_unit(
+        f.path, tmp_path / "src" / "filled.xlsx", {"T016": {"status": "已完成", "progress": "经LibreOffice保存"}}
+    )
+    ret = tmp_path / "returns"
+    libreoffice(filled, "xls:MS Excel 97", ret / "xls")
+    libreoffice(filled, "xlsx:Calc MS Excel 2007 XML", ret / "resaved")
+    col = zwgk_xl.consolidate(b.path, ret, as_of=dt.date(2021, 12, 31)).collection
+    files = sorted(Path(x.file).suffix for x in [*col.submissions, *col.superseded])
+    assert files == [".xls", ".xlsx"]
+    for sub in (*col.submissions, *col.superseded):
+        assert sub.unit.name == "宁波市海曙区司法局" and sub.answer("T016").progress == "经LibreOffice保存"
+
+
+def test_failed_write_leaves_previous_output(built, tmp_path, monkeypatch) -> None:
+    import xlsxwriter
+
+    _, b, _, _ = built["haishu_2021"]
+    result = zwgk_xl.consolidate(b.path, tmp_path / "none", as_of=dt.date(2021, 12, 31))
+    out = zwgk_xl.write_merged(result, tmp_path / "out" / "m.xlsx")
+    previous = out.read_bytes()
+
+    def broken_close(self):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", broken_close)
+    with pytest.raises(OSError, match="No space"):
+        zwgk_xl.write_merged(result, out)
+    assert out.read_bytes() == previous
+    assert [p.name for p in out.parent.iterdir()] == ["m.xlsx"]  # no temp file left behind
+
+
+def test_target_open_in_excel_gets_a_clear_message(built, tmp_path, monkeypatch) -> None:
+    import os
+
+    _, b, _, _ = built["haishu_2021"]
+    result = zwgk_xl.consolidate(b.path, tmp_path / "none", as_of=dt.date(2021, 12, 31))
+
+    def locked(src, dst):
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(OutputLocked, match="正在 Excel/WPS 中打开"):
+        zwgk_xl.write_merged(result, tmp_path / "m.xlsx")
+    res = runner.invoke(app, ["merge", str(b.path), str(tmp_path / "none"), "-o", str(tmp_path / "m.xlsx")])
+    assert res.exit_code == 2 and "请关闭后重试" in res.output
+
+
+def test_task_list_with_external_entity_is_refused(tmp_path) -> None:
+    src = tmp_path / "t.xlsx"
+    zwgk_xl.write_canonical(zwgk_xl.import_tasklist(SAMPLES["haishu_2021"][0]).tasklist, src)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-CONTENT-42", encoding="utf-8")
+    _xxe(src, tmp_path / "evil.xlsx", secret)
+    try:
+        result = zwgk_xl.import_tasklist(tmp_path / "evil.xlsx")
+    except ImportError_ as exc:
+        assert "evil.xlsx" in str(exc)
+    else:
+        assert "SECRET-CONTENT-42" not in json.dumps(result.to_json(), ensure_ascii=False)
+
+
+def test_openpyxl_uses_defusedxml() -> None:
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML, "defusedxml must be installed so openpyxl parses untrusted XML safely"
+    assert load_workbook  # imported for its side effect on the XML parser choice
