@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := demo_out
 
-.PHONY: demo test lint format clean soffice bench
+.PHONY: demo test lint format clean soffice bench addin
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,8 +34,13 @@ lint:
 format:
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
+# The Excel control workbook and ribbon add-in, built from xlwings' templates (no Excel needed).
+addin: $(STAMP)
+	$(BIN)/zwgk addin -o excel
+
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_split.py 100 1000
+	$(BIN)/python benchmarks/bench_merge.py 100 1000
 
 clean:
 	rm -rf $(DEMO) .pytest_cache

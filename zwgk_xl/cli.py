@@ -331,6 +331,49 @@ def report_(
     _deliver(outgoing, found, config, dry_run, resend, outbox)
 
 
+@app.command("addin")
+def addin_(
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件夹")] = Path("excel"),
+) -> None:
+    """生成 Excel 控制工作簿 zwgk_control.xlsm（带按钮）和功能区加载项 zwgk_addin.xlam。
+
+    示例：zwgk addin -o excel/
+    """
+    from zwgk_xl.control import build_control
+
+    for p in build_control(output):
+        console.print(f"已生成 {p}")
+
+
+@app.command("run")
+def run_(
+    control_book: Annotated[Path, typer.Argument(help="控制工作簿 zwgk_control.xlsm（读取其“设置”表）")],
+    action: Annotated[str, typer.Option("--action", help="consolidate（一键汇总）/ build_and_split / send_summary")] = (
+        "consolidate"
+    ),
+) -> None:
+    """不打开 Excel，按控制工作簿“设置”表运行按钮对应的操作（供 一键汇总.cmd 和 WPS 用户使用）。
+
+    示例：zwgk run zwgk_control.xlsm --action consolidate
+    """
+    from zwgk_xl import control
+
+    try:
+        settings = control.read_settings(control_book)
+        message, _, _ = control.run(action, settings, control_book.resolve().parent)
+    except (
+        control.SettingsError,
+        zwgk_xl.MasterError,
+        zwgk_xl.ImportError_,
+        zwgk_xl.RosterError,
+        zwgk_xl.OutputLocked,
+        zwgk_xl.ReportError,
+        zwgk_xl.config.ConfigError,
+    ) as exc:
+        raise _fail(str(exc)) from exc
+    console.print(message)
+
+
 def _common(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     out = []
     for x, y in zip(a, b, strict=False):

@@ -120,6 +120,64 @@ class Consolidation:
             "findings": [f.to_dict() for f in self.findings],
         }
 
+    def sheet_arrays(self) -> dict[str, list[list[object]]]:
+        """The 总表 / 汇总 / 问题清单 as plain arrays (header first), for writers that take whole arrays (Excel)."""
+        master = [
+            [
+                "任务编号",
+                "序号",
+                "重点工作",
+                "牵头单位",
+                "责任单位",
+                "完成时限",
+                *(c.header for c in C.MASTER_COLUMNS[7:]),
+            ]
+        ]
+        for t in self.tasks:
+            from zwgk_xl.units import join_names
+
+            cells = t.cells()
+            master.append(
+                [
+                    t.task.id,
+                    t.task.number,
+                    t.task.text,
+                    join_names(t.task.lead),
+                    join_names(t.task.responsible),
+                    t.task.deadline.text,
+                    *(cells[f] for f in C.CONSOLIDATION_FIELDS),
+                ]
+            )
+        units = [["单位", "任务数", "其中牵头", "是否报送", *SUMMARY_STATUSES, "逾期", "完成率"]]
+        for u in self.units:
+            units.append(
+                [
+                    u.unit.name,
+                    u.tasks,
+                    u.leads,
+                    "是" if u.returned else "否",
+                    *(u.counts.get(s, 0) for s in SUMMARY_STATUSES),
+                    u.overdue,
+                    round(u.done_rate, 3),
+                ]
+            )
+        sev = {"error": "错误", "warning": "警告", "info": "提示"}
+        issues = [["级别", "代码", "单位", "任务", "文件", "工作表", "单元格", "说明"]]
+        for f in self.findings:
+            issues.append(
+                [
+                    sev[f.severity],
+                    f.code,
+                    f.unit,
+                    f.task_id,
+                    Path(f.file).name if f.file else "",
+                    f.sheet,
+                    f.cell,
+                    f.message,
+                ]
+            )
+        return {C.SHEET_MASTER: master, C.SHEET_DASHBOARD: units, C.SHEET_FINDINGS: issues}
+
     def to_frames(self) -> dict[str, Any]:
         """The same tables as pandas DataFrames, for an analyst's own script."""
         import pandas as pd
