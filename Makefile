@@ -39,8 +39,7 @@ addin: $(STAMP)
 	$(BIN)/zwgk addin -o excel
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_split.py 100 1000
-	$(BIN)/python benchmarks/bench_merge.py 100 1000
+	$(BIN)/python benchmarks/run.py $(N)
 
 clean:
 	rm -rf $(DEMO) .pytest_cache

@@ -290,11 +290,10 @@ def build(table: RawTable, title: str = "", year: int | None = None, issuer: str
         vrefs: dict[str, str] = {}
         short = len(cells) < ncols and not table.positional
         placed = list(range(len(cells)))
+        missing: list[str] = []
         if short:
             placed = align(cells, kinds)
             missing = [SYNONYMS[kinds[j]][0] for j in range(ncols) if j not in placed and kinds[j] != "remark"]
-            if missing:
-                b.finding("row-short", ref=refs[0] if refs else "", columns="、".join(missing))
         for i, (c, j) in enumerate(zip(cells, placed, strict=False)):
             f = kinds[j] if j < ncols else "remark"
             if c:
@@ -309,6 +308,10 @@ def build(table: RawTable, title: str = "", year: int | None = None, issuer: str
         if set(values) <= {"section", "subsection", "number"}:
             continue
         _add_task(b, values, vrefs, refs[0] if refs else "")
+        if missing:
+            b.finding(
+                "row-short", ref=refs[0] if refs else "", task_id=str(b.tasks[-1]["id"]), columns="、".join(missing)
+            )
 
     tasks = _finish(b)
     tl = TaskList(title, year, issuer, tuple(b.sections), tasks, notice, table.source)
