@@ -198,3 +198,12 @@ def test_run_without_excel(control_book) -> None:
     assert res.exit_code == 0, res.output
     assert "一键汇总完成" in res.stdout and (tmp / "out" / "汇总_2021-12-31.xlsx").exists()
     assert dt.date(2021, 12, 31).isoformat() in res.stdout
+
+
+def test_run_names_a_missing_control_workbook(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from zwgk_xl.cli import app
+
+    res = CliRunner().invoke(app, ["run", str(tmp_path / "none.xlsm")])
+    assert res.exit_code == 2 and "找不到控制工作簿" in res.output

@@ -182,7 +182,12 @@ def read_settings(path: str | Path) -> dict[str, object]:
     """The 设置 sheet of a control workbook file, read without Excel (for 一键汇总.cmd and `zwgk run`)."""
     from python_calamine import CalamineWorkbook
 
-    wb = CalamineWorkbook.from_path(str(path))
+    if not Path(path).exists():
+        raise SettingsError(f"找不到控制工作簿：{path}")
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine's own error types for a file it cannot read
+        raise SettingsError(f"{path}：无法读取（{exc}）") from exc
     if SETTINGS_SHEET not in wb.sheet_names:
         raise SettingsError(f"{path}：找不到“{SETTINGS_SHEET}”工作表")
     return settings_from_rows(wb.get_sheet_by_name(SETTINGS_SHEET).to_python())
