@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import io
 import re
 import zipfile
 from collections.abc import Callable, Sequence
@@ -136,31 +137,27 @@ def _attrs(tag: str) -> dict[str, str]:
     return dict(_ATTR.findall(tag))
 
 
-def formula_cells(path: Path, sheet: str) -> dict[str, str]:
+def formula_cells(z: zipfile.ZipFile | None, sheet: str) -> dict[str, str]:
     """Cells holding a formula in one sheet of an .xlsx/.xlsm, read from the XML text without running anything.
     Most returns hold none, so the sheet's XML is only searched cell by cell when an <f> element exists."""
-    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+    if z is None:
         return {}
     try:
-        with zipfile.ZipFile(path) as z:
-            wb_xml = z.read("xl/workbook.xml").decode("utf-8", "replace")
-            rid = next(
-                (
-                    a.get("r:id")
-                    for a in map(_attrs, _SHEET_TAG.findall(wb_xml))
-                    if html.unescape(a.get("name", "")) == sheet
-                ),
-                None,
-            )
-            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            target = next((a.get("Target", "") for a in map(_attrs, _REL_TAG.findall(rels)) if a.get("Id") == rid), "")
-            if not rid or not target:
-                return {}
-            target = target.lstrip("/")
-            name = target if target.startswith("xl/") else "xl/" + target
-            if z.getinfo(name).file_size > 200_000_000:
-                return {}
-            xml = z.read(name).decode("utf-8", "replace")
+        wb_xml = z.read("xl/workbook.xml").decode("utf-8", "replace")
+        rid = next(
+            (
+                a.get("r:id")
+                for a in map(_attrs, _SHEET_TAG.findall(wb_xml))
+                if html.unescape(a.get("name", "")) == sheet
+            ),
+            None,
+        )
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        target = next((a.get("Target", "") for a in map(_attrs, _REL_TAG.findall(rels)) if a.get("Id") == rid), "")
+        if not rid or not target:
+            return {}
+        target = target.lstrip("/")
+        xml = z.read(target if target.startswith("xl/") else "xl/" + target).decode("utf-8", "replace")
     except (KeyError, zipfile.BadZipFile, OSError):
         return {}
     if not _FORMULA.search(xml):
@@ -251,9 +248,9 @@ class _Reader:
             return best[0], "filename"
         return None, ""
 
-    def read(self, path: Path) -> Submission | None:
+    def read(self, path: Path, data: bytes, zf: zipfile.ZipFile | None) -> Submission | None:
         try:
-            wb = CalamineWorkbook.from_path(str(path))
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
             meta = read_hidden(wb)
             sheet = C.SHEET_UNIT if C.SHEET_UNIT in wb.sheet_names else ""
             grid: list[list[object]] = []
@@ -289,7 +286,7 @@ class _Reader:
                 "stale-round", path, sheet, unit=unit.name, got=meta.get(C.K_ROUND, ""), expected=self.master.round
             )
         plan = self.plans.get(unit.id, UnitPlan(unit, ()))
-        answers = self._rows(path, sheet, grid, header, cols, unit, plan, meta)
+        answers = self._rows(path, sheet, grid, header, cols, unit, plan, meta, zf)
         year = self.master.tasklist.year or dt.date.today().year
         date_raw = info.get("date", "")
         return Submission(
@@ -306,10 +303,10 @@ class _Reader:
             answers=tuple(answers),
         )
 
-    def _rows(self, path, sheet, grid, header, cols, unit: Unit, plan: UnitPlan, meta) -> list[Answer]:
+    def _rows(self, path, sheet, grid, header, cols, unit: Unit, plan: UnitPlan, meta, zf) -> list[Answer]:
         expected = {t.id: (t, a) for t, a in plan.rows}
         all_tasks, by_text = self.all_tasks, self.by_text
-        formulas = formula_cells(path, sheet)
+        formulas = formula_cells(zf, sheet)
         year = self.master.tasklist.year or dt.date.today().year
         seen: list[str] = []
         answers: list[Answer] = []
@@ -463,37 +460,37 @@ def _label(field_name: str) -> str:
     return next((c.header for c in (*C.UNIT_INPUT, C.LEAD_SUMMARY) if c.field == field_name), field_name)
 
 
-def sniff(path: Path) -> tuple[str, dict[str, object]] | None:
-    """What is wrong with a file before any parser sees it, or None. Reads the zip directory only (not the data),
-    so a decompression bomb costs nothing; an OLE file is scanned for an encrypted package (a password-protected
-    workbook is an OLE container whatever its extension)."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as f:
-            head = f.read(8)
-    except OSError as exc:
-        return "file-locked", {"reason": f"{type(exc).__name__}: {exc.strerror or exc}"}
-    if size == 0:
-        return "file-unreadable", {"reason": "文件为空（0 字节）"}
-    if size > MAX_FILE_BYTES:
-        return "file-too-large", {"size": f"{size / 2**20:.0f} MB"}
-    if head.startswith(b"PK"):
+def sniff(data: bytes) -> tuple[tuple[str, dict[str, object]] | None, zipfile.ZipFile | None]:
+    """What is wrong with a file before any parser sees it (or None), and its open zip for the formula scan. Only
+    the zip directory is read, so a decompression bomb costs nothing; an OLE file is scanned for an encrypted
+    package (a password-protected workbook is an OLE container whatever its extension)."""
+    if not data:
+        return ("file-unreadable", {"reason": "文件为空（0 字节）"}), None
+    if data[:2] == b"PK":
         try:
-            with zipfile.ZipFile(path) as z:
-                infos = z.infolist()
+            zf = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError):
-            return "file-unreadable", {"reason": "文件不完整或已损坏（压缩包无法打开）"}
+            return ("file-unreadable", {"reason": "文件不完整或已损坏（压缩包无法打开）"}), None
+        infos = zf.infolist()
         total = sum(i.file_size for i in infos)
         if total > MAX_UNCOMPRESSED or any(i.file_size > MAX_MEMBER for i in infos):
-            return "file-too-large", {"size": f"解压后 {total / 2**20:.0f} MB"}
-        return None
-    if head == _OLE:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return "file-locked", {"reason": str(exc)}
-        return ("file-encrypted", {}) if _ENCRYPTED in data else None
-    return "file-unreadable", {"reason": "不是 Excel 工作簿（可能是改了扩展名的其他文件）"}
+            return ("file-too-large", {"size": f"解压后 {total / 2**20:.0f} MB"}), None
+        return None, zf
+    if data[:8] == _OLE:
+        return (("file-encrypted", {}) if _ENCRYPTED in data else None), None
+    return ("file-unreadable", {"reason": "不是 Excel 工作簿（可能是改了扩展名的其他文件）"}), None
+
+
+def _read_bytes(path: Path) -> tuple[bytes | None, tuple[str, dict[str, object]] | None]:
+    """The file's bytes, read once for every check and the parser; a size check comes first."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, ("file-too-large", {"size": f"{size / 2**20:.0f} MB"})
+        with path.open("rb") as f:
+            return f.read(), None
+    except OSError as exc:
+        return None, ("file-locked", {"reason": f"{type(exc).__name__}: {exc.strerror or exc}"})
 
 
 def list_files(returns: Path) -> list[Path]:
@@ -517,16 +514,19 @@ def collect(master: Master, returns: str | Path, progress: Callable[[Path], None
         if path.suffix.lower() not in SPREADSHEETS:
             reader.finding("file-not-spreadsheet", path)
             continue
-        problem = sniff(path)
-        if problem:
+        data, problem = _read_bytes(path)
+        zf = None
+        if data is not None:
+            problem, zf = sniff(data)
+        if problem or data is None:
             reader.finding(problem[0], path, **problem[1])
             continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(data).hexdigest()
         if digest in seen_bytes:
             reader.finding("duplicate-file", path, other=seen_bytes[digest].name)
             continue
         seen_bytes[digest] = path
-        sub = reader.read(path)
+        sub = reader.read(path, data, zf)
         if sub is not None:
             subs.append(sub)
     winners: dict[str, Submission] = {}
