@@ -64,7 +64,7 @@ def write_master_table(
     Returns each task's row number (1-based), for links from the 问题清单."""
     cols = C.MASTER_COLUMNS
     n = len(cols)
-    has_requirement = any(t.requirement for t in tl.tasks)
+    has_requirement = tl.has_requirement
     for i, col in enumerate(cols):
         hide = col.field == "requirement" and not has_requirement
         ws.set_column(i, i, col.width, None, {"hidden": True} if hide else {})

@@ -107,7 +107,16 @@ class TaskList:
     source: str = ""
 
     def section(self, section_id: str) -> Section:
-        return next(s for s in self.sections if s.id == section_id)
+        return self._sections[section_id]
+
+    @cached_property
+    def _sections(self) -> dict[str, Section]:
+        return {s.id: s for s in self.sections}
+
+    @cached_property
+    def has_requirement(self) -> bool:
+        """Whether the list prints 工作要求 at all (its column is hidden in outputs when not)."""
+        return any(t.requirement for t in self.tasks)
 
     def to_json(self) -> dict[str, Any]:
         """The shape ``zwgk import --json`` prints; unit names are the normalised printed names."""

@@ -63,7 +63,7 @@ def write_unit_sheet(
     """Write the sheet and return the locked rows (for the fingerprint)."""
     cols = plan.columns()
     n = len(cols)
-    has_requirement = any(t.requirement for t in tl.tasks)
+    has_requirement = tl.has_requirement
     for i, col in enumerate(cols):
         hide = col.field == "requirement" and not has_requirement
         ws.set_column(i, i, col.width, None, {"hidden": True} if hide else {})
