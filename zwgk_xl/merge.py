@@ -421,7 +421,17 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
         else:
             ws.write_string(r, 7, f.cell, wrap)
         ws.write_string(r, 8, fit_cell(f.message, f"{Path(f.file).name} {f.cell}"), wrap)
-        ws.set_row(r, max(18, 14 * (1 + len(f.message) // 34)))
+        ws.set_row(
+            r,
+            row_height(
+                [
+                    (f.message, widths[8]),
+                    (Path(f.file).name if f.file else "", widths[5]),
+                    (f.unit, widths[3]),
+                    (f.code, widths[2]),
+                ]
+            ),
+        )
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(items), 1), len(headers) - 1)
     print_setup(ws, 0, 0, len(headers))
