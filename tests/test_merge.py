@@ -12,8 +12,9 @@ from python_calamine import CalamineWorkbook
 
 from zwgk_xl import consolidate, write_merged
 from zwgk_xl import contract as C
+from zwgk_xl.checks import is_overdue
 from zwgk_xl.deadlines import parse
-from zwgk_xl.merge import is_overdue, overall_status
+from zwgk_xl.merge import overall_status
 from zwgk_xl.model import Task
 
 from .conftest import fill_unit, page_ink
@@ -151,6 +152,9 @@ def test_overdue_and_no_role(built, tmp_path) -> None:
     fired = _fired(r)
     assert ("overdue", "绍兴市上虞区司法局", "T027") in fired  # 三季度前, still 推进中 on 12-15
     assert ("no-role", "绍兴市上虞区司法局", other) in fired
+    assert ("lead-designation", "有关部门单位", "T049") in fired  # the lead is still a designation
+    assert ("lead-designation", "各乡镇人民政府", "T049") in fired
+    assert not any(code == "lead-designation" and task == "T024" for code, _, task in fired)  # 区司法局 leads
     assert any("顺手填了别人的任务" in x.message for x in r.findings)
     r_early = consolidate(b.path, tmp_path / "r", as_of=dt.date(2022, 9, 1))
     assert ("overdue", "绍兴市上虞区司法局", "T027") not in _fired(r_early)

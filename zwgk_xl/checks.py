@@ -70,13 +70,25 @@ def _tasklist_findings(tl: TaskList, roster: Roster) -> Iterator[Finding]:
 # ------------------------------------------------------------------------------------------------ return rules
 
 
-def return_findings(tl: TaskList, plans: list, submissions: dict, as_of: dt.date) -> list[Finding]:
+def is_overdue(task: Task, status: str, as_of: dt.date) -> bool:
+    """Past its due date (the last date of its 完成时限) and not 已完成/不涉及; 持续推进 is fine for a task whose
+    完成时限 is itself ongoing."""
+    due = task.deadline.due
+    if due is None or due >= as_of or status in {"已完成", "不涉及"}:
+        return False
+    return not (status == "持续推进" and task.deadline.kind == "ongoing")
+
+
+def return_findings(tl: TaskList, plans: list, submissions: dict, as_of: dt.date, roster: Roster) -> list[Finding]:
     """Lead versus responsible, overdue and completeness rules over the identified returns.
 
     ``plans`` are the UnitPlans of the master; ``submissions`` maps unit id → the Submission that counts."""
-    from zwgk_xl.merge import is_overdue
-
     out: list[Finding] = []
+    index = RosterIndex(roster)
+    for task in tl.tasks:  # nobody leads: the lead is still a designation
+        for ref in task.lead:
+            if index.resolve(ref).kind in {"collective", "vague"}:
+                out.append(findings.make("lead-designation", unit=ref.name, task_id=task.id, name=ref.name))
     per_task: dict[str, list] = {t.id: [] for t in tl.tasks}
     for plan in plans:
         sub = submissions.get(plan.unit.id)

@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from zwgk_xl import contract as C
-from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.build import plan_units, readme_lines, write_master_table, write_readme, write_roster_sheet
-from zwgk_xl.checks import return_findings
+from zwgk_xl.checks import is_overdue, return_findings
 from zwgk_xl.collect import Collection, collect
 from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
@@ -207,13 +206,6 @@ def overall_status(statuses: list[str], expected: int) -> str:
     return "推进中"
 
 
-def is_overdue(task: Task, status: str, as_of: dt.date) -> bool:
-    due = task.deadline.due
-    if due is None or due >= as_of or status in {"已完成", "不涉及"}:
-        return False
-    return not (status == "持续推进" and task.deadline.kind == "ongoing")
-
-
 def _progress(unit: Unit, a: Answer, full: bool) -> str:
     """One unit's answer as a line of the 总表. The lead's line is whole; a responsible unit's line keeps its status
     and progress text (a task may have twenty such units; dates, evidence and plans stay on its own sheet)."""
@@ -241,7 +233,7 @@ def consolidate(
     master = read_master(master_path)
     as_of = as_of or dt.date.today()
     col = collect(master, returns, progress)
-    plans, _, plan_findings = plan_units(master.tasklist, master.roster)
+    plans, _, _ = plan_units(master.tasklist, master.roster)
     by_unit: dict[str, Submission] = {s.unit.id: s for s in col.submissions}
     tl = master.tasklist
     task_rows: list[TaskResult] = []
@@ -285,14 +277,8 @@ def consolidate(
                 (sub.date.isoformat() if sub and sub.date else (sub.date_raw if sub else "")),
             )
         )
-    checks = return_findings(tl, plans, by_unit, as_of)
-    lead_designations = [
-        findings.make("lead-designation", task_id=f.task_id, unit=f.unit, name=f.unit or f.message)
-        for f in plan_findings
-        if f.code == "vague-designation"
-        and any(r.name == f.unit for t in tl.tasks if t.id == f.task_id for r in t.lead)
-    ]
-    all_findings = (*master.findings, *col.findings, *checks, *lead_designations)
+    checks = return_findings(tl, plans, by_unit, as_of, master.roster)
+    all_findings = (*master.findings, *col.findings, *checks)
     return Consolidation(master, col, tuple(plans), tuple(task_rows), tuple(unit_rows), tuple(all_findings), as_of)
 
 

@@ -87,7 +87,7 @@ class Report:
 
 
 def from_consolidation(result) -> Report:
-    from zwgk_xl.merge import is_overdue
+    from zwgk_xl.checks import is_overdue
 
     by_unit = {s.unit.id: s for s in result.collection.submissions}
     assigns = []
