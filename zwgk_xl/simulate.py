@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,7 +142,3 @@ def fill_returns(outbox: Path, returns: Path, *, seed: int = 7, due: dt.date = d
             sc.on_time.append(name)
         sc.files[name] = [dst]
     return sc
-
-
-def copy_tree(src: Path, dst: Path) -> None:
-    shutil.copytree(src, dst, dirs_exist_ok=True)
