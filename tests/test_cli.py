@@ -67,3 +67,20 @@ def test_merge_bad_date_and_bad_master(tmp_path) -> None:
     assert res.exit_code == 2 and "2022-12-15" in res.output
     res = runner.invoke(app, ["merge", str(tmp_path / "none.xlsx"), str(tmp_path)])
     assert res.exit_code == 2 and "找不到总表" in res.output
+
+
+def test_every_finding_code_has_a_chinese_title() -> None:
+    import ast
+    from pathlib import Path
+
+    from zwgk_xl.findings import CATALOGUE, TITLES
+
+    assert set(TITLES) == set(CATALOGUE)
+    assert all(re.search(r"[\u4e00-\u9fff]", t) for t in TITLES.values())
+    # every code raised anywhere in the package is catalogued (and none is catalogued but never raised)
+    used = set()
+    for p in (Path(__file__).resolve().parent.parent / "zwgk_xl").rglob("*.py"):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in CATALOGUE:
+                used.add(node.value)
+    assert used == set(CATALOGUE)

@@ -3,7 +3,7 @@
 The calls below are the whole public API; the CLI and the Excel layer use nothing else.
 """
 
-from zwgk_xl import config, mail
+from zwgk_xl import config, findings, mail
 from zwgk_xl.atomic import OutputLocked
 from zwgk_xl.build import BuildResult, build_master
 from zwgk_xl.canonical import write as write_canonical
@@ -37,6 +37,7 @@ __all__ = [
     "build_master",
     "config",
     "consolidate",
+    "findings",
     "import_tasklist",
     "load_roster",
     "mail",

@@ -39,11 +39,11 @@ def show_findings(items: tuple[Finding, ...] | list[Finding], limit: int = 200) 
         console.print("[green]没有发现问题。[/]")
         return
     table = Table(title=f"问题清单（{len(items)} 条）", show_lines=False, expand=True)
-    for col in ("级别", "代码", "任务", "单位", "位置", "说明"):
+    for col in ("级别", "问题类型", "任务", "单位", "位置", "说明"):
         table.add_column(col, overflow="fold")
     for f in list(items)[:limit]:
         where = " ".join(x for x in (Path(f.file).name if f.file else "", f.sheet, f.cell) if x)
-        table.add_row(_SEVERITY[f.severity], f.code, f.task_id, f.unit, where, f.message)
+        table.add_row(_SEVERITY[f.severity], zwgk_xl.findings.title(f.code), f.task_id, f.unit, where, f.message)
     console.print(table)
     if len(items) > limit:
         console.print(f"……另有 {len(items) - limit} 条未显示（用 --json 查看全部）")

@@ -12,8 +12,6 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     # import
     "source-unreadable": ("error", "无法读取任务清单：{reason}"),
     "header-not-found": ("error", "未找到表头（需含“重点工作/工作任务”等列名）：{reason}"),
-    "header-guessed": ("warning", "未找到表头，已按单元格内容推断各列：{reason}"),
-    "row-ambiguous": ("warning", "该行单元格数量与表头不符，已按内容推断各列，请核对：{cells}"),
     "row-short": ("info", "该行缺少“{columns}”单元格，已留空（按单元格内容对齐各列）"),
     "row-unparsed": ("warning", "无法识别为任务或栏目的行，已作为任务导入，请核对：{text}"),
     "number-assigned": ("info", "清单未印序号，已自动编号为 {number}"),
@@ -34,7 +32,6 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "unit-unknown": ("warning", "单位“{name}”不在名册中{hint}"),
     "unit-no-task": ("info", "名册单位 {unit} 在清单中没有任务"),
-    "roster-unreadable": ("error", "无法读取单位名册：{reason}"),
     "roster-duplicate": ("warning", "名册中“{name}”重复出现，已保留第一条"),
     # collect: files
     "file-lock-skipped": ("info", "Office 临时锁文件（~$ 开头），已跳过"),
@@ -77,8 +74,74 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "done-no-progress": ("warning", "填“已完成”但未填进展情况"),
     # mail
     "no-email": ("warning", "名册中没有 {unit} 的邮箱，{kind}邮件未生成；请在单位名册中补充“邮箱”"),
-    "send-failed": ("error", "发送给 {unit} 的邮件失败：{reason}"),
 }
+
+
+#: Short Chinese names of the codes: what the 问题清单, the terminal and mail show (codes stay for scripts).
+TITLES: dict[str, str] = {
+    "source-unreadable": "清单无法读取",
+    "header-not-found": "找不到表头",
+    "row-short": "缺少单元格",
+    "row-unparsed": "无法识别的行",
+    "number-assigned": "自动编号",
+    "number-gap": "序号不连续",
+    "units-from-text": "单位取自文字",
+    "year-unknown": "年度不明",
+    "no-deadline-column": "无完成时限列",
+    "deadline-unknown": "时限无法识别",
+    "lead-missing": "缺牵头单位",
+    "lead-none-printed": "无牵头单位",
+    "lead-and-responsible": "牵头兼责任",
+    "lead-collective": "牵头为统称",
+    "lead-vague": "牵头为泛称",
+    "vague-designation": "泛称待指定",
+    "unit-unknown": "单位不在名册",
+    "unit-no-task": "名册单位无任务",
+    "roster-duplicate": "名册重复",
+    "file-lock-skipped": "临时锁文件",
+    "file-not-spreadsheet": "非工作簿文件",
+    "file-unreadable": "文件无法读取",
+    "file-locked": "文件被占用",
+    "file-encrypted": "文件有密码",
+    "file-too-large": "文件过大",
+    "duplicate-file": "重复文件",
+    "no-hidden-sheet": "缺隐藏信息表",
+    "unidentified": "无法识别单位",
+    "foreign-list": "非本清单文件",
+    "stale-round": "轮次不符",
+    "master-changed": "任务已修改",
+    "unknown-unit": "单位不在名册",
+    "sheet-missing": "找不到填报表",
+    "row-deleted": "行被删除",
+    "row-added": "新增行",
+    "row-moved": "行顺序调整",
+    "row-matched-by-text": "按文字对应",
+    "locked-text-edited": "锁定内容被改",
+    "role-changed": "角色被改",
+    "fingerprint-mismatch": "文件被改动",
+    "status-normalised": "状态已归并",
+    "status-unknown": "状态无法识别",
+    "date-unparsed": "日期无法识别",
+    "formula-in-input": "输入格含公式",
+    "resend-superseded": "较早报送",
+    "superseded-text": "未采用的内容",
+    "not-returned": "未报送",
+    "lead-not-reported": "牵头单位未报",
+    "lead-no-summary": "缺牵头汇总",
+    "no-role": "无角色填报",
+    "lead-done-resp-not": "牵头已完成而责任未完成",
+    "resp-done-lead-not": "责任已完成而牵头未完成",
+    "lead-designation": "牵头未落实到单位",
+    "overdue": "逾期",
+    "done-no-date": "缺完成时间",
+    "done-no-progress": "缺进展情况",
+    "no-email": "缺邮箱",
+}
+SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def title(code: str) -> str:
+    return TITLES.get(code, code)
 
 
 def make(

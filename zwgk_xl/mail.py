@@ -232,7 +232,8 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str], li
     ]
     problems = [f for f in report.findings if f.severity in {"error", "warning"}]
     prob_rows = [
-        ({"error": "错误", "warning": "警告"}[f.severity], f.unit, f.task_id, f.message) for f in problems[:limit]
+        (findings.SEVERITY_TITLES[f.severity], findings.title(f.code), f.unit, f.task_id, f.message)
+        for f in problems[:limit]
     ]
     returned = sum(1 for u in report.units if u.returned)
     intro = (
@@ -245,7 +246,9 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str], li
             intro,
             "各单位情况：\n" + _text_table(UNIT_HEADERS, _unit_rows(report)),
             "逾期任务：\n" + (_text_table(("序号", "重点工作", "完成时限", "总体状态"), overdue) if overdue else "无"),
-            "问题清单：\n" + (_text_table(("级别", "单位", "任务", "说明"), prob_rows) if prob_rows else "无") + more,
+            "问题清单：\n"
+            + (_text_table(("级别", "问题类型", "单位", "任务", "说明"), prob_rows) if prob_rows else "无")
+            + more,
         ]
     )
     msg.set_content(text)
@@ -259,7 +262,7 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str], li
                 "<h4>逾期任务</h4>",
                 _table(("序号", "重点工作", "完成时限", "总体状态"), overdue) if overdue else "<p>无</p>",
                 "<h4>问题清单</h4>",
-                _table(("级别", "单位", "任务", "说明"), prob_rows) if prob_rows else "<p>无</p>",
+                _table(("级别", "问题类型", "单位", "任务", "说明"), prob_rows) if prob_rows else "<p>无</p>",
                 f"<p>{html.escape(more)}</p>" if more else "",
             ],
         ),

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from zwgk_xl import contract as C
+from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.build import plan_units, readme_lines, write_master_table, write_readme, write_roster_sheet
 from zwgk_xl.checks import is_overdue, return_findings
@@ -379,7 +380,7 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
 
 def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, int]) -> None:
     ws = wb.add_worksheet(C.SHEET_FINDINGS)
-    headers = ("序号", "级别", "代码", "单位", "任务", "文件", "工作表", "单元格", "说明")
+    headers = ("序号", "级别", "问题类型", "单位", "任务", "文件", "工作表", "单元格", "说明")
     widths = (6, 6, 18, 26, 8, 36, 10, 9, 70)
     for i, (h, w) in enumerate(zip(headers, widths, strict=True)):
         ws.set_column(i, i, w)
@@ -393,7 +394,7 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
         label, color = sev[f.severity]
         ws.write_number(r, 0, r, wrap)
         ws.write_string(r, 1, label, st.get(border=1, bg_color=color, align="center", valign="top"))
-        ws.write_string(r, 2, f.code, wrap)
+        ws.write_string(r, 2, findings.title(f.code), wrap)
         ws.write_string(r, 3, f.unit, wrap)
         if f.task_id in task_rows:
             ws.write_url(r, 4, f"internal:'{C.SHEET_MASTER}'!A{task_rows[f.task_id]}", link, f.task_id)
