@@ -84,3 +84,10 @@ def test_every_finding_code_has_a_chinese_title() -> None:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in CATALOGUE:
                 used.add(node.value)
     assert used == set(CATALOGUE)
+
+
+def test_merge_refuses_a_missing_returns_folder(built, tmp_path) -> None:
+    _, b, _, _ = built["haishu_2021"]
+    res = runner.invoke(app, ["merge", str(b.path), str(tmp_path / "typo"), "-o", str(tmp_path / "m.xlsx")])
+    assert res.exit_code == 2 and "找不到报送文件夹" in res.output
+    assert not (tmp_path / "m.xlsx").exists()

@@ -213,6 +213,7 @@ def test_failed_write_leaves_previous_output(built, tmp_path, monkeypatch) -> No
     import xlsxwriter
 
     _, b, _, _ = built["haishu_2021"]
+    (tmp_path / "none").mkdir(exist_ok=True)
     result = zwgk_xl.consolidate(b.path, tmp_path / "none", as_of=dt.date(2021, 12, 31))
     out = zwgk_xl.write_merged(result, tmp_path / "out" / "m.xlsx")
     previous = out.read_bytes()
@@ -231,6 +232,7 @@ def test_target_open_in_excel_gets_a_clear_message(built, tmp_path, monkeypatch)
     import os
 
     _, b, _, _ = built["haishu_2021"]
+    (tmp_path / "none").mkdir(exist_ok=True)
     result = zwgk_xl.consolidate(b.path, tmp_path / "none", as_of=dt.date(2021, 12, 31))
 
     def locked(src, dst):

@@ -7,6 +7,7 @@ from zwgk_xl import config, findings, mail
 from zwgk_xl.atomic import OutputLocked
 from zwgk_xl.build import BuildResult, build_master
 from zwgk_xl.canonical import write as write_canonical
+from zwgk_xl.collect import ReturnsError
 from zwgk_xl.importers import ImportError_, import_tasklist
 from zwgk_xl.master import Master, MasterError, read_master
 from zwgk_xl.merge import Consolidation, consolidate, write_merged
@@ -28,6 +29,7 @@ __all__ = [
     "OutputLocked",
     "Report",
     "ReportError",
+    "ReturnsError",
     "Roster",
     "RosterError",
     "SplitResult",

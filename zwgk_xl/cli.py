@@ -187,7 +187,7 @@ def merge_(
                 job = bar.add_task("读取报送文件", total=len(files))
                 result = zwgk_xl.consolidate(master, returns, as_of=day, progress=lambda p: bar.advance(job))
         zwgk_xl.write_merged(result, output)
-    except (zwgk_xl.MasterError, zwgk_xl.OutputLocked, ValueError) as exc:
+    except (zwgk_xl.MasterError, zwgk_xl.ReturnsError, zwgk_xl.OutputLocked, ValueError) as exc:
         raise _fail(str(exc)) from exc
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))

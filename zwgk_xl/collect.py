@@ -497,14 +497,20 @@ def list_files(returns: Path) -> list[Path]:
     return sorted(p for p in returns.rglob("*") if p.is_file())
 
 
+class ReturnsError(Exception):
+    """The returns folder does not exist: stop, rather than report every unit as not returned (and remind them all)."""
+
+
 def collect(master: Master, returns: str | Path, progress: Callable[[Path], None] | None = None) -> Collection:
     root = Path(returns)
+    if not root.is_dir():
+        raise ReturnsError(f"找不到报送文件夹：{root}（请检查路径；未汇总任何文件）")
     out: list[Finding] = []
     plans, _, _ = plan_units(master.tasklist, master.roster)
     reader = _Reader(master, {p.unit.id: p for p in plans}, RosterIndex(master.roster), out)
     subs: list[Submission] = []
     seen_bytes: dict[str, Path] = {}
-    files = list_files(root) if root.exists() else []
+    files = list_files(root)
     for path in files:
         if progress:
             progress(path)
