@@ -259,3 +259,12 @@ def test_no_header_is_a_finding_and_bad_files_raise(tmp_path: Path) -> None:
 
 def test_json_is_serialisable() -> None:
     json.dumps(import_tasklist(SAMPLES["haishu_2021"][0]).to_json(), ensure_ascii=False)
+
+
+def test_role_phrase_beside_a_lead_column_keeps_both_leads() -> None:
+    from zwgk_xl.importers.table import build
+
+    text = "序号 | 重点工作 | 牵头单位 | 责任单位 | 完成时限\n1 | 任务甲 | 区财政局 | 区府办牵头，区司法局配合 | 全年\n"
+    (task,) = build(parse_text(text, "t.txt")).tasklist.tasks
+    assert [u.name for u in task.lead] == ["区财政局", "区府办"]
+    assert [u.name for u in task.responsible] == ["区司法局"]

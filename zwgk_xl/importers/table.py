@@ -331,16 +331,13 @@ def _add_task(b: _Builder, values: dict[str, list[str]], vrefs: dict[str, str], 
     lead_raw, resp_raw = one("lead", "、"), one("responsible", "、")
     lead_cell = lead_raw
     from_text = ""
-    # units written as phrases: "A牵头，B配合" in a unit cell, or "（牵头单位：A；责任单位：B）" in the text
-    for cell_text, field_name in ((resp_raw, "responsible"), (lead_raw, "lead")):
-        if cell_text and ("牵头" in cell_text or "负责" in cell_text) and (roles := extract_roles(cell_text)):
-            lead_cell = roles[0] if field_name == "responsible" and not lead_raw else lead_cell
-            if field_name == "responsible":
-                resp_raw = roles[1]
-                if lead_raw:
-                    lead_cell = lead_raw
-            else:
-                lead_cell, resp_raw = roles[0], roles[1] or resp_raw
+    # units written as phrases inside a unit cell: "A牵头，B配合" under 责任单位, "A、B分别牵头落实" under 牵头单位
+    if "牵头" in resp_raw and (roles := extract_roles(resp_raw)):
+        lead_cell = "、".join(x for x in (lead_raw, roles[0]) if x)
+        resp_raw = roles[1]
+    if ("牵头" in lead_cell or "负责" in lead_cell) and (roles := extract_roles(lead_cell)):
+        lead_cell = roles[0]
+        resp_raw = "、".join(x for x in (resp_raw, roles[1]) if x)
     if not lead_cell and not resp_raw:
         for src in ("text", "requirement"):
             roles = extract_roles(text if src == "text" else one("requirement"))
