@@ -104,17 +104,10 @@ def hostile(built, tmp_path):
     shutil.copy(
         fill_unit(files["宁波市海曙区商务局"].path, tmp_path / "w.xlsx", {"T006": {"status": "已完成"}}), ret / "wps.et"
     )
-    shutil.copy(
-        fill_unit(
-            files["宁波市海曙区税务局"].path
-            if "宁波市海曙区税务局" in files
-            else files["国家税务总局宁波市海曙区税务局"].path,
-            tmp_path / "m.xlsx",
-            {},
-        ),
-        ret / "macro.xlsm",
-    )
-    shutil.copy(ok, ret / "sub" / "good-copy.xlsx") if (ret / "sub").mkdir() is None else None
+    tax = fill_unit(files["国家税务总局宁波市海曙区税务局"].path, tmp_path / "m.xlsx", {"T009": {"status": "已完成"}})
+    shutil.copy(tax, ret / "macro.xlsm")
+    (ret / "sub").mkdir()
+    shutil.copy(ok, ret / "sub" / "good-copy.xlsx")
     # another unit's file under this unit's name: identified by its hidden sheet, not its name
     fill_unit(files["宁波市海曙区财政局"].path, ret / "宁波市海曙区农业农村局.xlsx", {"T008": {"status": "推进中"}})
     # a renamed sheet
@@ -146,7 +139,14 @@ def test_hostile_returns_through_zwgk_merge(hostile, tmp_path) -> None:
     assert by_file["bomb.xlsx"] == {"file-too-large"}
     assert by_file["good-copy.xlsx"] == {"duplicate-file"}
     returned = set(data["returned"])
-    assert {"宁波市海曙区商务局", "宁波市海曙区财政局", "宁波市海曙区民政局", "宁波市海曙区司法局"} <= returned
+    # .et (WPS), .xlsm (values read, nothing run), a renamed sheet, a file under another unit's name: all counted
+    assert {
+        "宁波市海曙区商务局",
+        "国家税务总局宁波市海曙区税务局",
+        "宁波市海曙区财政局",
+        "宁波市海曙区民政局",
+        "宁波市海曙区司法局",
+    } <= returned
     assert "宁波市海曙区农业农村局" not in returned  # the renamed file counted for the unit that filled it
     # the XXE file is read or refused, never resolved
     merged_text = _all_text(out)

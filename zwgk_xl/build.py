@@ -105,7 +105,7 @@ def write_master_table(
         ws.set_row(r, row_height(texts))
         r += 1
     ws.freeze_panes(2, 3)
-    print_setup(ws, 0, 1, n)
+    print_setup(ws, 0, 1)
     return rows
 
 
@@ -122,7 +122,7 @@ def write_roster_sheet(ws, st: Styles, roster: Roster, counts: dict[str, int]) -
         ws.write_number(r, 6, counts.get(u.id, 0), body)
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, len(roster.units), len(headers) - 1)
-    print_setup(ws, 0, 0, len(headers))
+    print_setup(ws, 0, 0)
 
 
 def readme_lines(tl: TaskList, plans: list[UnitPlan], due: str, contact: str, round_label: str) -> list[str]:

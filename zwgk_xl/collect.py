@@ -27,6 +27,7 @@ from python_calamine import CalamineWorkbook
 from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.build import plan_units
+from zwgk_xl.contract import cell_text
 from zwgk_xl.deadlines import parse as parse_deadline
 from zwgk_xl.master import Master, read_hidden
 from zwgk_xl.model import Answer, Finding, Submission, Unit
@@ -98,18 +99,6 @@ def parse_date(value: object, year: int) -> dt.date | None:
             return None
     d = parse_deadline(text, year)
     return d.dates[-1] if d.kind == "date" and len(d.dates) == 1 else None
-
-
-def _text(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v).replace("\r\n", "\n").strip()
 
 
 def _col_letter(i: int) -> str:
@@ -194,7 +183,7 @@ def _info(grid: Sequence[Sequence[object]], header: int) -> dict[str, object]:
         for c, v in enumerate(row):
             field = C.INFO_FIELDS.get(v.strip()) if isinstance(v, str) and len(v) <= 10 else None
             if field:
-                out[field] = next((x for x in row[c + 1 :] if _text(x)), "")
+                out[field] = next((x for x in row[c + 1 :] if cell_text(x)), "")
     return out
 
 
@@ -223,17 +212,17 @@ class _Reader:
             return
         for r in range(header + 1, len(grid)):
             row = grid[r]
-            texts = [_text(row[cols[f]]) for f in _INPUT_FIELDS if f in cols and cols[f] < len(row)]
+            texts = [cell_text(row[cols[f]]) for f in _INPUT_FIELDS if f in cols and cols[f] < len(row)]
             texts = [t for t in texts if t]
             if texts:
-                tid = _text(row[cols["id"]]) if "id" in cols and cols["id"] < len(row) else ""
+                tid = cell_text(row[cols["id"]]) if "id" in cols and cols["id"] < len(row) else ""
                 self.finding("row-added", path, sheet, _ref(r, 0), task_id=tid, text="；".join(texts))
 
     def identify(self, path: Path, meta: dict[str, str], info: dict[str, object]) -> tuple[Unit | None, str]:
         if meta.get(C.K_KIND) == "unit":
             unit = self.master.roster.get(meta.get(C.K_UNIT_ID, "")) or self.index.lookup(meta.get(C.K_UNIT_NAME, ""))
             return unit, "hidden"
-        name = _text(info.get("unit"))
+        name = cell_text(info.get("unit"))
         if name and (unit := self.index.lookup(name)):
             self.finding("no-hidden-sheet", path, how="“填报单位”单元格", unit=unit.name)
             return unit, "cell"
@@ -274,7 +263,7 @@ class _Reader:
         info = _info(grid, header)
         unit, how = self.identify(path, meta, info)
         if unit is None:
-            name = meta.get(C.K_UNIT_NAME) or _text(info.get("unit"))
+            name = meta.get(C.K_UNIT_NAME) or cell_text(info.get("unit"))
             if name:
                 self.finding("unknown-unit", path, sheet, name=name)
             else:
@@ -295,10 +284,10 @@ class _Reader:
             unit=unit,
             identified_by=how,
             round=meta.get(C.K_ROUND, ""),
-            reporter=_text(info.get("reporter")),
-            phone=_text(info.get("phone")),
+            reporter=cell_text(info.get("reporter")),
+            phone=cell_text(info.get("phone")),
             date=parse_date(date_raw, year),
-            date_raw=_text(date_raw),
+            date_raw=cell_text(date_raw),
             mtime=path.stat().st_mtime,
             answers=tuple(answers),
         )
@@ -318,22 +307,22 @@ class _Reader:
 
         for r in range(header + 1, len(grid)):
             row = grid[r]
-            if not any(_text(v) for v in row):
+            if not any(cell_text(v) for v in row):
                 continue
-            locked_rows.append([_text(get(row, c.field)) for c in C.UNIT_LOCKED])
-            tid = _text(get(row, "id"))
+            locked_rows.append([cell_text(get(row, c.field)) for c in C.UNIT_LOCKED])
+            tid = cell_text(get(row, "id"))
             if tid not in all_tasks:
-                match = by_text.get(fold(_text(get(row, "text"))))
+                match = by_text.get(fold(cell_text(get(row, "text"))))
                 if match:
                     self.finding("row-matched-by-text", path, sheet, _ref(r, 0), unit=unit.name, task_id=match)
                     tid = match
                 else:
-                    texts = [_text(get(row, f)) for f in _INPUT_FIELDS]
-                    label = "；".join(t for t in [_text(get(row, "text"))[:40], *texts] if t)
+                    texts = [cell_text(get(row, f)) for f in _INPUT_FIELDS]
+                    label = "；".join(t for t in [cell_text(get(row, "text"))[:40], *texts] if t)
                     self.finding("row-added", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid, text=label)
                     continue
             if tid in seen:
-                texts = "；".join(t for t in (_text(get(row, f)) for f in _INPUT_FIELDS) if t)
+                texts = "；".join(t for t in (cell_text(get(row, f)) for f in _INPUT_FIELDS) if t)
                 self.finding(
                     "row-added", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid, text=texts or "（重复行）"
                 )
@@ -345,7 +334,7 @@ class _Reader:
                 for c, w in zip(C.UNIT_LOCKED, want, strict=True):
                     if c.field not in cols:
                         continue
-                    got = _text(get(row, c.field))
+                    got = cell_text(get(row, c.field))
                     if got == w or fold(got) == fold(w):
                         continue
                     code = "role-changed" if c.field == "role" else "locked-text-edited"
@@ -413,10 +402,10 @@ class _Reader:
                     unit=unit.name,
                     task_id=tid,
                     formula="=" + formulas[ref],
-                    value=_text(v),
+                    value=cell_text(v),
                 )
             values[f] = v
-        raw_status = _text(values.get("status"))
+        raw_status = cell_text(values.get("status"))
         status = normalise_status(raw_status) if raw_status else ""
         ref_status = dict(cells).get("status", "")
         if raw_status and not status:
@@ -425,12 +414,12 @@ class _Reader:
             self.finding(
                 "status-normalised", path, sheet, ref_status, unit=unit.name, task_id=tid, raw=raw_status, status=status
             )
-        lead_summary = _text(values.get("lead_summary"))
+        lead_summary = cell_text(values.get("lead_summary"))
         if role != C.ROLE_LEAD and lead_summary == "—":
             lead_summary = ""
         date_v = values.get("done_date")
         done = parse_date(date_v, year)
-        raw_date = _text(date_v)
+        raw_date = cell_text(date_v)
         if raw_date and done is None:
             self.finding(
                 "date-unparsed",
@@ -446,11 +435,11 @@ class _Reader:
             role=role,
             status=status,
             status_raw=raw_status if raw_status != status else "",
-            progress=_text(values.get("progress")),
+            progress=cell_text(values.get("progress")),
             done_date=done,
             done_date_raw=raw_date if done is None or not isinstance(date_v, dt.date | float | int) else "",
-            evidence=_text(values.get("evidence")),
-            plan=_text(values.get("plan")),
+            evidence=cell_text(values.get("evidence")),
+            plan=cell_text(values.get("plan")),
             lead_summary=lead_summary,
             cells=tuple(cells),
         )

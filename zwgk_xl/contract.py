@@ -7,6 +7,7 @@ stage follows; bump FORMAT_VERSION when a returned file of the old layout can no
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -145,16 +146,22 @@ def fingerprint(unit_name: str, rows: Sequence[Sequence[str]]) -> str:
     LibreOffice keeps it, while any edit of a locked cell, a deleted, added or moved row changes it."""
     h = hashlib.sha256(unit_name.encode())
     for row in rows:
-        h.update(b"\x1e" + "\x1f".join(_norm(v) for v in row).encode())
+        h.update(b"\x1e" + "\x1f".join(cell_text(v) for v in row).encode())
     return h.hexdigest()
 
 
-def _norm(v: object) -> str:
+def cell_text(v: object) -> str:
+    """A cell value as the text a person sees: None → "", whole floats → ints (calamine reads 1 as 1.0), dates in ISO
+    form, line breaks unified, outer white space trimmed. Every stage that reads a cell goes through this one."""
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    return str(v).replace("\r\n", "\n").strip()
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def estimate_lines(text: str, width: float) -> int:

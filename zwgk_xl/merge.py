@@ -31,6 +31,7 @@ from zwgk_xl.checks import is_overdue, return_findings
 from zwgk_xl.collect import Collection, collect
 from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
+from zwgk_xl.units import join_names
 from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
 from zwgk_xl.xlsx import Styles, fit_cell, new_workbook, print_setup, row_height, sheet_name, write_hidden
 
@@ -134,8 +135,6 @@ class Consolidation:
             ]
         ]
         for t in self.tasks:
-            from zwgk_xl.units import join_names
-
             cells = t.cells()
             master.append(
                 [
@@ -375,7 +374,7 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
     pie.set_size({"width": 480, "height": 320})
     ws.insert_chart(2, 14, pie)
     ws.freeze_panes(r0 + 1, 1)
-    print_setup(ws, 0, 0, 23)
+    print_setup(ws, 0, 0)
 
 
 def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, int]) -> None:
@@ -421,7 +420,7 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
         )
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(items), 1), len(headers) - 1)
-    print_setup(ws, 0, 0, len(headers))
+    print_setup(ws, 0, 0)
 
 
 def write_merged(result: Consolidation, path: str | Path, now: dt.datetime | None = None) -> Path:

@@ -263,4 +263,8 @@ class Submission:
     answers: tuple[Answer, ...]
 
     def answer(self, task_id: str) -> Answer | None:
-        return next((a for a in self.answers if a.task_id == task_id), None)
+        return self._by_task.get(task_id)
+
+    @cached_property
+    def _by_task(self) -> dict[str, Answer]:
+        return {a.task_id: a for a in self.answers}

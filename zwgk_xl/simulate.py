@@ -63,6 +63,7 @@ def fill(
     ws = wb[C.SHEET_UNIT]
     headers = {ws.cell(C.UNIT_HEADER_ROW + 1, c).value: c for c in range(1, ws.max_column + 1)}
     col = {c.field: headers.get(c.header) for c in (*C.UNIT_INPUT, C.LEAD_SUMMARY)}
+    role_col = headers[next(c.header for c in C.UNIT_LOCKED if c.field == "role")]
     info = {name: v0 + 1 for name, _, _, v0, _ in C.UNIT_INFO}
     ws.cell(C.UNIT_INFO_ROW + 1, info["填报人"]).value = rng.choice(("王芳", "李强", "陈静", "张伟", "刘洋"))
     ws.cell(C.UNIT_INFO_ROW + 1, info["联系电话"]).value = f"0575-8{rng.randint(1000000, 9999999)}"
@@ -84,11 +85,7 @@ def fill(
             ws.cell(r, col["done_date"]).value = dt.datetime(day.year, rng.randint(1, day.month), rng.randint(1, 28))
             ws.cell(r, col["evidence"]).value = f"公开链接{n}条、工作方案1份"
         ws.cell(r, col["plan"]).value = rng.choice(PLANS) or None
-        if (
-            col.get("lead_summary")
-            and ws.cell(r, C.UNIT_LOCKED.index(next(c for c in C.UNIT_LOCKED if c.field == "role")) + 1).value
-            == C.ROLE_LEAD
-        ):
+        if col.get("lead_summary") and ws.cell(r, role_col).value == C.ROLE_LEAD:
             ws.cell(r, col["lead_summary"]).value = "已汇总各责任单位落实情况，整体按计划推进。"
         if formula and not acted:
             ws.cell(r, col["progress"]).value = '=HYPERLINK("http://example.invalid","详见链接")'

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from zwgk_xl import findings
+from zwgk_xl.contract import cell_text
 from zwgk_xl.model import Finding, Resolved, Roster, Unit, UnitRef
 
 #: Kinds (类别) that collective designations expand to; a roster's 类别 column uses these words.
@@ -199,20 +200,12 @@ class RosterIndex:
         return Resolved(ref, "unknown", suggestions=full)
 
 
-def _cell(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
-
-
 def roster_from_rows(rows: Sequence[Sequence[object]], source: str = "") -> tuple[Roster, list[Finding]]:
     """Rows of a 单位名册 sheet (header row first, anywhere in the first ten rows) → Roster."""
     out: list[Finding] = []
     header_at, cols = -1, {}
     for i, row in enumerate(rows[:10]):
-        texts = [fold(_cell(c)).lower() for c in row]
+        texts = [fold(cell_text(c)).lower() for c in row]
         found = {f: texts.index(n) for f, names in _HEADERS.items() for n in names if n in texts}
         if "name" in found:
             header_at, cols = i, found
@@ -225,7 +218,7 @@ def roster_from_rows(rows: Sequence[Sequence[object]], source: str = "") -> tupl
 
         def get(field: str, row: Sequence[object] = row) -> str:
             i = cols.get(field)
-            return _cell(row[i]) if i is not None and i < len(row) else ""
+            return cell_text(row[i]) if i is not None and i < len(row) else ""
 
         name = fold(get("name"))
         if not name:

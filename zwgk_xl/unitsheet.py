@@ -138,7 +138,7 @@ def write_unit_sheet(
     )
     _date_validation(ws, first, date_col, last, date_col)
     ws.freeze_panes(C.UNIT_FIRST_ROW, 2)
-    print_setup(ws, C.UNIT_TITLE_ROW, C.UNIT_HEADER_ROW, n)
+    print_setup(ws, C.UNIT_TITLE_ROW, C.UNIT_HEADER_ROW)
     if protect:
         ws.protect(
             password,

@@ -70,7 +70,7 @@ class Styles:
         return self.get(font_name=C.FONT_HEAD, bg_color=color, border=1, text_wrap=True, align="left")
 
 
-def print_setup(ws: Worksheet, header_first: int, header_last: int, ncols: int) -> None:
+def print_setup(ws: Worksheet, header_first: int, header_last: int) -> None:
     """A4 landscape, one page wide, title rows repeated, 第 N 页 共 M 页 in the footer."""
     ws.set_paper(9)
     ws.set_landscape()

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from zwgk_xl import deadlines, findings
+from zwgk_xl.contract import cell_text
 from zwgk_xl.model import Finding, ImportResult, Section, Task, TaskList
 from zwgk_xl.units import NONE_MARKS, designation_kinds, extract_roles, fold, split_names
 
@@ -80,14 +81,8 @@ class RawTable:
 
 
 def clean(value: object) -> str:
-    """A cell's text: None → "", floats that are whole → ints, CR/LF unified, outer white space trimmed."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime | dt.date):
-        value = value.isoformat()[:10]
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").strip()
+    """A list cell's text (:func:`contract.cell_text`), with the full-width spaces of typeset notices made plain."""
+    return cell_text(value).replace("\u3000", " ").strip()
 
 
 def join_lines(text: str) -> str:
