@@ -128,6 +128,8 @@ def test_distribution_over_starttls_with_auth(hs, smtp, tmp_path) -> None:
         msg = got[(unit.email,)]
         assert msg["Subject"].endswith(unit.name) and "请填报" in msg["Subject"]
         assert str(msg["From"]) == "海曙区府办 <office@haishu.example>"
+        rows = len(CalamineWorkbook.from_path(str(path)).get_sheet_by_name(C.SHEET_UNIT).to_python()) - C.UNIT_FIRST_ROW
+        assert f"共 {rows} 项" in msg.get_body(("plain",)).get_content()  # tells the unit how many tasks it has
         (att,) = list(msg.iter_attachments())
         assert att.get_filename() == path.name  # Chinese name decoded exactly
         assert att.get_content() == path.read_bytes()  # byte-identical

@@ -117,6 +117,9 @@ def distribution(
     """Each unit its own workbook: what to fill, by when, whom to ask."""
     tl, meta = master.tasklist, master.meta
     due, contact = meta.get(C.K_DUE, ""), meta.get(C.K_CONTACT, "")
+    from zwgk_xl.build import plan_units
+
+    plans = {p.unit.id: p for p in plan_units(tl, master.roster)[0]}  # once, not once per unit
     out, found = [], []
     for unit, path in files:
         to = _addresses(unit)
@@ -127,7 +130,7 @@ def distribution(
         lines = [
             f"{unit.name}：",
             "",
-            f"附件是贵单位在《{tl.title}》中承担的任务填报表（{_count(master, unit)}）。",
+            f"附件是贵单位在《{tl.title}》中承担的任务填报表（{_count(plans.get(unit.id))}）。",
             "请在黄色单元格中填写完成状态（下拉选择）、进展情况、完成（预计）时间、佐证材料、存在问题及下步计划；"
             "牵头的任务请另填“牵头汇总”。其他内容已锁定，请勿修改、增删行或调整顺序。",
             f"请于 {due} 前将填好的文件直接回复本邮件。" if due else "请按通知要求的时间将填好的文件直接回复本邮件。",
@@ -140,11 +143,7 @@ def distribution(
     return out, found
 
 
-def _count(master: Master, unit: Unit) -> str:
-    from zwgk_xl.build import plan_units
-
-    plans, _, _ = plan_units(master.tasklist, master.roster)
-    plan = next((p for p in plans if p.unit.id == unit.id), None)
+def _count(plan) -> str:
     if plan is None:
         return "0 项"
     leads = sum(1 for _, a in plan.rows if a.role == C.ROLE_LEAD)
