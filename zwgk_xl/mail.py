@@ -26,8 +26,9 @@ from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.master import Master
+from zwgk_xl.merge import NOT_REPORTED, UNFILLED
 from zwgk_xl.model import Finding, Unit
-from zwgk_xl.report import UNFILLED, Report
+from zwgk_xl.report import Report
 from zwgk_xl.xlsx import file_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -157,7 +158,7 @@ def reminders(report: Report, sender: str) -> tuple[list[Outgoing], list[Finding
     for line in report.units:
         mine = [a for a in report.assignments if a.unit_id == line.unit.id]
         overdue = [a for a in mine if a.overdue]
-        missing = [a for a in mine if a.status in {"未报送", UNFILLED} and not a.overdue]
+        missing = [a for a in mine if a.status in {NOT_REPORTED, UNFILLED} and not a.overdue]
         if line.returned and not overdue and not missing:
             continue
         to = _addresses(line.unit)

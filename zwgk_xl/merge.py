@@ -36,6 +36,7 @@ from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
 from zwgk_xl.xlsx import Styles, fit_cell, new_workbook, print_setup, row_height, sheet_name, write_hidden
 
 NOT_REPORTED = "未报送"
+UNFILLED = "未填报"
 SUMMARY_STATUSES = (*C.STATUSES, NOT_REPORTED)
 
 
@@ -189,6 +190,15 @@ class Consolidation:
         }
 
 
+def unit_status(sub: Submission | None, task_id: str) -> str:
+    """One unit's status on one task: its answer; 未填报 for a row left without a status; 未报送 when the file or
+    the row is missing. The dashboard counts 未填报 as 推进中 (work not reported done); reminders name it."""
+    ans = sub.answer(task_id) if sub else None
+    if ans is None:
+        return NOT_REPORTED
+    return ans.status or UNFILLED
+
+
 def overall_status(statuses: list[str], expected: int) -> str:
     """The rule in the module docstring. ``statuses`` holds one entry per reporting unit."""
     if not statuses:
@@ -255,14 +265,9 @@ def consolidate(
     unit_rows = []
     for plan in plans:
         sub = by_unit.get(plan.unit.id)
-        counts = Counter(
-            (sub.answer(t.id).status or "推进中") if sub and sub.answer(t.id) else NOT_REPORTED for t, _ in plan.rows
-        )
-        overdue = sum(
-            1
-            for t, _ in plan.rows
-            if is_overdue(t, (sub.answer(t.id).status if sub and sub.answer(t.id) else NOT_REPORTED), as_of)
-        )
+        statuses = [(t, unit_status(sub, t.id)) for t, _ in plan.rows]
+        counts = Counter("推进中" if s == UNFILLED else s for _, s in statuses)
+        overdue = sum(1 for t, s in statuses if is_overdue(t, s, as_of))
         unit_rows.append(
             UnitResult(
                 plan.unit,

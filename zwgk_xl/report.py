@@ -40,9 +40,6 @@ STATUS_KEYS = {
 }
 
 
-UNFILLED = "未填报"
-
-
 @dataclass(frozen=True)
 class UnitLine:
     unit: Unit
@@ -88,15 +85,14 @@ class Report:
 
 def from_consolidation(result) -> Report:
     from zwgk_xl.checks import is_overdue
+    from zwgk_xl.merge import unit_status
 
     by_unit = {s.unit.id: s for s in result.collection.submissions}
     assigns = []
     for plan in result.plans:
         sub = by_unit.get(plan.unit.id)
         for task, a in plan.rows:
-            ans = sub.answer(task.id) if sub else None
-            # 未报送: no return, or its row is gone; 未填报: the row is there with no status
-            status = (ans.status or UNFILLED) if ans else "未报送"
+            status = unit_status(sub, task.id)
             assigns.append(Assign(plan.unit.id, task.id, a.role, status, is_overdue(task, status, result.as_of)))
     return Report(
         result.master,
