@@ -252,8 +252,8 @@ def test_no_header_is_a_finding_and_bad_files_raise(tmp_path: Path) -> None:
     bad.write_bytes(b"not a zip")
     with pytest.raises(ImportError_, match=r"bad\.xlsx"):
         import_tasklist(bad)
+    (tmp_path / "a.pdf").write_bytes(b"%PDF")
     with pytest.raises(ImportError_, match="不支持"):
-        (tmp_path / "a.pdf").write_bytes(b"%PDF")
         import_tasklist(tmp_path / "a.pdf")
 
 

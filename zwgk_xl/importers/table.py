@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from zwgk_xl import deadlines, findings
 from zwgk_xl.contract import cell_text
@@ -384,8 +385,7 @@ def _finish(b: _Builder) -> tuple[Task, ...]:
     counters: dict[tuple[str, ...], int] = {}
     out: list[Task] = []
     for t in b.tasks:
-        key = t["section_path"] if restarts else ()
-        assert isinstance(key, tuple)
+        key = cast(tuple[str, ...], t["section_path"]) if restarts else ()
         number = str(t["number"])
         assigned = False
         if number.isdigit():
