@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from zwgk_xl import findings
 from zwgk_xl.model import Assignment, Finding, Resolved, Roster, Task, TaskList
 from zwgk_xl.units import NONE_MARKS, RosterIndex, fold
+
+if TYPE_CHECKING:
+    from zwgk_xl.unitsheet import UnitPlan
 
 
 def resolve_task(task: Task, index: RosterIndex) -> tuple[list[Resolved], list[Resolved]]:
@@ -79,12 +83,13 @@ def is_overdue(task: Task, status: str, as_of: dt.date) -> bool:
     return not (status == "持续推进" and task.deadline.kind == "ongoing")
 
 
-def return_findings(tl: TaskList, plans: list, submissions: dict, as_of: dt.date, roster: Roster) -> list[Finding]:
+def return_findings(
+    tl: TaskList, plans: Sequence[UnitPlan], submissions: dict, as_of: dt.date, index: RosterIndex
+) -> list[Finding]:
     """Lead versus responsible, overdue and completeness rules over the identified returns.
 
     ``plans`` are the UnitPlans of the master; ``submissions`` maps unit id → the Submission that counts."""
     out: list[Finding] = []
-    index = RosterIndex(roster)
     for task in tl.tasks:  # nobody leads: the lead is still a designation
         for ref in task.lead:
             if index.resolve(ref).kind in {"collective", "vague"}:

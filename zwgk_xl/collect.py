@@ -26,13 +26,12 @@ from python_calamine import CalamineWorkbook
 
 from zwgk_xl import contract as C
 from zwgk_xl import findings
-from zwgk_xl.build import plan_units
 from zwgk_xl.contract import cell_text
 from zwgk_xl.deadlines import parse as parse_deadline
 from zwgk_xl.master import Master, read_hidden
 from zwgk_xl.model import Answer, Finding, Submission, Unit
 from zwgk_xl.units import RosterIndex, fold
-from zwgk_xl.unitsheet import UnitPlan, locked_values
+from zwgk_xl.unitsheet import UnitPlan
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
 
@@ -293,7 +292,7 @@ class _Reader:
         )
 
     def _rows(self, path, sheet, grid, header, cols, unit: Unit, plan: UnitPlan, meta, zf) -> list[Answer]:
-        expected = {t.id: (t, a) for t, a in plan.rows}
+        expected = {t.id: a for t, a in plan.rows}
         all_tasks, by_text = self.all_tasks, self.by_text
         formulas = formula_cells(zf, sheet)
         year = self.master.tasklist.year or dt.date.today().year
@@ -328,9 +327,9 @@ class _Reader:
                 )
                 continue
             seen.append(tid)
-            task, assignment = expected.get(tid, (all_tasks[tid], None))
+            assignment = expected.get(tid)
             if assignment is not None:
-                want = locked_values(task, assignment)
+                want = plan.locked[tid]
                 for c, w in zip(C.UNIT_LOCKED, want, strict=True):
                     if c.field not in cols:
                         continue
@@ -376,10 +375,9 @@ class _Reader:
         fp = meta.get(C.K_FINGERPRINT)
         if fp:
             now_fp = C.fingerprint(unit.name, locked_rows)
-            sent = C.fingerprint(unit.name, [locked_values(t, a) for t, a in plan.rows])
             if now_fp != fp and str(path) not in self.errors_by_file:
                 self.finding("fingerprint-mismatch", path, sheet, unit=unit.name)
-            elif now_fp == fp and fp != sent:
+            elif now_fp == fp and fp != plan.fingerprint:
                 self.finding("master-changed", path, sheet, unit=unit.name)
         return answers
 
@@ -495,8 +493,8 @@ def collect(master: Master, returns: str | Path, progress: Callable[[Path], None
     if not root.is_dir():
         raise ReturnsError(f"找不到报送文件夹：{root}（请检查路径；未汇总任何文件）")
     out: list[Finding] = []
-    plans, _, _ = plan_units(master.tasklist, master.roster)
-    reader = _Reader(master, {p.unit.id: p for p in plans}, RosterIndex(master.roster), out)
+    plans = master.plans
+    reader = _Reader(master, {p.unit.id: p for p in plans}, master.index, out)
     subs: list[Submission] = []
     seen_bytes: dict[str, Path] = {}
     files = list_files(root)

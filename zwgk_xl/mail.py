@@ -118,9 +118,7 @@ def distribution(
     """Each unit its own workbook: what to fill, by when, whom to ask."""
     tl, meta = master.tasklist, master.meta
     due, contact = meta.get(C.K_DUE, ""), meta.get(C.K_CONTACT, "")
-    from zwgk_xl.build import plan_units
-
-    plans = {p.unit.id: p for p in plan_units(tl, master.roster)[0]}  # once, not once per unit
+    plans = {p.unit.id: p for p in master.plans}
     out, found = [], []
     for unit, path in files:
         to = _addresses(unit)

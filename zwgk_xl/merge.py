@@ -26,7 +26,7 @@ from typing import Any
 from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.build import plan_units, readme_lines, write_master_table, write_readme, write_roster_sheet
+from zwgk_xl.build import readme_lines, write_master_table, write_readme, write_roster_sheet
 from zwgk_xl.checks import is_overdue, return_findings
 from zwgk_xl.collect import Collection, collect
 from zwgk_xl.master import Master, read_master
@@ -243,7 +243,7 @@ def consolidate(
     master = read_master(master_path)
     as_of = as_of or dt.date.today()
     col = collect(master, returns, progress)
-    plans, _, _ = plan_units(master.tasklist, master.roster)
+    plans = master.plans
     by_unit: dict[str, Submission] = {s.unit.id: s for s in col.submissions}
     tl = master.tasklist
     task_rows: list[TaskResult] = []
@@ -282,7 +282,7 @@ def consolidate(
                 (sub.date.isoformat() if sub and sub.date else (sub.date_raw if sub else "")),
             )
         )
-    checks = return_findings(tl, plans, by_unit, as_of, master.roster)
+    checks = return_findings(tl, plans, by_unit, as_of, master.index)
     all_findings = (*master.findings, *col.findings, *checks)
     return Consolidation(master, col, tuple(plans), tuple(task_rows), tuple(unit_rows), tuple(all_findings), as_of)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from xlsxwriter.worksheet import Worksheet
 
@@ -31,6 +32,15 @@ class UnitPlan:
 
     def columns(self) -> tuple[C.Column, ...]:
         return C.UNIT_LOCKED + C.UNIT_INPUT + ((C.LEAD_SUMMARY,) if self.leads_any else ())
+
+    @cached_property
+    def locked(self) -> dict[str, list[str]]:
+        """Each task's locked cells as sent, by task id (every return of this unit is compared with them)."""
+        return {t.id: locked_values(t, a) for t, a in self.rows}
+
+    @cached_property
+    def fingerprint(self) -> str:
+        return C.fingerprint(self.unit.name, list(self.locked.values()))
 
 
 def locked_values(task: Task, a: Assignment) -> list[str]:
