@@ -194,6 +194,44 @@ def test_merged_workbook(built, tmp_path, libreoffice) -> None:
     assert page_ink(pdf, 1) > 0.005
 
 
+def test_detail_sheet_and_unit_sheets(built, tmp_path, monkeypatch) -> None:
+    """填报明细 has every (unit, task) pair with the status as counted; per-unit sheets up to UNIT_SHEETS_MAX units."""
+    from zwgk_xl import merge, simulate
+
+    _, b, _, base = built["shangyu_2022"]
+    returns = tmp_path / "returns"
+    simulate.fill_returns(base / "outbox", returns, seed=11)
+    r = consolidate(b.path, returns, as_of=dt.date(2022, 12, 15))
+    by_unit = {s.unit.id: s for s in r.collection.submissions}
+    out = write_merged(r, tmp_path / "a.xlsx")
+    wb = CalamineWorkbook.from_path(str(out))
+    unit_names = {p.unit.aliases[0] if p.unit.aliases else p.unit.name: p for p in r.plans}
+    assert set(unit_names) <= set(wb.sheet_names)
+    grid = wb.get_sheet_by_name(C.SHEET_DETAIL).to_python()
+    head = grid[0]
+    col = {c.field: head.index(c.header) for c in C.DETAIL_COLUMNS}
+    rows = {(row[col["unit"]], row[col["id"]]): row for row in grid[1:]}
+    assert len(rows) == len(grid) - 1 == sum(len(p.rows) for p in r.plans)
+    for name, plan in unit_names.items():
+        sub = by_unit.get(plan.unit.id)
+        for task, a in plan.rows:
+            row = rows[(name, task.id)]
+            status = merge.unit_status(sub, task.id)
+            ans = sub.answer(task.id) if sub else None
+            assert row[col["status"]] == (ans.status_raw if ans and not ans.status and ans.status_raw else status)
+            assert row[col["role"]] == a.role
+            if ans and ans.progress:
+                assert row[col["progress"]] == ans.progress
+    assert {merge.NOT_REPORTED} <= {row[col["status"]] for row in grid[1:]}
+    monkeypatch.setattr(merge, "UNIT_SHEETS_MAX", len(r.plans) - 1)
+    wb = CalamineWorkbook.from_path(str(write_merged(r, tmp_path / "b.xlsx")))
+    assert not set(unit_names) & set(wb.sheet_names)
+    readme = "".join(str(v) for row in wb.get_sheet_by_name(C.SHEET_README).to_python() for v in row)
+    assert "未逐个生成单位工作表" in readme
+    wb = CalamineWorkbook.from_path(str(write_merged(r, tmp_path / "c.xlsx", unit_sheets=True)))
+    assert set(unit_names) <= set(wb.sheet_names)
+
+
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(
     lambda s: s.strip() == s and s.strip()
 )
@@ -207,7 +245,8 @@ texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", 
 )
 @given(data=st.data())
 def test_no_text_is_lost(built, tmp_path_factory, data) -> None:
-    """Whatever units type in input cells reaches 总表, a unit sheet, or the 问题清单, even for rows that failed."""
+    """Whatever units type in input cells reaches a visible sheet (填报明细, a unit sheet, or the 问题清单 for rows
+    that failed), with the per-unit sheets or without them."""
     _, b, s, _ = built["haishu_2021"]
     returns = tmp_path_factory.mktemp("returns")
     typed: list[str] = []
@@ -227,11 +266,10 @@ def test_no_text_is_lost(built, tmp_path_factory, data) -> None:
             edit=(lambda ws: ws.delete_rows(C.UNIT_FIRST_ROW + 1)) if delete else None,
         )
     r = consolidate(b.path, returns, as_of=dt.date(2021, 12, 31))
-    out = write_merged(r, tmp_path_factory.mktemp("m") / "m.xlsx")
+    out = write_merged(r, tmp_path_factory.mktemp("m") / "m.xlsx", unit_sheets=data.draw(st.booleans()))
     wb = CalamineWorkbook.from_path(str(out))
-    everything = "\n".join(
-        str(v) for name in wb.sheet_names for row in wb.get_sheet_by_name(name).to_python() for v in row
-    )
+    visible = [n for n in wb.sheet_names if n not in (C.SHEET_HIDDEN, C.SHEET_RESULT)]
+    everything = "\n".join(str(v) for name in visible for row in wb.get_sheet_by_name(name).to_python() for v in row)
     for t in typed:
         assert t in everything or t.lstrip("=") in everything, t
 

@@ -16,13 +16,19 @@ import datetime as dt
 import hashlib
 import html
 import io
+import multiprocessing
+import os
+import pickle
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from zwgk_xl import contract as C
 from zwgk_xl import findings
@@ -100,17 +106,7 @@ def parse_date(value: object, year: int) -> dt.date | None:
     return d.dates[-1] if d.kind == "date" and len(d.dates) == 1 else None
 
 
-def _col_letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def _ref(r: int, c: int) -> str:
-    return f"{_col_letter(c)}{r + 1}"
+_ref = xl_rowcol_to_cell  # (row, column) from 0 → "A1"
 
 
 _SHEET_TAG = re.compile(r"<sheet\b[^>]*>")
@@ -488,40 +484,119 @@ class ReturnsError(Exception):
     """The returns folder does not exist: stop, rather than report every unit as not returned (and remind them all)."""
 
 
-def collect(master: Master, returns: str | Path, progress: Callable[[Path], None] | None = None) -> Collection:
-    root = Path(returns)
-    if not root.is_dir():
-        raise ReturnsError(f"找不到报送文件夹：{root}（请检查路径；未汇总任何文件）")
-    out: list[Finding] = []
-    plans = master.plans
-    reader = _Reader(master, {p.unit.id: p for p in plans}, master.index, out)
-    subs: list[Submission] = []
-    seen_bytes: dict[str, Path] = {}
-    files = list_files(root)
-    for path in files:
-        if progress:
-            progress(path)
-        if path.name.startswith("~$"):
-            reader.finding("file-lock-skipped", path)
-            continue
-        if path.suffix.lower() not in SPREADSHEETS:
-            reader.finding("file-not-spreadsheet", path)
-            continue
+@dataclass(frozen=True)
+class _FileResult:
+    path: Path
+    digest: str  # sha256 of the bytes; "" when the file could not be read
+    submission: Submission | None
+    findings: tuple[Finding, ...]
+
+
+def _read_file(reader: _Reader, path: Path) -> _FileResult:
+    """One file, start to end, on its own: the same in this process or a worker."""
+    reader.out = []
+    sub, digest = None, ""
+    if path.name.startswith("~$"):
+        reader.finding("file-lock-skipped", path)
+    elif path.suffix.lower() not in SPREADSHEETS:
+        reader.finding("file-not-spreadsheet", path)
+    else:
         data, problem = _read_bytes(path)
         zf = None
         if data is not None:
             problem, zf = sniff(data)
         if problem or data is None:
             reader.finding(problem[0], path, **problem[1])
+        else:
+            digest = hashlib.sha256(data).hexdigest()
+            sub = reader.read(path, data, zf)
+    return _FileResult(path, digest, sub, tuple(reader.out))
+
+
+#: From this many files on, collect reads in worker processes (one per core, at most WORKERS_MAX); below it the
+#: start-up of the workers (a second or more on Windows) costs more than it saves. ZWGK_WORKERS=1 turns it off.
+PARALLEL_FROM = 300
+WORKERS_MAX = 4
+_worker_reader: _Reader | None = None
+
+
+def _worker_init(master: Master) -> None:
+    global _worker_reader
+    _worker_reader = _Reader(master, {p.unit.id: p for p in master.plans}, master.index, [])
+
+
+def _worker_read(paths: list[Path]) -> list[_FileResult]:
+    assert _worker_reader is not None, "initialised by _worker_init"
+    return [_read_file(_worker_reader, p) for p in paths]
+
+
+def workers_for(n_files: int) -> int:
+    env = os.environ.get("ZWGK_WORKERS", "").strip()
+    if env.isdigit():
+        return max(1, int(env))
+    if n_files < PARALLEL_FROM:
+        return 1
+    return max(1, min(WORKERS_MAX, os.cpu_count() or 1))
+
+
+def _read_parallel(
+    master: Master, files: list[Path], workers: int, progress: Callable[[Path], None] | None
+) -> Iterator[_FileResult]:
+    """Files in chunks across worker processes, results back in file order (so the outcome is the serial one)."""
+    size = max(1, min(64, -(-len(files) // (workers * 4))))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    # spawn everywhere: what Windows does anyway, and safe when the caller has threads (a progress bar) running
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(master,)) as pool:
+        for chunk in pool.map(_worker_read, chunks):
+            for result in chunk:
+                if progress:
+                    progress(result.path)
+                yield result
+
+
+def _read_all(
+    master: Master, reader: _Reader, files: list[Path], progress: Callable[[Path], None] | None, workers: int
+) -> list[_FileResult]:
+    if workers > 1 and len(files) > 1:
+        try:
+            return list(_read_parallel(master, files, workers, progress))
+        except (BrokenProcessPool, OSError, pickle.PicklingError):
+            pass  # workers could not start here (a locked-down PC, a frozen interpreter): read in this process
+    results = []
+    for path in files:
+        if progress:
+            progress(path)
+        results.append(_read_file(reader, path))
+    return results
+
+
+def collect(
+    master: Master,
+    returns: str | Path,
+    progress: Callable[[Path], None] | None = None,
+    workers: int | None = None,
+) -> Collection:
+    """``workers``: processes reading the files (default: see ``workers_for``); the result is the same either way."""
+    root = Path(returns)
+    if not root.is_dir():
+        raise ReturnsError(f"找不到报送文件夹：{root}（请检查路径；未汇总任何文件）")
+    out: list[Finding] = []
+    plans = master.plans
+    reader = _Reader(master, {p.unit.id: p for p in plans}, master.index, [])
+    subs: list[Submission] = []
+    seen_bytes: dict[str, Path] = {}
+    files = list_files(root)
+    for result in _read_all(master, reader, files, progress, workers or workers_for(len(files))):
+        if result.digest and result.digest in seen_bytes:
+            other = seen_bytes[result.digest].name
+            out.append(findings.make("duplicate-file", file=str(result.path), other=other))
             continue
-        digest = hashlib.sha256(data).hexdigest()
-        if digest in seen_bytes:
-            reader.finding("duplicate-file", path, other=seen_bytes[digest].name)
-            continue
-        seen_bytes[digest] = path
-        sub = reader.read(path, data, zf)
-        if sub is not None:
-            subs.append(sub)
+        if result.digest:
+            seen_bytes[result.digest] = result.path
+        out.extend(result.findings)
+        if result.submission is not None:
+            subs.append(result.submission)
     winners: dict[str, Submission] = {}
     superseded: list[Submission] = []
     for sub in sorted(subs, key=lambda s: (s.date or dt.date.min, s.mtime, s.file)):

@@ -8,6 +8,7 @@ stage follows; bump FORMAT_VERSION when a returned file of the old layout can no
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,8 +24,10 @@ SHEET_RESULT = "_zwgk_result"  # very hidden: the consolidation as rows, so mail
 SHEET_UNIT = "填报表"  # the one visible sheet of a unit's workbook
 SHEET_DASHBOARD = "汇总"
 SHEET_FINDINGS = "问题清单"
+SHEET_DETAIL = "填报明细"  # merged workbook: every unit's answers in one table
 RESERVED_SHEETS = (
     SHEET_README,
+    SHEET_DETAIL,
     SHEET_MASTER,
     SHEET_ROSTER,
     SHEET_HIDDEN,
@@ -83,6 +86,26 @@ UNIT_INPUT: tuple[Column, ...] = (
 )
 LEAD_SUMMARY = Column("牵头汇总（含各责任单位落实情况）", 30, "lead_summary")
 
+#: 填报明细 in the merged workbook: every (unit, task) pair in roster order, one row each, for filtering by unit,
+#: status or task across all returns.
+DETAIL_COLUMNS: tuple[Column, ...] = (
+    Column("单位", 18, "unit"),
+    Column("本单位角色", 7, "role", center=True),
+    Column("任务编号", 8, "id", center=True),
+    Column("序号", 5, "number", center=True),
+    Column("重点工作", 34, "text"),
+    Column("完成时限", 9, "deadline", center=True),
+    Column("完成状态", 9, "status", center=True),
+    Column("进展情况", 36, "progress"),
+    Column("完成（预计）时间", 11, "done_date", center=True),
+    Column("佐证材料", 16, "evidence"),
+    Column("存在问题及下步计划", 22, "plan"),
+    Column("牵头汇总", 26, "lead_summary"),
+    Column("填报人", 8, "reporter", center=True),
+    Column("联系电话", 13, "phone", center=True),
+    Column("填报日期", 11, "date", center=True),
+    Column("报送文件", 22, "file"),
+)
 STATUSES = ("已完成", "持续推进", "推进中", "未启动", "不涉及")
 ROLE_LEAD, ROLE_RESPONSIBLE = "牵头", "责任"
 
@@ -166,6 +189,7 @@ def cell_text(v: object) -> str:
     return str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+@functools.lru_cache(maxsize=8192)  # the same task text and the same phrases recur across units and sheets
 def estimate_lines(text: str, width: float) -> int:
     """Lines a wrapped cell needs at ``width`` (Excel character units; a Chinese character takes about two)."""
     if not text:

@@ -32,9 +32,11 @@ from zwgk_xl.collect import Collection, collect
 from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
 from zwgk_xl.units import join_names
-from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
+from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet, write_value
 from zwgk_xl.xlsx import Styles, fit_cell, new_workbook, print_setup, row_height, sheet_name, write_hidden
 
+#: Up to this many units the merged workbook has a refreshed sheet per unit (a district has 40–100).
+UNIT_SHEETS_MAX = 200
 NOT_REPORTED = "未报送"
 UNFILLED = "未填报"
 SUMMARY_STATUSES = (*C.STATUSES, NOT_REPORTED)
@@ -394,6 +396,7 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
     sev = {"error": ("错误", "#FFC7CE"), "warning": ("警告", "#FFEB9C"), "info": ("提示", "#FFFFFF")}
     order = {"error": 0, "warning": 1, "info": 2}
     items = sorted(result.findings, key=lambda f: order[f.severity])
+    uris: dict[str, str] = {}
     for r, f in enumerate(items, start=1):
         label, color = sev[f.severity]
         ws.write_number(r, 0, r, wrap)
@@ -407,8 +410,9 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
         ws.write_string(r, 5, Path(f.file).name if f.file else "", wrap)
         ws.write_string(r, 6, f.sheet, wrap)
         if f.file and f.cell and len(f.file) < 200:
-            target = Path(f.file).resolve().as_uri()
-            ws.write_url(r, 7, f"external:{target}#'{f.sheet}'!{f.cell}", link, f.cell)
+            if f.file not in uris:  # one file has many findings; resolving a path is a system call
+                uris[f.file] = Path(f.file).resolve().as_uri()
+            ws.write_url(r, 7, f"external:{uris[f.file]}#'{f.sheet}'!{f.cell}", link, f.cell)
         else:
             ws.write_string(r, 7, f.cell, wrap)
         ws.write_string(r, 8, fit_cell(f.message, f"{Path(f.file).name} {f.cell}"), wrap)
@@ -428,12 +432,74 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
     print_setup(ws, 0, 0)
 
 
-def write_merged(result: Consolidation, path: str | Path, now: dt.datetime | None = None) -> Path:
+def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Submission]) -> None:
+    """Every unit's answer on every task it has, one row each, in roster order: the table a clerk filters by unit or
+    status. A unit that did not return, or left a row out, shows 未报送 on it; a row without a status shows 未填报.
+
+    Gridlines instead of cell borders (on screen and printed), so an empty cell costs nothing to write: this sheet
+    has five rows per unit."""
+    ws = wb.add_worksheet(C.SHEET_DETAIL)
+    ws.hide_gridlines(0)
+    cols = C.DETAIL_COLUMNS
+    fmts = {}
+    for i, col in enumerate(cols):
+        ws.set_column(i, i, col.width)
+        ws.write_string(0, i, col.header, st.head())
+        fmts[col.field] = st.get(
+            text_wrap=col.wrap,
+            align="center" if col.center else "left",
+            **({"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}),
+            **({"font_name": C.FONT_TEXT} if col.field in ("text", "progress", "lead_summary", "plan") else {}),
+        )
+    ws.set_row(0, 30)
+    status_fmts = {s: st.get(align="center", bg_color=color) for s, color in C.STATUS_COLORS.items()}
+    missing_fmt = st.get(align="center", font_color="#C00000")
+    fields = [(i, col.field, col.width) for i, col in enumerate(cols)]
+    r = 0
+    for plan in result.plans:
+        sub = by_unit.get(plan.unit.id)
+        head: dict[str, object] = {"unit": plan.unit.aliases[0] if plan.unit.aliases else plan.unit.name}
+        if sub:
+            date = sub.date.isoformat() if sub.date else sub.date_raw
+            head.update(reporter=sub.reporter, phone=sub.phone, date=date, file=Path(sub.file).name)
+        for task, a in plan.rows:
+            r += 1
+            ans = sub.answer(task.id) if sub else None
+            row = {**head, "role": a.role, "id": task.id, "text": task.text, "deadline": task.deadline.text}
+            row["number"] = int(task.number) if task.number.isdigit() else task.number
+            if ans is not None:
+                row.update(_answer_cells(ans))
+            # the status as counted (a synonym shows as the status it counts as; unknown text as typed)
+            status = (ans.status or ans.status_raw or UNFILLED) if ans else NOT_REPORTED
+            row["status"] = status
+            texts = []
+            for i, field, width in fields:
+                v = row.get(field)
+                if v is None or v == "":
+                    continue
+                fmt = status_fmts.get(status, missing_fmt) if field == "status" else fmts[field]
+                if isinstance(v, str):
+                    v = fit_cell(v)
+                    texts.append((v, width))
+                write_value(ws, r, i, v, fmt)
+            ws.set_row(r, row_height(texts))
+    ws.freeze_panes(1, 1)
+    ws.autofilter(0, 0, max(r, 1), len(cols) - 1)
+    print_setup(ws, 0, 0)
+
+
+def write_merged(
+    result: Consolidation, path: str | Path, now: dt.datetime | None = None, unit_sheets: bool | None = None
+) -> Path:
+    """``unit_sheets``: a refreshed sheet per unit, as in the master. By default only up to UNIT_SHEETS_MAX units:
+    beyond that a workbook of hundreds of tabs is slow to open and cannot be navigated, and 填报明细 (always
+    written) holds the same answers in one table."""
     target = Path(path)
     if target.exists() and target.resolve() == result.master.path.resolve():
         raise ValueError("汇总结果不能覆盖原总表，请指定新的文件名")
     tl = result.master.tasklist
     by_unit = {s.unit.id: s for s in result.collection.submissions}
+    with_unit_sheets = len(result.plans) <= UNIT_SHEETS_MAX if unit_sheets is None else unit_sheets
     with atomic_path(target) as tmp:
         wb = new_workbook(tmp)
         st = Styles(wb)
@@ -446,10 +512,17 @@ def write_merged(result: Consolidation, path: str | Path, now: dt.datetime | Non
         )
         counts = result.status_counts()
         returned = sum(1 for u in result.units if u.returned)
+        overdue = sum(1 for t in result.tasks if t.overdue)
         lines[2:2] = [
             f"汇总截至 {result.as_of.isoformat()}：已报送 {returned}/{len(result.units)} 个单位；"
             + "，".join(f"{k} {v}" for k, v in counts.items() if v)
-            + f"；逾期 {sum(1 for t in result.tasks if t.overdue)} 项；问题 {len(result.findings)} 条（见“问题清单”）。"
+            + f"；逾期 {overdue} 项；问题 {len(result.findings)} 条（见“{C.SHEET_FINDINGS}”）。",
+            f"各单位逐项填报内容见“{C.SHEET_DETAIL}”（可按单位、完成状态筛选）"
+            + (
+                "，每个单位另有一张工作表。"
+                if with_unit_sheets
+                else f"；单位较多（{len(result.plans)} 个），未逐个生成单位工作表。"
+            ),
         ]
         write_readme(wb.add_worksheet(C.SHEET_README), st, lines)
         task_rows = write_master_table(
@@ -457,8 +530,9 @@ def write_merged(result: Consolidation, path: str | Path, now: dt.datetime | Non
         )
         _dashboard(wb, st, result)
         _findings_sheet(wb, st, result, task_rows)
+        _detail_sheet(wb, st, result, by_unit)
         taken: set[str] = set(C.RESERVED_SHEETS)
-        for plan in result.plans:
+        for plan in result.plans if with_unit_sheets else ():
             sub = by_unit.get(plan.unit.id)
             answers = {a.task_id: _answer_cells(a) for a in sub.answers} if sub else {}
             info = {"reporter": sub.reporter, "phone": sub.phone, "date": sub.date or sub.date_raw} if sub else {}

@@ -1,12 +1,13 @@
 """The consolidation as a report for mail: built from a Consolidation in memory, or read back from merged.xlsx.
 
 A clerk runs `zwgk merge` today and `zwgk remind merged.xlsx` tomorrow; the reminder must say exactly what the
-merge found. So the merged workbook keeps its results in a very hidden sheet of plain rows (unit, task, finding),
+merge found. So the merged workbook keeps its results in a very hidden sheet (rows of unit, task and finding as JSON),
 and both paths produce the same Report.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,12 +129,27 @@ def rows(report: Report) -> list[list[str]]:
     return out
 
 
+#: Characters per cell of the hidden results (Excel holds 32,767).
+_CHUNK = 30_000
+
+
 def write_rows(wb, report: Report) -> None:
+    """The rows as JSON text cut into cells down column A: a cell per 30,000 characters rather than one per field
+    (written cells are what a workbook writer spends its time on; a merge of 1,000 units had 60,000 here)."""
     ws = wb.add_worksheet(C.SHEET_RESULT)
-    for r, row in enumerate(rows(report)):
-        for c, v in enumerate(row):
-            ws.write_string(r, c, v)
+    text = json.dumps(rows(report), ensure_ascii=False, separators=(",", ":"))
+    for r, start in enumerate(range(0, len(text), _CHUNK)):
+        ws.write_string(r, 0, text[start : start + _CHUNK])
     ws.very_hidden()
+
+
+def _read_rows(grid: list[list[object]]) -> list[list[str]]:
+    text = "".join(str(row[0]) for row in grid if row and isinstance(row[0], str))
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ReportError(f"汇总结果隐藏表已损坏（{exc}），请重新运行 zwgk merge") from exc
+    return [[str(v) for v in row] for row in data]
 
 
 class ReportError(Exception):
@@ -146,9 +162,8 @@ def read_report(path: str | Path) -> Report:
     if C.SHEET_RESULT not in wb.sheet_names:
         raise ReportError(f"{path}：不是汇总后的工作簿（请先运行 zwgk merge）")
     as_of, units, tasks, assigns, found = "", [], [], [], []
-    for row in wb.get_sheet_by_name(C.SHEET_RESULT).to_python():
-        cells = ["" if v is None else str(v) for v in row]
-        kind = cells[0]
+    for cells in _read_rows(wb.get_sheet_by_name(C.SHEET_RESULT).to_python()):
+        kind = cells[0] if cells else ""
         if kind == "as_of":
             as_of = cells[1]
         elif kind == "unit" and (unit := master.roster.get(cells[1])):

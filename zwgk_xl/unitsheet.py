@@ -124,7 +124,7 @@ def write_unit_sheet(
                 fill = C.STATUS_COLORS.get(str(v), C.COLOR_INPUT) if col.field == "status" else C.COLOR_INPUT
                 extra = {"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}
                 fmt = st.cell(col, locked=False, fill=fill, **extra)
-            _write(ws, r, i, v, fmt)
+            write_value(ws, r, i, v, fmt)
             if not (col.field == "requirement" and not has_requirement):
                 texts.append((str(v), col.width))
         ws.set_row(r, row_height(texts))
@@ -159,13 +159,13 @@ def write_unit_sheet(
 
 def _merge(ws: Worksheet, row: int, c0: int, c1: int, value: object, fmt: object) -> None:
     if c0 == c1:
-        _write(ws, row, c0, value, fmt)
+        write_value(ws, row, c0, value, fmt)
     else:
         ws.merge_range(row, c0, row, c1, "", fmt)
-        _write(ws, row, c0, value, fmt)
+        write_value(ws, row, c0, value, fmt)
 
 
-def _write(ws: Worksheet, r: int, c: int, value: object, fmt: object) -> None:
+def write_value(ws: Worksheet, r: int, c: int, value: object, fmt: object) -> None:
     """Text stays text (never a formula); dates and numbers keep their type."""
     if value is None or value == "":
         ws.write_blank(r, c, None, fmt)

@@ -10,14 +10,14 @@ import csv
 import io
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from zwgk_xl.importers.table import RawRow, RawTable, clean
 from zwgk_xl.units import read_text
 
 
 def _ref(r: int, c: int) -> str:
-    return f"{get_column_letter(c + 1)}{r + 1}"
+    return xl_rowcol_to_cell(r, c)
 
 
 def _table(grid: list[list[object]], source: str, sheet: str) -> RawTable:
