@@ -125,8 +125,10 @@ def write_roster_sheet(ws, st: Styles, roster: Roster, counts: dict[str, int]) -
     print_setup(ws, 0, 0)
 
 
-def readme_lines(tl: TaskList, plans: list[UnitPlan], due: str, contact: str, round_label: str) -> list[str]:
-    return [
+def readme_lines(
+    tl: TaskList, plans: list[UnitPlan], due: str, contact: str, round_label: str, unit_sheets: bool = True
+) -> list[str]:
+    lines = [
         f"{tl.title}",
         f"发文单位：{tl.issuer or '（未注明）'}    年度：{tl.year or '（未注明）'}    轮次：{round_label}",
         f"共 {len(tl.tasks)} 项任务，涉及 {len(plans)} 个单位。",
@@ -145,6 +147,7 @@ def readme_lines(tl: TaskList, plans: list[UnitPlan], due: str, contact: str, ro
         f"报送截止时间：{due or '（见通知）'}",
         f"联系人：{contact or '（见通知）'}",
     ]
+    return lines if unit_sheets else [line for line in lines if "各单位工作表" not in line]
 
 
 def write_readme(ws, st: Styles, lines: list[str]) -> None:

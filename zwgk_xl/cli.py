@@ -169,8 +169,12 @@ def merge_(
     ),
     as_of: Annotated[str, typer.Option("--as-of", help="按此日期判断逾期，默认今天，如 2022-12-15")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出问题和各任务结果")] = False,
+    unit_sheets: Annotated[
+        bool | None,
+        typer.Option("--unit-sheets/--no-unit-sheets", help="每个单位一张工作表（默认：不超过 200 个单位时生成）"),
+    ] = None,
 ) -> None:
-    """汇总各单位报送的填报表，重建总表、汇总页和问题清单。有“错误”级问题时退出码为 1。
+    """汇总各单位报送的填报表，重建总表、汇总页、问题清单和填报明细。有“错误”级问题时退出码为 1。
 
     示例：zwgk merge 总表.xlsx returns/ -o 汇总.xlsx --as-of 2022-12-15
     """
@@ -186,7 +190,7 @@ def merge_(
             with Progress(console=err, transient=True) as bar:
                 job = bar.add_task("读取报送文件", total=len(files))
                 result = zwgk_xl.consolidate(master, returns, as_of=day, progress=lambda p: bar.advance(job))
-        zwgk_xl.write_merged(result, output)
+        zwgk_xl.write_merged(result, output, unit_sheets=unit_sheets)
     except (zwgk_xl.MasterError, zwgk_xl.ReturnsError, zwgk_xl.OutputLocked, ValueError) as exc:
         raise _fail(str(exc)) from exc
     if as_json:

@@ -32,6 +32,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from zwgk_xl import contract as C
 from zwgk_xl import findings
+from zwgk_xl.bulk import paused_gc
 from zwgk_xl.contract import cell_text
 from zwgk_xl.deadlines import parse as parse_deadline
 from zwgk_xl.master import Master, read_hidden
@@ -113,6 +114,7 @@ _SHEET_TAG = re.compile(r"<sheet\b[^>]*>")
 _REL_TAG = re.compile(r"<Relationship\b[^>]*>")
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _FORMULA = re.compile(r"<f[\s>/]")
+_FORMULA_BYTES = re.compile(rb"<f[\s>/]")
 _CELL_WITH_FORMULA = re.compile(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>((?:(?!</c>).)*?<f\b.*?)</c>', re.S)
 _F = re.compile(r"<f\b[^>]*>(.*?)</f>|<f\b[^>]*/>", re.S)
 
@@ -127,6 +129,10 @@ def formula_cells(z: zipfile.ZipFile | None, sheet: str) -> dict[str, str]:
     if z is None:
         return {}
     try:
+        # the common case first: no worksheet part holds an <f> element, and nothing else needs reading
+        parts = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(_FORMULA_BYTES.search(z.read(n)) for n in parts):
+            return {}
         wb_xml = z.read("xl/workbook.xml").decode("utf-8", "replace")
         rid = next(
             (
@@ -513,9 +519,10 @@ def _read_file(reader: _Reader, path: Path) -> _FileResult:
     return _FileResult(path, digest, sub, tuple(reader.out))
 
 
-#: From this many files on, collect reads in worker processes (one per core, at most WORKERS_MAX); below it the
-#: start-up of the workers (a second or more on Windows) costs more than it saves. ZWGK_WORKERS=1 turns it off.
-PARALLEL_FROM = 300
+#: From this many files on, collect reads in worker processes (one per core, at most WORKERS_MAX). Starting the
+#: workers costs about a second (a fresh interpreter each, as on Windows), which at 1,000 files is what two cores
+#: save; a district's 40–100 returns are read in this process. ZWGK_WORKERS=N sets the number (1: never).
+PARALLEL_FROM = 2000
 WORKERS_MAX = 4
 _worker_reader: _Reader | None = None
 
@@ -561,8 +568,10 @@ def _read_all(
     if workers > 1 and len(files) > 1:
         try:
             return list(_read_parallel(master, files, workers, progress))
-        except (BrokenProcessPool, OSError, pickle.PicklingError):
-            pass  # workers could not start here (a locked-down PC, a frozen interpreter): read in this process
+        except (BrokenProcessPool, OSError, pickle.PicklingError, RuntimeError):
+            # workers could not start here (a locked-down PC, a frozen interpreter, a script without a __main__
+            # guard): read in this process; nothing was counted yet, so the result is the same
+            pass
     results = []
     for path in files:
         if progress:
@@ -587,7 +596,9 @@ def collect(
     subs: list[Submission] = []
     seen_bytes: dict[str, Path] = {}
     files = list_files(root)
-    for result in _read_all(master, reader, files, progress, workers or workers_for(len(files))):
+    with paused_gc():
+        results = _read_all(master, reader, files, progress, workers or workers_for(len(files)))
+    for result in results:
         if result.digest and result.digest in seen_bytes:
             other = seen_bytes[result.digest].name
             out.append(findings.make("duplicate-file", file=str(result.path), other=other))

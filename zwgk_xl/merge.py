@@ -27,6 +27,7 @@ from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.build import readme_lines, write_master_table, write_readme, write_roster_sheet
+from zwgk_xl.bulk import paused_gc
 from zwgk_xl.checks import is_overdue, return_findings
 from zwgk_xl.collect import Collection, collect
 from zwgk_xl.master import Master, read_master
@@ -365,7 +366,8 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
     bar.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "num_font": {"name": C.FONT_BODY}})
     bar.set_y_axis({"reverse": True, "num_font": {"name": C.FONT_BODY, "size": 8}})
     bar.set_legend({"none": True})
-    bar.set_size({"width": 560, "height": max(320, 18 * len(result.units) + 80)})
+    # a bar per unit; past ~100 units the bars get thin rather than the chart taller than a screen can scroll
+    bar.set_size({"width": 560, "height": min(2000, max(320, 18 * len(result.units) + 80))})
     ws.insert_chart(20, 14, bar)
     pie = wb.add_chart({"type": "pie"})
     pie.add_series(
@@ -396,37 +398,30 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
     sev = {"error": ("错误", "#FFC7CE"), "warning": ("警告", "#FFEB9C"), "info": ("提示", "#FFFFFF")}
     order = {"error": 0, "warning": 1, "info": 2}
     items = sorted(result.findings, key=lambda f: order[f.severity])
-    uris: dict[str, str] = {}
+    uris: dict[str, str] = {}  # one file has many findings; resolving a path is a system call
+    names: dict[str, str] = {"": ""}
     for r, f in enumerate(items, start=1):
         label, color = sev[f.severity]
+        name = names.get(f.file) or names.setdefault(f.file, Path(f.file).name)
+        kind = findings.title(f.code)
         ws.write_number(r, 0, r, wrap)
         ws.write_string(r, 1, label, st.get(border=1, bg_color=color, align="center", valign="top"))
-        ws.write_string(r, 2, findings.title(f.code), wrap)
+        ws.write_string(r, 2, kind, wrap)
         ws.write_string(r, 3, f.unit, wrap)
         if f.task_id in task_rows:
             ws.write_url(r, 4, f"internal:'{C.SHEET_MASTER}'!A{task_rows[f.task_id]}", link, f.task_id)
         else:
             ws.write_string(r, 4, f.task_id, wrap)
-        ws.write_string(r, 5, Path(f.file).name if f.file else "", wrap)
+        ws.write_string(r, 5, name, wrap)
         ws.write_string(r, 6, f.sheet, wrap)
         if f.file and f.cell and len(f.file) < 200:
-            if f.file not in uris:  # one file has many findings; resolving a path is a system call
+            if f.file not in uris:
                 uris[f.file] = Path(f.file).resolve().as_uri()
             ws.write_url(r, 7, f"external:{uris[f.file]}#'{f.sheet}'!{f.cell}", link, f.cell)
         else:
             ws.write_string(r, 7, f.cell, wrap)
-        ws.write_string(r, 8, fit_cell(f.message, f"{Path(f.file).name} {f.cell}"), wrap)
-        ws.set_row(
-            r,
-            row_height(
-                [
-                    (f.message, widths[8]),
-                    (Path(f.file).name if f.file else "", widths[5]),
-                    (f.unit, widths[3]),
-                    (f.code, widths[2]),
-                ]
-            ),
-        )
+        ws.write_string(r, 8, fit_cell(f.message, f"{name} {f.cell}"), wrap)
+        ws.set_row(r, row_height([(f.message, widths[8]), (name, widths[5]), (f.unit, widths[3]), (kind, widths[2])]))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(items), 1), len(headers) - 1)
     print_setup(ws, 0, 0)
@@ -500,7 +495,7 @@ def write_merged(
     tl = result.master.tasklist
     by_unit = {s.unit.id: s for s in result.collection.submissions}
     with_unit_sheets = len(result.plans) <= UNIT_SHEETS_MAX if unit_sheets is None else unit_sheets
-    with atomic_path(target) as tmp:
+    with atomic_path(target) as tmp, paused_gc():
         wb = new_workbook(tmp)
         st = Styles(wb)
         lines = readme_lines(
@@ -509,6 +504,7 @@ def write_merged(
             result.master.meta.get(C.K_DUE, ""),
             result.master.meta.get(C.K_CONTACT, ""),
             result.master.round,
+            with_unit_sheets,
         )
         counts = result.status_counts()
         returned = sum(1 for u in result.units if u.returned)

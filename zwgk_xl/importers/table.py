@@ -9,6 +9,7 @@ units written inside the text, and the list's title, year and issuer from the li
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -49,6 +50,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 _LOOKUP = {name: f for f, names in SYNONYMS.items() for name in names}
 
+_LOOKUP_LONGEST_FIRST = sorted(_LOOKUP.items(), key=lambda kv: -len(kv[0]))
 _CN_NUM = "一二三四五六七八九十百零〇"
 SECTION_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(rf"^\s*(?P<num>第[{_CN_NUM}]+(?:部分|章|项|篇)[、.．:：\s]*)(?P<title>.*)$", re.S)),
@@ -102,13 +104,14 @@ def join_lines(text: str) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=4096)  # asked of every cell of every row (a header may repeat on each page)
 def header_field(cell: str) -> str | None:
     key = fold(cell).lower()
     key = re.sub(r"[（(][^）)]*[）)]$", "", key)  # 牵头单位（部门）
     if key in _LOOKUP:
         return _LOOKUP[key]
     if len(key) <= 8:
-        for name, f in sorted(_LOOKUP.items(), key=lambda kv: -len(kv[0])):
+        for name, f in _LOOKUP_LONGEST_FIRST:
             if len(name) >= 2 and name in key:
                 return f
     return None
