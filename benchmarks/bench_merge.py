@@ -26,7 +26,7 @@ from common import now, roster, tasklist
 
 from zwgk_xl import build_master, split_units, write_merged
 from zwgk_xl import contract as C
-from zwgk_xl.collect import collect, workers_for
+from zwgk_xl.collect import collect
 from zwgk_xl.master import read_master
 from zwgk_xl.merge import consolidate
 from zwgk_xl.simulate import fill
@@ -76,15 +76,12 @@ def run(base: Path) -> dict[str, float]:
     master = read_master(master_path)
     _ = master.plans
     t_master = time.perf_counter() - t
-    t_serial = _timed(lambda: collect(master, returns, workers=1))
-    workers = workers_for(n)
-    t_collect = _timed(lambda: collect(master, returns)) if workers > 1 else t_serial
+    t_collect = _timed(lambda: collect(master, returns))
     t = time.perf_counter()
     result = consolidate(master_path, returns, as_of=dt.date(2022, 12, 15))
     t_consolidate = time.perf_counter() - t
     t_write = _timed(lambda: write_merged(result, base / "merged.xlsx"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux → MiB
-    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker, if any
     t_sheets = (
         _timed(lambda: write_merged(result, base / "merged_all.xlsx", unit_sheets=True))
         if n <= FORCED_SHEETS_UP_TO
@@ -96,13 +93,10 @@ def run(base: Path) -> dict[str, float]:
         "n": n,
         "bare": t_bare,
         "master": t_master,
-        "serial": t_serial,
         "collect": t_collect,
-        "workers": workers,
         "consolidate": t_consolidate,
         "write": t_write,
         "peak": peak,
-        "worker_peak": worker_peak,
         "write_all_sheets": t_sheets,
     }
 
@@ -118,14 +112,12 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--data"]:
         data, argv = Path(argv[1]), argv[2:]
     sizes = [int(a) for a in argv] or [1000]
-    print("bare: calamine reads every sheet of every return. collect: identify + verify + read values, in this process")
-    print("(1 proc) and as merge runs it (workers: processes). whole: read master + collect + checks (consolidate) +")
-    print("write the merged workbook. peak: max RSS of the merge's own process. all sheets: the write with a sheet per")
-    print("unit forced (by default only up to 200 units). worker MiB: the largest worker process, when there are any.")
+    print("bare: calamine reads every sheet of every return. collect: identify + verify + read values. whole: read")
+    print("master + collect + checks (consolidate) + write the merged workbook. peak: max RSS of the merge's own")
+    print("process. all sheets: the same write with a sheet per unit forced (by default only up to 200 units).")
     print(
-        f"{'N':>6} {'bare s':>7} {'collect 1 proc':>14} {'ratio':>6} {'workers':>7} {'collect s':>9} {'ratio':>6}"
-        f" {'master s':>8} {'consol. s':>9} {'write s':>8} {'whole s':>8} {'peak MiB':>8} {'worker MiB':>10}"
-        f" {'all sheets s':>12}"
+        f"{'N':>6} {'bare s':>7} {'collect s':>9} {'ratio':>6} {'master s':>8} {'consol. s':>9} {'write s':>8}"
+        f" {'whole s':>8} {'peak MiB':>8} {'KiB/return':>10} {'all sheets s':>12}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
@@ -138,10 +130,9 @@ def main(argv: list[str]) -> None:
             r = json.loads(proc.stdout.strip().splitlines()[-1])
             whole = r["consolidate"] + r["write"]
             print(
-                f"{n:>6} {r['bare']:>7.2f} {r['serial']:>14.2f} {r['serial'] / r['bare']:>6.2f} {r['workers']:>7}"
-                f" {r['collect']:>9.2f} {r['collect'] / r['bare']:>6.2f} {r['master']:>8.2f} {r['consolidate']:>9.2f}"
-                f" {r['write']:>8.2f} {whole:>8.2f} {r['peak']:>8.1f} {r['worker_peak']:>10.1f}"
-                f" {r['write_all_sheets']:>12.2f}"
+                f"{n:>6} {r['bare']:>7.2f} {r['collect']:>9.2f} {r['collect'] / r['bare']:>6.2f} {r['master']:>8.2f}"
+                f" {r['consolidate']:>9.2f} {r['write']:>8.2f} {whole:>8.2f} {r['peak']:>8.1f}"
+                f" {1024 * r['peak'] / n:>10.1f} {r['write_all_sheets']:>12.2f}"
             )
     print("goals: collect <= 2x bare read; whole merge of 1,000 returns <= 4 s, of 10,000 < 40 s; memory flat in N")
 

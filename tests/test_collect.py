@@ -215,29 +215,3 @@ def test_unreadable_file_is_a_finding(hs) -> None:
     shutil.copy(SAMPLES["haishu_2021"][1], returns / "roster.csv")
     col = collect(read_master(master), returns)
     assert [x.code for x in col.findings if "bad.xlsx" in x.file] == ["file-unreadable"]
-
-
-def test_worker_processes_give_the_serial_result(built, tmp_path, monkeypatch) -> None:
-    """Above PARALLEL_FROM files collect reads in worker processes; the outcome must be the serial one, duplicates,
-    resends, skipped and broken files included."""
-    from zwgk_xl import collect as collect_mod
-    from zwgk_xl import simulate
-
-    _, b, _s, base = built["shangyu_2022"]
-    returns = tmp_path / "returns"
-    simulate.fill_returns(base / "outbox", returns, seed=5)
-    first = sorted(returns.rglob("*.xlsx"))[0]
-    shutil.copy(first, returns / "重复.xlsx")
-    (returns / "~$锁.xlsx").write_bytes(b"lock")
-    (returns / "坏.xlsx").write_bytes(b"PK\x03\x04 broken")
-    master = read_master(b.path)
-    serial = collect(master, returns, workers=1)
-    parallel = collect(master, returns, workers=2)
-    assert parallel == serial
-    assert {"duplicate-file", "file-lock-skipped", "file-unreadable", "resend-superseded"} <= {
-        f.code for f in parallel.findings
-    }
-    monkeypatch.setenv("ZWGK_WORKERS", "1")
-    assert collect_mod.workers_for(10_000) == 1
-    monkeypatch.delenv("ZWGK_WORKERS")
-    assert collect_mod.workers_for(collect_mod.PARALLEL_FROM - 1) == 1

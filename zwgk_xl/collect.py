@@ -16,14 +16,9 @@ import datetime as dt
 import hashlib
 import html
 import io
-import multiprocessing
-import os
-import pickle
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -519,59 +514,7 @@ def _read_file(reader: _Reader, path: Path) -> _FileResult:
     return _FileResult(path, digest, sub, tuple(reader.out))
 
 
-#: From this many files on, collect reads in worker processes (one per core, at most WORKERS_MAX). Starting the
-#: workers costs about a second (a fresh interpreter each, as on Windows), which at 1,000 files is what two cores
-#: save; a district's 40–100 returns are read in this process. ZWGK_WORKERS=N sets the number (1: never).
-PARALLEL_FROM = 2000
-WORKERS_MAX = 4
-_worker_reader: _Reader | None = None
-
-
-def _worker_init(master: Master) -> None:
-    global _worker_reader
-    _worker_reader = _Reader(master, {p.unit.id: p for p in master.plans}, master.index, [])
-
-
-def _worker_read(paths: list[Path]) -> list[_FileResult]:
-    assert _worker_reader is not None, "initialised by _worker_init"
-    return [_read_file(_worker_reader, p) for p in paths]
-
-
-def workers_for(n_files: int) -> int:
-    env = os.environ.get("ZWGK_WORKERS", "").strip()
-    if env.isdigit():
-        return max(1, int(env))
-    if n_files < PARALLEL_FROM:
-        return 1
-    return max(1, min(WORKERS_MAX, os.cpu_count() or 1))
-
-
-def _read_parallel(
-    master: Master, files: list[Path], workers: int, progress: Callable[[Path], None] | None
-) -> Iterator[_FileResult]:
-    """Files in chunks across worker processes, results back in file order (so the outcome is the serial one)."""
-    size = max(1, min(64, -(-len(files) // (workers * 4))))
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    # spawn everywhere: what Windows does anyway, and safe when the caller has threads (a progress bar) running
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(master,)) as pool:
-        for chunk in pool.map(_worker_read, chunks):
-            for result in chunk:
-                if progress:
-                    progress(result.path)
-                yield result
-
-
-def _read_all(
-    master: Master, reader: _Reader, files: list[Path], progress: Callable[[Path], None] | None, workers: int
-) -> list[_FileResult]:
-    if workers > 1 and len(files) > 1:
-        try:
-            return list(_read_parallel(master, files, workers, progress))
-        except (BrokenProcessPool, OSError, pickle.PicklingError, RuntimeError):
-            # workers could not start here (a locked-down PC, a frozen interpreter, a script without a __main__
-            # guard): read in this process; nothing was counted yet, so the result is the same
-            pass
+def _read_all(reader: _Reader, files: list[Path], progress: Callable[[Path], None] | None) -> list[_FileResult]:
     results = []
     for path in files:
         if progress:
@@ -580,13 +523,10 @@ def _read_all(
     return results
 
 
-def collect(
-    master: Master,
-    returns: str | Path,
-    progress: Callable[[Path], None] | None = None,
-    workers: int | None = None,
-) -> Collection:
-    """``workers``: processes reading the files (default: see ``workers_for``); the result is the same either way."""
+def collect(master: Master, returns: str | Path, progress: Callable[[Path], None] | None = None) -> Collection:
+    """Files are read one by one in this process. Reading in worker processes was tried and taken out: on a 2-core
+    machine spawning them (as Windows must) cost about a second, and at 1,000 and 10,000 returns they saved
+    nothing measurable (benchmarks/README.md)."""
     root = Path(returns)
     if not root.is_dir():
         raise ReturnsError(f"找不到报送文件夹：{root}（请检查路径；未汇总任何文件）")
@@ -597,7 +537,7 @@ def collect(
     seen_bytes: dict[str, Path] = {}
     files = list_files(root)
     with paused_gc():
-        results = _read_all(master, reader, files, progress, workers or workers_for(len(files)))
+        results = _read_all(reader, files, progress)
     for result in results:
         if result.digest and result.digest in seen_bytes:
             other = seen_bytes[result.digest].name
