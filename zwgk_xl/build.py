@@ -150,13 +150,18 @@ def readme_lines(
     return lines if unit_sheets else [line for line in lines if "各单位工作表" not in line]
 
 
+README_WIDTH = 76  # characters: fits an A4 portrait page at 100 % (LibreOffice does not shrink it)
+
+
 def write_readme(ws, st: Styles, lines: list[str]) -> None:
-    ws.set_column(0, 0, 110)
+    ws.set_column(0, 0, README_WIDTH)
     ws.set_row(0, 30)
     ws.write_string(0, 0, lines[0], st.get(font_name=C.FONT_HEAD, font_size=15))
     body = st.get(text_wrap=True, font_size=11)
     for r, line in enumerate(lines[1:], start=1):
         ws.write_string(r, 0, line, body)
+        if len(line) > 50:  # a long line wraps; LibreOffice does not fit the row to it on opening
+            ws.set_row(r, row_height([(line, README_WIDTH)]))
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
 
