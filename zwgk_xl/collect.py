@@ -485,44 +485,6 @@ class ReturnsError(Exception):
     """The returns folder does not exist: stop, rather than report every unit as not returned (and remind them all)."""
 
 
-@dataclass(frozen=True)
-class _FileResult:
-    path: Path
-    digest: str  # sha256 of the bytes; "" when the file could not be read
-    submission: Submission | None
-    findings: tuple[Finding, ...]
-
-
-def _read_file(reader: _Reader, path: Path) -> _FileResult:
-    """One file, start to end, on its own: the same in this process or a worker."""
-    reader.out = []
-    sub, digest = None, ""
-    if path.name.startswith("~$"):
-        reader.finding("file-lock-skipped", path)
-    elif path.suffix.lower() not in SPREADSHEETS:
-        reader.finding("file-not-spreadsheet", path)
-    else:
-        data, problem = _read_bytes(path)
-        zf = None
-        if data is not None:
-            problem, zf = sniff(data)
-        if problem or data is None:
-            reader.finding(problem[0], path, **problem[1])
-        else:
-            digest = hashlib.sha256(data).hexdigest()
-            sub = reader.read(path, data, zf)
-    return _FileResult(path, digest, sub, tuple(reader.out))
-
-
-def _read_all(reader: _Reader, files: list[Path], progress: Callable[[Path], None] | None) -> list[_FileResult]:
-    results = []
-    for path in files:
-        if progress:
-            progress(path)
-        results.append(_read_file(reader, path))
-    return results
-
-
 def collect(master: Master, returns: str | Path, progress: Callable[[Path], None] | None = None) -> Collection:
     """Files are read one by one in this process. Reading in worker processes was tried and taken out: on a 2-core
     machine spawning them (as Windows must) cost about a second, and at 1,000 and 10,000 returns they saved
@@ -532,22 +494,35 @@ def collect(master: Master, returns: str | Path, progress: Callable[[Path], None
         raise ReturnsError(f"找不到报送文件夹：{root}（请检查路径；未汇总任何文件）")
     out: list[Finding] = []
     plans = master.plans
-    reader = _Reader(master, {p.unit.id: p for p in plans}, master.index, [])
+    reader = _Reader(master, {p.unit.id: p for p in plans}, master.index, out)
     subs: list[Submission] = []
     seen_bytes: dict[str, Path] = {}
     files = list_files(root)
     with paused_gc():
-        results = _read_all(reader, files, progress)
-    for result in results:
-        if result.digest and result.digest in seen_bytes:
-            other = seen_bytes[result.digest].name
-            out.append(findings.make("duplicate-file", file=str(result.path), other=other))
-            continue
-        if result.digest:
-            seen_bytes[result.digest] = result.path
-        out.extend(result.findings)
-        if result.submission is not None:
-            subs.append(result.submission)
+        for path in files:
+            if progress:
+                progress(path)
+            if path.name.startswith("~$"):
+                reader.finding("file-lock-skipped", path)
+                continue
+            if path.suffix.lower() not in SPREADSHEETS:
+                reader.finding("file-not-spreadsheet", path)
+                continue
+            data, problem = _read_bytes(path)
+            zf = None
+            if data is not None:
+                problem, zf = sniff(data)
+            if problem or data is None:
+                reader.finding(problem[0], path, **problem[1])
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in seen_bytes:
+                reader.finding("duplicate-file", path, other=seen_bytes[digest].name)
+                continue
+            seen_bytes[digest] = path
+            sub = reader.read(path, data, zf)
+            if sub is not None:
+                subs.append(sub)
     winners: dict[str, Submission] = {}
     superseded: list[Submission] = []
     for sub in sorted(subs, key=lambda s: (s.date or dt.date.min, s.mtime, s.file)):
