@@ -186,7 +186,7 @@ def test_summary_over_ssl_matches_the_workbook(built, smtp, tmp_path) -> None:
     assert len(table) == len(report.units)
     for name, unit in zip((r[0] for r in table), report.units, strict=True):
         row = next(r for r in table if r[0] == name)
-        short = unit.unit.aliases[0] if unit.unit.aliases else unit.unit.name
+        short = unit.unit.short
         w = book[short]
         assert int(row[1]) == int(w[head.index("任务数")])
         assert int(row[3]) == int(w[head.index("已完成")])

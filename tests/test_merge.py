@@ -205,7 +205,7 @@ def test_detail_sheet_and_unit_sheets(built, tmp_path, monkeypatch) -> None:
     by_unit = {s.unit.id: s for s in r.collection.submissions}
     out = write_merged(r, tmp_path / "a.xlsx")
     wb = CalamineWorkbook.from_path(str(out))
-    unit_names = {p.unit.aliases[0] if p.unit.aliases else p.unit.name: p for p in r.plans}
+    unit_names = {p.unit.short: p for p in r.plans}
     assert set(unit_names) <= set(wb.sheet_names)
     grid = wb.get_sheet_by_name(C.SHEET_DETAIL).to_python()
     head = grid[0]

@@ -27,3 +27,13 @@ def test_sheet_names_checked_like_xlsxwriter(tmp_path) -> None:
     names = CalamineWorkbook.from_path(str(tmp_path / "n.xlsx")).sheet_names
     assert names[:2] == ["第0号局", "第1号局"] and "Abc" in names and default.name in names
     assert len(names) == len({n.lower() for n in names}) == 302
+
+
+def test_fit_cell_keeps_excel_limit_and_says_where_the_rest_is() -> None:
+    from zwgk_xl import contract as C
+    from zwgk_xl.xlsx import CELL_LIMIT, fit_cell
+
+    assert fit_cell("短文本") == "短文本"
+    cut = fit_cell("字" * 40_000)
+    assert len(cut) == CELL_LIMIT and cut.startswith("字" * 100) and C.SHEET_DETAIL in cut[-60:]
+    assert "报送文件 a.xlsx" in fit_cell("x" * 40_000, "报送文件 a.xlsx")

@@ -128,14 +128,14 @@ def write_roster_sheet(ws, st: Styles, roster: Roster, counts: dict[str, int]) -
 def readme_lines(
     tl: TaskList, plans: list[UnitPlan], due: str, contact: str, round_label: str, unit_sheets: bool = True
 ) -> list[str]:
-    lines = [
+    return [
         f"{tl.title}",
         f"发文单位：{tl.issuer or '（未注明）'}    年度：{tl.year or '（未注明）'}    轮次：{round_label}",
         f"共 {len(tl.tasks)} 项任务，涉及 {len(plans)} 个单位。",
         "",
         "本工作簿包括：",
         "  总表 —— 全部任务，按栏目排列；“总体状态”等列在汇总各单位报送后自动填写。",
-        "  各单位工作表 —— 每个单位承担的任务及其角色（牵头 / 责任）。",
+        *(["  各单位工作表 —— 每个单位承担的任务及其角色（牵头 / 责任）。"] if unit_sheets else []),
         "  单位名册 —— 单位全称、简称、类别、邮箱。",
         "",
         "各单位填报方法：",
@@ -147,7 +147,6 @@ def readme_lines(
         f"报送截止时间：{due or '（见通知）'}",
         f"联系人：{contact or '（见通知）'}",
     ]
-    return lines if unit_sheets else [line for line in lines if "各单位工作表" not in line]
 
 
 README_WIDTH = 76  # characters: fits an A4 portrait page at 100 % (LibreOffice does not shrink it)
@@ -186,7 +185,7 @@ def build_master(
         write_master_table(wb.add_worksheet(C.SHEET_MASTER), st, tl)
         taken: set[str] = set(C.RESERVED_SHEETS)
         for plan in plans:
-            ws = wb.add_worksheet(sheet_name(plan.unit.aliases[0] if plan.unit.aliases else plan.unit.name, taken))
+            ws = wb.add_worksheet(sheet_name(plan.unit.short, taken))
             write_unit_sheet(ws, st, tl, plan, protect=False)
         counts = {p.unit.id: len(p.rows) for p in plans}
         write_roster_sheet(wb.add_worksheet(C.SHEET_ROSTER), st, roster, counts)

@@ -233,8 +233,7 @@ def _progress(unit: Unit, a: Answer, full: bool) -> str:
     text = "：".join(p for p in parts[:2] if p) + "".join(f"；{p}" for p in parts[2:] if p)
     if full and a.lead_summary:
         text += f"\n牵头汇总：{a.lead_summary}"
-    name = unit.aliases[0] if unit.aliases else unit.name
-    return f"【{name}】{text}" if text else ""
+    return f"【{unit.short}】{text}" if text else ""
 
 
 def consolidate(
@@ -320,8 +319,8 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
     for i, h in enumerate(unit_headers):
         ws.write_string(r0, i, h, head)
     for r, u in enumerate(result.units, start=r0 + 1):
-        ws.write_string(r, 0, u.unit.aliases[0] if u.unit.aliases else u.unit.name, name_fmt)
-        ws.set_row(r, row_height([(u.unit.aliases[0] if u.unit.aliases else u.unit.name, 34)]))
+        ws.write_string(r, 0, u.unit.short, name_fmt)
+        ws.set_row(r, row_height([(u.unit.short, 34)]))
         ws.write_number(r, 1, u.tasks, body)
         ws.write_number(r, 2, u.leads, body)
         ws.write_string(
@@ -453,7 +452,7 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
     r = 0
     for plan in result.plans:
         sub = by_unit.get(plan.unit.id)
-        head: dict[str, object] = {"unit": plan.unit.aliases[0] if plan.unit.aliases else plan.unit.name}
+        head: dict[str, object] = {"unit": plan.unit.short}
         if sub:
             date = sub.date.isoformat() if sub.date else sub.date_raw
             head.update(reporter=sub.reporter, phone=sub.phone, date=date, file=Path(sub.file).name)
@@ -474,7 +473,7 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
                     continue
                 fmt = status_fmts.get(status, missing_fmt) if field == "status" else fmts[field]
                 if isinstance(v, str):
-                    v = fit_cell(v)
+                    v = fit_cell(v, f"报送文件 {row.get('file', '')}")  # one cell of a return: over-long only if forged
                     texts.append((v, width))
                 write_value(ws, r, i, v, fmt)
             ws.set_row(r, row_height(texts))
@@ -532,7 +531,7 @@ def write_merged(
             sub = by_unit.get(plan.unit.id)
             answers = {a.task_id: _answer_cells(a) for a in sub.answers} if sub else {}
             info = {"reporter": sub.reporter, "phone": sub.phone, "date": sub.date or sub.date_raw} if sub else {}
-            ws = wb.add_worksheet(sheet_name(plan.unit.aliases[0] if plan.unit.aliases else plan.unit.name, taken))
+            ws = wb.add_worksheet(sheet_name(plan.unit.short, taken))
             write_unit_sheet(ws, st, tl, plan, protect=False, answers=answers, info=info)
         write_roster_sheet(
             wb.add_worksheet(C.SHEET_ROSTER), st, result.master.roster, {p.unit.id: len(p.rows) for p in result.plans}

@@ -158,6 +158,11 @@ class Unit:
     email: str = ""
     contact: str = ""
 
+    @property
+    def short(self) -> str:
+        """The 简称 where the roster gives one: what sheet names, tables and progress lines show."""
+        return self.aliases[0] if self.aliases else self.name
+
 
 @dataclass(frozen=True)
 class Resolved:

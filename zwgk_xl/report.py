@@ -144,6 +144,8 @@ def write_rows(wb, report: Report) -> None:
 
 
 def _read_rows(grid: list[list[object]]) -> list[list[str]]:
+    if grid and grid[0] and not str(grid[0][0]).startswith("["):  # merged before the JSON form: a field per cell
+        return [["" if v is None else str(v) for v in row] for row in grid]
     text = "".join(str(row[0]) for row in grid if row and isinstance(row[0], str))
     try:
         data = json.loads(text)

@@ -161,9 +161,10 @@ CELL_LIMIT = 32767
 _CUT_NOTE = "……（超出 Excel 单元格 32767 字的上限，以下从略；全文见{where}）"
 
 
-def fit_cell(text: str, where: str = "各单位工作表") -> str:
+def fit_cell(text: str, where: str = f"“{C.SHEET_DETAIL}”工作表") -> str:
     """Excel holds at most 32,767 characters in a cell (XlsxWriter would silently cut). A combined cell that would
-    exceed it is shortened with a note saying where the whole text is, which every caller guarantees exists."""
+    exceed it is shortened with a note saying where the whole text is, which every caller guarantees exists (by
+    default 填报明细, which the merged workbook always has, one answer per cell)."""
     if len(text) <= CELL_LIMIT:
         return text
     note = _CUT_NOTE.format(where=where)
