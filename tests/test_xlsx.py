@@ -37,3 +37,29 @@ def test_fit_cell_keeps_excel_limit_and_says_where_the_rest_is() -> None:
     cut = fit_cell("字" * 40_000)
     assert len(cut) == CELL_LIMIT and cut.startswith("字" * 100) and C.SHEET_DETAIL in cut[-60:]
     assert "报送文件 a.xlsx" in fit_cell("x" * 40_000, "报送文件 a.xlsx")
+
+
+def test_write_link_never_leaves_a_cell_empty(tmp_path) -> None:
+    """Past Excel's hyperlink limits XlsxWriter writes nothing at all: the text must still be there, without a link."""
+    import warnings
+
+    import openpyxl
+
+    from zwgk_xl.xlsx import LINKS_PER_SHEET, write_link
+
+    path = tmp_path / "l.xlsx"
+    wb = new_workbook(path, large=True)
+    ws = wb.add_worksheet("问题清单")
+    link, plain = wb.add_format({"underline": 1}), wb.add_format({})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no per-cell warning either
+        write_link(ws, 0, 0, "internal:'总表'!A3", "T001", link, plain)
+        write_link(ws, 1, 0, "external:file:///" + "长" * 3000 + ".xlsx#'填报表'!H6", "H6", link, plain)
+        ws.hlink_count = LINKS_PER_SHEET  # as if this sheet already held Excel's maximum
+        write_link(ws, 2, 0, "internal:'总表'!A4", "T002", link, plain)
+    wb.close()
+    values = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("问题清单").to_python()
+    assert [row[0] for row in values] == ["T001", "H6", "T002"]
+    sheet = openpyxl.load_workbook(path)["问题清单"]
+    assert sheet["A1"].hyperlink is not None
+    assert sheet["A2"].hyperlink is None and sheet["A3"].hyperlink is None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.model import TaskList
-from zwgk_xl.units import NONE_MARKS, fold, join_names
+from zwgk_xl.units import is_none_mark, join_names
 
 COLUMNS = (
     "任务编号",
@@ -35,7 +35,7 @@ def rows(tl: TaskList) -> list[list[str]]:
         secs = [tl.section(s) for s in t.section_path]
         level1 = next((s.heading for s in secs if s.level == 1), "")
         level2 = next((s.heading for s in secs if s.level == 2), "")
-        lead = join_names(t.lead) or ("\\" if fold(t.lead_raw) in {fold(m) for m in NONE_MARKS} else "")
+        lead = join_names(t.lead) or ("\\" if is_none_mark(t.lead_raw) else "")
         out.append(
             [
                 t.id,

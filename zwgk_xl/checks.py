@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from zwgk_xl import findings
 from zwgk_xl.model import Assignment, Finding, Resolved, Roster, Task, TaskList
-from zwgk_xl.units import NONE_MARKS, RosterIndex, fold
+from zwgk_xl.units import RosterIndex, is_none_mark
 
 if TYPE_CHECKING:
     from zwgk_xl.unitsheet import UnitPlan
@@ -50,7 +50,7 @@ def _tasklist_findings(tl: TaskList, roster: Roster) -> Iterator[Finding]:
 
         lead, resp = resolve_task(task, index)
         if not task.lead:
-            yield f("lead-none-printed" if fold(task.lead_raw) in {fold(m) for m in NONE_MARKS} else "lead-missing")
+            yield f("lead-none-printed" if is_none_mark(task.lead_raw) else "lead-missing")
         for r in lead:
             if r.kind == "collective":
                 yield f("lead-collective", name=r.ref.name, count=len(r.units))

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,17 @@ from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
 from zwgk_xl.units import join_names
 from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet, write_value
-from zwgk_xl.xlsx import Styles, fit_cell, new_workbook, print_setup, row_height, sheet_name, write_hidden
+from zwgk_xl.xlsx import (
+    Styles,
+    fit_cell,
+    height,
+    new_workbook,
+    print_setup,
+    row_height,
+    sheet_name,
+    write_hidden,
+    write_link,
+)
 
 #: Up to this many units the merged workbook has a refreshed sheet per unit (a district has 40–100).
 UNIT_SHEETS_MAX = 200
@@ -397,7 +408,7 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
     sev = {"error": ("错误", "#FFC7CE"), "warning": ("警告", "#FFEB9C"), "info": ("提示", "#FFFFFF")}
     order = {"error": 0, "warning": 1, "info": 2}
     items = sorted(result.findings, key=lambda f: order[f.severity])
-    uris: dict[str, str] = {}  # one file has many findings; resolving a path is a system call
+    uris: dict[str, str] = {}  # one file has many findings
     names: dict[str, str] = {"": ""}
     for r, f in enumerate(items, start=1):
         label, color = sev[f.severity]
@@ -408,15 +419,16 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
         ws.write_string(r, 2, kind, wrap)
         ws.write_string(r, 3, f.unit, wrap)
         if f.task_id in task_rows:
-            ws.write_url(r, 4, f"internal:'{C.SHEET_MASTER}'!A{task_rows[f.task_id]}", link, f.task_id)
+            write_link(ws, r, 4, f"internal:'{C.SHEET_MASTER}'!A{task_rows[f.task_id]}", f.task_id, link, wrap)
         else:
             ws.write_string(r, 4, f.task_id, wrap)
         ws.write_string(r, 5, name, wrap)
         ws.write_string(r, 6, f.sheet, wrap)
         if f.file and f.cell and len(f.file) < 200:
             if f.file not in uris:
-                uris[f.file] = Path(f.file).resolve().as_uri()
-            ws.write_url(r, 7, f"external:{uris[f.file]}#'{f.sheet}'!{f.cell}", link, f.cell)
+                uris[f.file] = Path(os.path.abspath(f.file)).as_uri()
+            sheet_ref = f.sheet.replace("'", "''")
+            write_link(ws, r, 7, f"external:{uris[f.file]}#'{sheet_ref}'!{f.cell}", f.cell, link, wrap)
         else:
             ws.write_string(r, 7, f.cell, wrap)
         ws.write_string(r, 8, fit_cell(f.message, f"{name} {f.cell}"), wrap)
@@ -448,35 +460,52 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
     ws.set_row(0, 30)
     status_fmts = {s: st.get(align="center", bg_color=color) for s, color in C.STATUS_COLORS.items()}
     missing_fmt = st.get(align="center", font_color="#C00000")
-    fields = [(i, col.field, col.width) for i, col in enumerate(cols)]
+    at = {col.field: i for i, col in enumerate(cols)}
+    formats = [fmts[col.field] for col in cols]
+    widths = [col.width for col in cols]
+    status_at = at["status"]
+    answer_at = [(at[f], f) for f in ("progress", "done_date", "evidence", "plan", "lead_summary")]
+    # a task's own cells are the same on every unit's row: worked out once per task
+    task_cells = {
+        t.id: (
+            (at["id"], t.id),
+            (at["number"], int(t.number) if t.number.isdigit() else t.number),
+            (at["text"], t.text),
+            (at["deadline"], t.deadline.text),
+        )
+        for t in result.master.tasklist.tasks
+    }
     r = 0
     for plan in result.plans:
         sub = by_unit.get(plan.unit.id)
-        head: dict[str, object] = {"unit": plan.unit.short}
+        head: list[tuple[int, object]] = [(at["unit"], plan.unit.short)]
+        where = ""
         if sub:
+            where = Path(sub.file).name
             date = sub.date.isoformat() if sub.date else sub.date_raw
-            head.update(reporter=sub.reporter, phone=sub.phone, date=date, file=Path(sub.file).name)
+            head += [(at["reporter"], sub.reporter), (at["phone"], sub.phone), (at["date"], date), (at["file"], where)]
+        where = f"报送文件 {where}"
         for task, a in plan.rows:
             r += 1
             ans = sub.answer(task.id) if sub else None
-            row = {**head, "role": a.role, "id": task.id, "text": task.text, "deadline": task.deadline.text}
-            row["number"] = int(task.number) if task.number.isdigit() else task.number
-            if ans is not None:
-                row.update(_answer_cells(ans))
             # the status as counted (a synonym shows as the status it counts as; unknown text as typed)
             status = (ans.status or ans.status_raw or UNFILLED) if ans else NOT_REPORTED
-            row["status"] = status
-            texts = []
-            for i, field, width in fields:
-                v = row.get(field)
-                if v is None or v == "":
-                    continue
-                fmt = status_fmts.get(status, missing_fmt) if field == "status" else fmts[field]
-                if isinstance(v, str):
-                    v = fit_cell(v, f"报送文件 {row.get('file', '')}")  # one cell of a return: over-long only if forged
-                    texts.append((v, width))
-                write_value(ws, r, i, v, fmt)
-            ws.set_row(r, row_height(texts))
+            ws.write_string(r, status_at, status, status_fmts.get(status, missing_fmt))
+            lines = 1
+            cells = [*head, (at["role"], a.role), *task_cells[task.id]]
+            if ans is not None:
+                given = _answer_cells(ans)
+                cells += [(i, given[f]) for i, f in answer_at]
+            for i, v in cells:
+                if v.__class__ is str:
+                    if not v:
+                        continue
+                    v = fit_cell(v, where)  # one cell of a return: over-long only if forged
+                    ws.write_string(r, i, v, formats[i])
+                    lines = max(lines, C.estimate_lines(v, widths[i]))
+                elif v is not None:
+                    write_value(ws, r, i, v, formats[i])
+            ws.set_row(r, height(lines))
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(r, 1), len(cols) - 1)
     print_setup(ws, 0, 0)
@@ -495,7 +524,7 @@ def write_merged(
     by_unit = {s.unit.id: s for s in result.collection.submissions}
     with_unit_sheets = len(result.plans) <= UNIT_SHEETS_MAX if unit_sheets is None else unit_sheets
     with atomic_path(target) as tmp, paused_gc():
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, large=True)
         st = Styles(wb)
         lines = readme_lines(
             tl,

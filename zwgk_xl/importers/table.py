@@ -19,7 +19,7 @@ from typing import cast
 from zwgk_xl import deadlines, findings
 from zwgk_xl.contract import cell_text
 from zwgk_xl.model import Finding, ImportResult, Section, Task, TaskList
-from zwgk_xl.units import NONE_MARKS, designation_kinds, extract_roles, fold, split_names
+from zwgk_xl.units import NONE_FOLDED, designation_kinds, extract_roles, fold, split_names
 
 FIELDS = ("id", "number", "section", "subsection", "text", "requirement", "lead", "responsible", "deadline", "remark")
 
@@ -148,8 +148,8 @@ def _is_number(c: str) -> bool:
 def _is_units(c: str) -> bool:
     f = fold(c)
     if not f or len(f) > 80 or "。" in f:
-        return f in {fold(m) for m in NONE_MARKS}
-    if f in {fold(m) for m in NONE_MARKS}:
+        return f in NONE_FOLDED
+    if f in NONE_FOLDED:
         return True
     refs = split_names(c)
     return bool(refs) and all(
@@ -261,6 +261,7 @@ def build(table: RawTable, title: str = "", year: int | None = None, issuer: str
         return ImportResult(TaskList(title, year, issuer, (), (), notice, table.source), tuple(b.out))
 
     ncols = max(mapping) + 1
+    longest_header = max(len(clean(c)) for c in rows[header_at].cells) + 10
     kinds = [mapping.get(i, "remark") for i in range(ncols)]
     has_deadline = "deadline" in mapping.values()
     if not has_deadline:
@@ -275,7 +276,9 @@ def build(table: RawTable, title: str = "", year: int | None = None, issuer: str
         nonempty = [c for c in cells if c]
         if not nonempty:
             continue
-        if header_map(cells):  # a header repeated on a new page
+        # a header repeated on a new page (its cells are as short as the header's: a longer cell is a task's text,
+        # and asking every cell of a long list whether it is a column name is most of reading a large master)
+        if max(map(len, nonempty)) <= longest_header and header_map(cells):
             continue
         distinct = list(dict.fromkeys(nonempty))
         if len(distinct) == 1 and (sec := section_of(distinct[0])):
