@@ -215,3 +215,20 @@ def test_unreadable_file_is_a_finding(hs) -> None:
     shutil.copy(SAMPLES["haishu_2021"][1], returns / "roster.csv")
     col = collect(read_master(master), returns)
     assert [x.code for x in col.findings if "bad.xlsx" in x.file] == ["file-unreadable"]
+
+
+def test_zip_parts_read_from_the_buffer_equal_zipfile(tmp_path) -> None:
+    """The formula scan inflates parts itself; whatever the compression, it must read what zipfile reads."""
+    import io
+    import zipfile
+
+    from zwgk_xl.collect import _member
+
+    for method in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED, zipfile.ZIP_BZIP2):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", method) as z:
+            z.writestr("xl/worksheets/sheet1.xml", "<c r='A1'><f>SUM(1)</f></c>" * 500)
+            z.writestr("xl/worksheets/sheet2.xml", "")
+        z = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+        for name in z.namelist():
+            assert _member(z, name) == z.read(name), (method, name)

@@ -13,17 +13,20 @@ sheet's XML for formulas in input cells, which calamine does not report.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name
 
 from zwgk_xl import contract as C
 from zwgk_xl import findings
@@ -102,7 +105,16 @@ def parse_date(value: object, year: int) -> dt.date | None:
     return d.dates[-1] if d.kind == "date" and len(d.dates) == 1 else None
 
 
-_ref = xl_rowcol_to_cell  # (row, column) from 0 → "A1"
+_column = functools.lru_cache(maxsize=None)(xl_col_to_name)
+
+
+def _ref(row: int, col: int) -> str:
+    """(row, column) from 0 → "A1"; a return has a dozen columns, so their letters are worked out once."""
+    return f"{_column(col)}{row + 1}"
+
+
+_ID_AT = next(k for k, c in enumerate(C.UNIT_LOCKED) if c.field == "id")
+_TEXT_AT = next(k for k, c in enumerate(C.UNIT_LOCKED) if c.field == "text")
 
 
 _SHEET_TAG = re.compile(r"<sheet\b[^>]*>")
@@ -126,7 +138,7 @@ def formula_cells(z: zipfile.ZipFile | None, sheet: str) -> dict[str, str]:
     try:
         # the common case first: no worksheet part holds an <f> element, and nothing else needs reading
         parts = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        if not any(_FORMULA_BYTES.search(z.read(n)) for n in parts):
+        if not any(_FORMULA_BYTES.search(_member(z, n)) for n in parts):
             return {}
         wb_xml = z.read("xl/workbook.xml").decode("utf-8", "replace")
         rid = next(
@@ -153,6 +165,29 @@ def formula_cells(z: zipfile.ZipFile | None, sheet: str) -> dict[str, str]:
         if fm:
             out[cm.group(1)] = _unescape(fm.group(1) or "(共享公式)")
     return out
+
+
+def _member(z: zipfile.ZipFile, name: str) -> bytes:
+    """A part's bytes inflated straight from the zip's buffer: for a return's small sheets zipfile's reader costs
+    more than the inflating (it runs twice per return). Bounded by the size the directory declares (already checked
+    against the limits); anything unusual goes through zipfile."""
+    info = z.getinfo(name)
+    if isinstance(z.fp, io.BytesIO) and not info.flag_bits & 1:
+        with z.fp.getbuffer() as buf:
+            off = info.header_offset
+            if bytes(buf[off : off + 4]) == b"PK\x03\x04":
+                n, e = struct.unpack_from("<HH", buf, off + 26)
+                start = off + 30 + n + e
+                raw = buf[start : start + info.compress_size]
+                out = b""
+                if info.compress_type == zipfile.ZIP_DEFLATED:
+                    out = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+                elif info.compress_type == zipfile.ZIP_STORED:
+                    out = bytes(raw)
+                raw.release()
+                if out and len(out) == info.file_size:
+                    return out
+    return z.read(name)
 
 
 def _unescape(s: str) -> str:
@@ -296,29 +331,31 @@ class _Reader:
         seen: list[str] = []
         answers: list[Answer] = []
         locked_rows: list[list[str]] = []
-
-        def get(row: Sequence[object], field: str) -> object:
-            c = cols.get(field)
-            return row[c] if c is not None and c < len(row) else None
+        # this runs for every row of every return: column positions are looked up once per file
+        locked_at = [cols.get(c.field) for c in C.UNIT_LOCKED]
+        input_at = [(f, cols[f]) for f in _INPUT_FIELDS if f in cols]
+        check = [(k, c) for k, c in enumerate(C.UNIT_LOCKED) if c.field in cols]
 
         for r in range(header + 1, len(grid)):
             row = grid[r]
-            if not any(cell_text(v) for v in row):
+            if not any(map(cell_text, row)):
                 continue
-            locked_rows.append([cell_text(get(row, c.field)) for c in C.UNIT_LOCKED])
-            tid = cell_text(get(row, "id"))
+            n = len(row)
+            locked = [cell_text(row[c]) if c is not None and c < n else "" for c in locked_at]
+            locked_rows.append(locked)
+            tid = locked[_ID_AT]
             if tid not in all_tasks:
-                match = by_text.get(fold(cell_text(get(row, "text"))))
+                match = by_text.get(fold(locked[_TEXT_AT]))
                 if match:
                     self.finding("row-matched-by-text", path, sheet, _ref(r, 0), unit=unit.name, task_id=match)
                     tid = match
                 else:
-                    texts = [cell_text(get(row, f)) for f in _INPUT_FIELDS]
-                    label = "；".join(t for t in [cell_text(get(row, "text"))[:40], *texts] if t)
+                    texts = [cell_text(row[c]) if c < n else "" for _, c in input_at]
+                    label = "；".join(t for t in [locked[_TEXT_AT][:40], *texts] if t)
                     self.finding("row-added", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid, text=label)
                     continue
             if tid in seen:
-                texts = "；".join(t for t in (cell_text(get(row, f)) for f in _INPUT_FIELDS) if t)
+                texts = "；".join(t for t in (cell_text(row[c]) if c < n else "" for _, c in input_at) if t)
                 self.finding(
                     "row-added", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid, text=texts or "（重复行）"
                 )
@@ -327,10 +364,8 @@ class _Reader:
             assignment = expected.get(tid)
             if assignment is not None:
                 want = plan.locked[tid]
-                for c, w in zip(C.UNIT_LOCKED, want, strict=True):
-                    if c.field not in cols:
-                        continue
-                    got = cell_text(get(row, c.field))
+                for k, c in check:
+                    got, w = locked[k], want[k]
                     if got == w or fold(got) == fold(w):
                         continue
                     code = "role-changed" if c.field == "role" else "locked-text-edited"
@@ -346,7 +381,7 @@ class _Reader:
                         got=got[:60],
                     )
             answer = self._answer(
-                path, sheet, r, row, cols, tid, assignment.role if assignment else "", formulas, year, unit
+                path, sheet, r, row, input_at, tid, assignment.role if assignment else "", formulas, year, unit
             )
             if assignment is None:
                 self.finding("no-role", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid)
@@ -378,17 +413,16 @@ class _Reader:
                 self.finding("master-changed", path, sheet, unit=unit.name)
         return answers
 
-    def _answer(self, path, sheet, r, row, cols, tid, role, formulas, year, unit: Unit) -> Answer:
+    def _answer(self, path, sheet, r, row, input_at, tid, role, formulas, year, unit: Unit) -> Answer:
         values: dict[str, object] = {}
-        cells: list[tuple[str, str]] = []
-        for f in _INPUT_FIELDS:
-            c = cols.get(f)
-            if c is None or c >= len(row):
+        refs: dict[str, str] = {}
+        n = len(row)
+        for f, c in input_at:
+            if c >= n:
                 continue
-            ref = _ref(r, c)
-            cells.append((f, ref))
-            v = row[c]
-            if ref in formulas:
+            ref = refs[f] = _ref(r, c)
+            v = values[f] = row[c]
+            if formulas and ref in formulas:
                 self.finding(
                     "formula-in-input",
                     path,
@@ -399,10 +433,9 @@ class _Reader:
                     formula="=" + formulas[ref],
                     value=cell_text(v),
                 )
-            values[f] = v
         raw_status = cell_text(values.get("status"))
         status = normalise_status(raw_status) if raw_status else ""
-        ref_status = dict(cells).get("status", "")
+        ref_status = refs.get("status", "")
         if raw_status and not status:
             self.finding("status-unknown", path, sheet, ref_status, unit=unit.name, task_id=tid, raw=raw_status)
         elif raw_status and status != raw_status:
@@ -417,13 +450,7 @@ class _Reader:
         raw_date = cell_text(date_v)
         if raw_date and done is None:
             self.finding(
-                "date-unparsed",
-                path,
-                sheet,
-                dict(cells).get("done_date", ""),
-                unit=unit.name,
-                task_id=tid,
-                raw=raw_date,
+                "date-unparsed", path, sheet, refs.get("done_date", ""), unit=unit.name, task_id=tid, raw=raw_date
             )
         return Answer(
             task_id=tid,
@@ -436,7 +463,7 @@ class _Reader:
             evidence=cell_text(values.get("evidence")),
             plan=cell_text(values.get("plan")),
             lead_summary=lead_summary,
-            cells=tuple(cells),
+            cells=tuple(refs.items()),
         )
 
 

@@ -169,7 +169,7 @@ def fingerprint(unit_name: str, rows: Sequence[Sequence[str]]) -> str:
     LibreOffice keeps it, while any edit of a locked cell, a deleted, added or moved row changes it."""
     h = hashlib.sha256(unit_name.encode())
     for row in rows:
-        h.update(b"\x1e" + "\x1f".join(cell_text(v) for v in row).encode())
+        h.update(b"\x1e" + "\x1f".join(map(cell_text, row)).encode())
     return h.hexdigest()
 
 

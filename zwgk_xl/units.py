@@ -193,13 +193,15 @@ class RosterIndex:
             for alias in unit.aliases:
                 for key in _keys(alias, region=False):
                     self._by_key[key] = unit
+        self._seen: dict[str, Unit | None] = {}
         self._names = sorted({u.name for u in roster.units} | {a for u in roster.units for a in u.aliases})
 
     def lookup(self, name: str) -> Unit | None:
-        for key in _keys(name, region=False):
-            if key in self._by_key:
-                return self._by_key[key]
-        return None
+        if name in self._seen:  # a name recurs on task after task, and in every return
+            return self._seen[name]
+        found = next((self._by_key[k] for k in _keys(name, region=False) if k in self._by_key), None)
+        self._seen[name] = found
+        return found
 
     def resolve(self, ref: UnitRef) -> Resolved:
         kinds = designation_kinds(ref.name)
