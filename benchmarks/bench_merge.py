@@ -10,6 +10,7 @@ on the next run. The merge is then measured in a fresh process, so its peak memo
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import random
 import resource
@@ -71,12 +72,15 @@ def run(base: Path) -> dict[str, float]:
     master_path, returns = base / "master.xlsx", base / "returns"
     files = sorted(returns.glob("*.xlsx"))
     n = len(files)
-    t_bare = bare_read(files)
     t = time.perf_counter()
     master = read_master(master_path)
     _ = master.plans
     t_master = time.perf_counter() - t
-    t_collect = _timed(lambda: collect(master, returns))
+    # the ratio is what matters, and this machine's speed drifts: the bare read and collect alternate, best of two
+    t_bare, t_collect = float("inf"), float("inf")
+    for _ in range(2):
+        t_bare = min(t_bare, bare_read(files))
+        t_collect = min(t_collect, _timed(lambda: collect(master, returns)))
     t = time.perf_counter()
     result = consolidate(master_path, returns, as_of=dt.date(2022, 12, 15))
     t_consolidate = time.perf_counter() - t
@@ -119,6 +123,7 @@ def main(argv: list[str]) -> None:
         f"{'N':>6} {'bare s':>7} {'collect s':>9} {'ratio':>6} {'master s':>8} {'consol. s':>9} {'write s':>8}"
         f" {'whole s':>8} {'peak MiB':>8} {'KiB/return':>10} {'all sheets s':>12}"
     )
+    peaks: list[tuple[int, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             base = (data or Path(tmp)) / f"n{n}"
@@ -134,6 +139,9 @@ def main(argv: list[str]) -> None:
                 f" {r['consolidate']:>9.2f} {r['write']:>8.2f} {whole:>8.2f} {r['peak']:>8.1f}"
                 f" {1024 * r['peak'] / n:>10.1f} {r['write_all_sheets']:>12.2f}"
             )
+            peaks.append((n, r["peak"]))
+    for (n0, p0), (n1, p1) in itertools.pairwise(peaks):
+        print(f"peak memory grows {1024 * (p1 - p0) / (n1 - n0):.1f} KiB per return from N = {n0} to {n1}")
     print("goals: collect <= 2x bare read; whole merge of 1,000 returns <= 4 s, of 10,000 < 40 s; memory flat in N")
 
 
