@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -223,6 +224,19 @@ def test_detail_sheet_and_unit_sheets(built, tmp_path, monkeypatch) -> None:
             if ans and ans.progress:
                 assert row[col["progress"]] == ans.progress
     assert {merge.NOT_REPORTED} <= {row[col["status"]] for row in grid[1:]}
+    # who filled each return in, and the file, are once per unit: in 汇总's table of units
+    dash = wb.get_sheet_by_name(C.SHEET_DASHBOARD).to_python()
+    at = next(i for i, row in enumerate(dash) if "联系电话" in row)
+    hcol = {h: dash[at].index(h) for h in ("单位", "填报人", "联系电话", "填报日期", "报送文件")}
+    units = {row[hcol["单位"]]: row for row in dash[at + 1 : at + 1 + len(r.plans)]}
+    assert len(units) == len(r.plans) and by_unit
+    for name, plan in unit_names.items():
+        sub, row = by_unit.get(plan.unit.id), units[name]
+        assert row[hcol["填报人"]] == (sub.reporter if sub else "")
+        assert row[hcol["联系电话"]] == (sub.phone if sub else "")
+        assert row[hcol["报送文件"]] == (Path(sub.file).name if sub else "")
+        if sub and sub.date:
+            assert row[hcol["填报日期"]] == sub.date.isoformat()
     monkeypatch.setattr(merge, "UNIT_SHEETS_MAX", len(r.plans) - 1)
     wb = CalamineWorkbook.from_path(str(write_merged(r, tmp_path / "b.xlsx")))
     assert not set(unit_names) & set(wb.sheet_names)

@@ -87,7 +87,8 @@ UNIT_INPUT: tuple[Column, ...] = (
 LEAD_SUMMARY = Column("牵头汇总（含各责任单位落实情况）", 30, "lead_summary")
 
 #: 填报明细 in the merged workbook: every (unit, task) pair in roster order, one row each, for filtering by unit,
-#: status or task across all returns.
+#: status or task across all returns. Who filled a return in, the phone, the date and the file are one per unit: they
+#: are in 汇总's table of units (a fifth of this sheet's cells when they were repeated on every row).
 DETAIL_COLUMNS: tuple[Column, ...] = (
     Column("单位", 18, "unit"),
     Column("本单位角色", 7, "role", center=True),
@@ -101,10 +102,13 @@ DETAIL_COLUMNS: tuple[Column, ...] = (
     Column("佐证材料", 16, "evidence"),
     Column("存在问题及下步计划", 22, "plan"),
     Column("牵头汇总", 26, "lead_summary"),
-    Column("填报人", 8, "reporter", center=True),
-    Column("联系电话", 13, "phone", center=True),
-    Column("填报日期", 11, "date", center=True),
-    Column("报送文件", 22, "file"),
+)
+#: The return's own columns in 汇总's table of units.
+DASHBOARD_RETURN_COLUMNS: tuple[Column, ...] = (
+    Column("填报人", 9, "reporter"),
+    Column("联系电话", 14, "phone"),
+    Column("填报日期", 11, "date"),
+    Column("报送文件", 44, "file"),
 )
 STATUSES = ("已完成", "持续推进", "推进中", "未启动", "不涉及")
 ROLE_LEAD, ROLE_RESPONSIBLE = "牵头", "责任"

@@ -306,10 +306,16 @@ def consolidate(
 def _dashboard(wb, st: Styles, result: Consolidation) -> None:
     ws = wb.add_worksheet(C.SHEET_DASHBOARD)
     tl = result.master.tasklist
+    unit_headers = ("单位", "任务数", "其中牵头", "是否报送", *SUMMARY_STATUSES, "逾期", "完成率")
+    rate_col = len(unit_headers) - 1
+    returned_cols = list(enumerate(C.DASHBOARD_RETURN_COLUMNS, start=len(unit_headers)))
+    last_col = returned_cols[-1][0]
     ws.set_column(0, 0, 34)
-    ws.set_column(1, 12, 9)
+    ws.set_column(1, rate_col, 9)
+    for i, col in returned_cols:
+        ws.set_column(i, i, col.width)
     ws.set_row(0, 30)
-    ws.merge_range(0, 0, 0, 12, f"{tl.title}  汇总（截至 {result.as_of.isoformat()}）", st.title())
+    ws.merge_range(0, 0, 0, last_col, f"{tl.title}  汇总（截至 {result.as_of.isoformat()}）", st.title())
     counts = result.status_counts()
     overdue = sum(1 for t in result.tasks if t.overdue)
     returned = sum(1 for u in result.units if u.returned)
@@ -326,12 +332,19 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
         ws.write_string(2, i, label, head)
         ws.write(3, i, value, body)
     r0 = 5
-    unit_headers = ("单位", "任务数", "其中牵头", "是否报送", *SUMMARY_STATUSES, "逾期", "完成率")
-    for i, h in enumerate(unit_headers):
+    for i, h in enumerate((*unit_headers, *(c.header for c in C.DASHBOARD_RETURN_COLUMNS))):
         ws.write_string(r0, i, h, head)
     for r, u in enumerate(result.units, start=r0 + 1):
         ws.write_string(r, 0, u.unit.short, name_fmt)
-        ws.set_row(r, row_height([(u.unit.short, 34)]))
+        returned = {
+            "reporter": u.reporter,
+            "phone": u.phone,
+            "date": u.date,
+            "file": Path(u.file).name if u.file else "",
+        }
+        for i, col in returned_cols:
+            ws.write_string(r, i, returned[col.field], name_fmt)
+        ws.set_row(r, row_height([(u.unit.short, 34), *((returned[c.field], c.width) for _, c in returned_cols)]))
         ws.write_number(r, 1, u.tasks, body)
         ws.write_number(r, 2, u.leads, body)
         ws.write_string(
@@ -343,7 +356,7 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
         for i, s in enumerate(SUMMARY_STATUSES, start=4):
             ws.write_number(r, i, u.counts.get(s, 0), body)
         ws.write_number(r, 4 + len(SUMMARY_STATUSES), u.overdue, body)
-        ws.write_number(r, 5 + len(SUMMARY_STATUSES), u.done_rate, pct)
+        ws.write_number(r, rate_col, u.done_rate, pct)
     last_unit = r0 + len(result.units)
     s0 = last_unit + 2
     sec_headers = ("栏目", "任务数", *SUMMARY_STATUSES, "逾期")
@@ -362,7 +375,6 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
         ws.write_number(r, 2 + len(SUMMARY_STATUSES), sum(1 for t in rows if t.overdue), body)
     # charts: completion by unit, and the share of each status
     bar = wb.add_chart({"type": "bar"})
-    rate_col = 5 + len(SUMMARY_STATUSES)
     bar.add_series(
         {
             "name": "完成率",
@@ -378,7 +390,7 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
     bar.set_legend({"none": True})
     # a bar per unit; past ~100 units the bars get thin rather than the chart taller than a screen can scroll
     bar.set_size({"width": 560, "height": min(2000, max(320, 18 * len(result.units) + 80))})
-    ws.insert_chart(20, 14, bar)
+    ws.insert_chart(20, last_col + 2, bar)
     pie = wb.add_chart({"type": "pie"})
     pie.add_series(
         {
@@ -391,7 +403,7 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
     )
     pie.set_title({"name": "任务状态分布", "name_font": {"name": C.FONT_HEAD, "size": 12}})
     pie.set_size({"width": 480, "height": 320})
-    ws.insert_chart(2, 14, pie)
+    ws.insert_chart(2, last_col + 2, pie)
     ws.freeze_panes(r0 + 1, 1)
     print_setup(ws, 0, 0)
 
@@ -478,13 +490,8 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
     r = 0
     for plan in result.plans:
         sub = by_unit.get(plan.unit.id)
-        head: list[tuple[int, object]] = [(at["unit"], plan.unit.short)]
-        where = ""
-        if sub:
-            where = Path(sub.file).name
-            date = sub.date.isoformat() if sub.date else sub.date_raw
-            head += [(at["reporter"], sub.reporter), (at["phone"], sub.phone), (at["date"], date), (at["file"], where)]
-        where = f"报送文件 {where}"
+        head = (at["unit"], plan.unit.short)
+        where = f"报送文件 {Path(sub.file).name if sub else ''}"
         for task, a in plan.rows:
             r += 1
             ans = sub.answer(task.id) if sub else None
@@ -492,7 +499,7 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
             status = (ans.status or ans.status_raw or UNFILLED) if ans else NOT_REPORTED
             ws.write_string(r, status_at, status, status_fmts.get(status, missing_fmt))
             lines = 1
-            cells = [*head, (at["role"], a.role), *task_cells[task.id]]
+            cells = [head, (at["role"], a.role), *task_cells[task.id]]
             if ans is not None:
                 given = _answer_cells(ans)
                 cells += [(i, given[f]) for i, f in answer_at]
