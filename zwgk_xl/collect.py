@@ -113,6 +113,11 @@ def _ref(row: int, col: int) -> str:
     return f"{_column(col)}{row + 1}"
 
 
+@functools.lru_cache(maxsize=256)
+def _columns(input_at: tuple[tuple[str, int], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((f, _column(c)) for f, c in input_at)
+
+
 _ID_AT = next(k for k, c in enumerate(C.UNIT_LOCKED) if c.field == "id")
 _TEXT_AT = next(k for k, c in enumerate(C.UNIT_LOCKED) if c.field == "text")
 
@@ -334,6 +339,7 @@ class _Reader:
         # this runs for every row of every return: column positions are looked up once per file
         locked_at = [cols.get(c.field) for c in C.UNIT_LOCKED]
         input_at = [(f, cols[f]) for f in _INPUT_FIELDS if f in cols]
+        columns = _columns(tuple(input_at))  # one tuple shared by every answer of this file (and of most files)
         check = [(k, c) for k, c in enumerate(C.UNIT_LOCKED) if c.field in cols]
 
         for r in range(header + 1, len(grid)):
@@ -381,7 +387,7 @@ class _Reader:
                         got=got[:60],
                     )
             answer = self._answer(
-                path, sheet, r, row, input_at, tid, assignment.role if assignment else "", formulas, year, unit
+                path, sheet, r, row, input_at, columns, tid, assignment.role if assignment else "", formulas, year, unit
             )
             if assignment is None:
                 self.finding("no-role", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid)
@@ -413,16 +419,14 @@ class _Reader:
                 self.finding("master-changed", path, sheet, unit=unit.name)
         return answers
 
-    def _answer(self, path, sheet, r, row, input_at, tid, role, formulas, year, unit: Unit) -> Answer:
+    def _answer(self, path, sheet, r, row, input_at, columns, tid, role, formulas, year, unit: Unit) -> Answer:
         values: dict[str, object] = {}
-        refs: dict[str, str] = {}
         n = len(row)
         for f, c in input_at:
             if c >= n:
                 continue
-            ref = refs[f] = _ref(r, c)
             v = values[f] = row[c]
-            if formulas and ref in formulas:
+            if formulas and (ref := _ref(r, c)) in formulas:
                 self.finding(
                     "formula-in-input",
                     path,
@@ -433,9 +437,14 @@ class _Reader:
                     formula="=" + formulas[ref],
                     value=cell_text(v),
                 )
+        letters = dict(columns)
+
+        def cell(field_name: str) -> str:
+            return f"{letters[field_name]}{r + 1}" if field_name in letters else ""
+
         raw_status = cell_text(values.get("status"))
         status = normalise_status(raw_status) if raw_status else ""
-        ref_status = refs.get("status", "")
+        ref_status = cell("status")
         if raw_status and not status:
             self.finding("status-unknown", path, sheet, ref_status, unit=unit.name, task_id=tid, raw=raw_status)
         elif raw_status and status != raw_status:
@@ -449,9 +458,7 @@ class _Reader:
         done = parse_date(date_v, year)
         raw_date = cell_text(date_v)
         if raw_date and done is None:
-            self.finding(
-                "date-unparsed", path, sheet, refs.get("done_date", ""), unit=unit.name, task_id=tid, raw=raw_date
-            )
+            self.finding("date-unparsed", path, sheet, cell("done_date"), unit=unit.name, task_id=tid, raw=raw_date)
         return Answer(
             task_id=tid,
             role=role,
@@ -463,7 +470,8 @@ class _Reader:
             evidence=cell_text(values.get("evidence")),
             plan=cell_text(values.get("plan")),
             lead_summary=lead_summary,
-            cells=tuple(refs.items()),
+            row=r + 1,
+            columns=columns,
         )
 
 

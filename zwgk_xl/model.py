@@ -17,7 +17,7 @@ Role = Literal["牵头", "责任"]
 RefKind = Literal["unit", "collective", "vague", "unknown", "none"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a clerk should know; rendered to the terminal, a sheet and mail from this same object."""
 
@@ -34,7 +34,7 @@ class Finding:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deadline:
     """A 完成时限 as printed plus what it means; ``dates`` keeps every date a cell names, in order."""
 
@@ -54,7 +54,7 @@ class Deadline:
         return due.isoformat() if due else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitRef:
     """A unit name as printed in a lead or responsible cell, normalised, with any bracketed note split off."""
 
@@ -80,7 +80,7 @@ class Section:
         return f"{self.number}{self.title}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     id: str
     number: str
@@ -147,7 +147,7 @@ class TaskList:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """A real unit of the roster; ``kind`` (类别) is what collective designations expand by."""
 
@@ -174,7 +174,7 @@ class Resolved:
     suggestions: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignment:
     unit: Unit
     role: Role
@@ -219,9 +219,11 @@ class Roster:
         return self._positions.get(unit.id, len(self.units))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
-    """One task row of a return, as the unit filled it; ``cells`` maps each field to its cell (for links)."""
+    """One task row of a return, as the unit filled it. Its cells (for links) are its row and the file's
+    field → column letters, a tuple shared by every answer of one return: with a text per field the references
+    were a fifth of a consolidation's memory."""
 
     task_id: str
     role: str
@@ -233,10 +235,15 @@ class Answer:
     evidence: str = ""
     plan: str = ""
     lead_summary: str = ""
-    cells: tuple[tuple[str, str], ...] = ()
+    row: int = 0
+    columns: tuple[tuple[str, str], ...] = ()
 
     def cell(self, field_name: str) -> str:
-        return dict(self.cells).get(field_name, "")
+        """The cell ("H7") the unit typed ``field_name`` in, or "" where the row had no such cell."""
+        for f, letters in self.columns:
+            if f == field_name:
+                return f"{letters}{self.row}"
+        return ""
 
     def texts(self) -> dict[str, str]:
         """Every non-empty input a unit typed, by field: what must never be lost."""

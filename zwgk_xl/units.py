@@ -117,6 +117,11 @@ def split_names(cell: str) -> tuple[UnitRef, ...]:
 
 def join_names(refs: Iterable[UnitRef]) -> str:
     """The inverse of :func:`split_names` for writing a cell a clerk can edit and we can read back."""
+    return _joined(tuple(refs))
+
+
+@functools.lru_cache(maxsize=4096)  # one string per task's units, not one per unit that has the task
+def _joined(refs: tuple[UnitRef, ...]) -> str:
     return "、".join(r.display() for r in refs)
 
 
