@@ -246,6 +246,27 @@ def test_detail_sheet_and_unit_sheets(built, tmp_path, monkeypatch) -> None:
     assert set(unit_names) <= set(wb.sheet_names)
 
 
+def test_streamed_workbook_holds_the_same_cells(built, tmp_path, monkeypatch) -> None:
+    """The merged workbook streams its rows to disk (constant memory); it must hold exactly the cells that the same
+    workbook built in memory holds, on every sheet, hidden ones included."""
+    from zwgk_xl import merge, simulate, xlsx
+
+    _, b, _, base = built["shangyu_2022"]
+    returns = tmp_path / "returns"
+    simulate.fill_returns(base / "outbox", returns, seed=5)
+    r = consolidate(b.path, returns, as_of=dt.date(2022, 12, 15))
+    now = dt.datetime(2022, 12, 15, 9)
+    streamed = CalamineWorkbook.from_path(str(write_merged(r, tmp_path / "s.xlsx", now=now)))
+    monkeypatch.setattr(merge, "new_workbook", lambda path, large=False: xlsx.new_workbook(path))
+    in_memory = CalamineWorkbook.from_path(str(write_merged(r, tmp_path / "m.xlsx", now=now)))
+    assert streamed.sheet_names == in_memory.sheet_names and len(streamed.sheet_names) > 30
+    for name in streamed.sheet_names:
+        got = streamed.get_sheet_by_name(name).to_python()
+        assert got == in_memory.get_sheet_by_name(name).to_python(), name
+    with zipfile.ZipFile(tmp_path / "s.xlsx") as z:
+        assert "inlineStr" in z.read("xl/worksheets/sheet2.xml").decode()  # it was streamed
+
+
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(
     lambda s: s.strip() == s and s.strip()
 )

@@ -6,7 +6,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 from xlsxwriter.exceptions import DuplicateWorksheetName, InvalidWorksheetName
 
-from zwgk_xl.xlsx import new_workbook
+from zwgk_xl.xlsx import RowOrderError, new_workbook
 
 
 def test_sheet_names_checked_like_xlsxwriter(tmp_path) -> None:
@@ -63,3 +63,24 @@ def test_write_link_never_leaves_a_cell_empty(tmp_path) -> None:
     sheet = openpyxl.load_workbook(path)["问题清单"]
     assert sheet["A1"].hyperlink is not None
     assert sheet["A2"].hyperlink is None and sheet["A3"].hyperlink is None
+
+
+def test_streamed_sheet_refuses_to_go_back_up(tmp_path) -> None:
+    """constant_memory drops a write above the current row without a word; a large workbook raises instead."""
+    wb = new_workbook(tmp_path / "s.xlsx", large=True)
+    ws = wb.add_worksheet("a")
+    ws.write_string(0, 0, "x")
+    ws.write_string(2, 0, "y")
+    ws.write_string(2, 3, "z")  # the current row, any column: fine
+    ws.set_row(2, 30)
+    for late in (
+        lambda: ws.write_string(1, 0, "lost"),
+        lambda: ws.set_row(0, 40),
+        lambda: ws.merge_range(1, 0, 1, 2, ""),
+    ):
+        with pytest.raises(RowOrderError, match=r"第 [12] 行"):
+            late()
+    ws.autofilter(0, 0, 2, 3)  # sheet-wide settings are not rows
+    wb.close()
+    rows = CalamineWorkbook.from_path(str(tmp_path / "s.xlsx")).get_sheet_by_name("a").to_python()
+    assert rows == [["x", "", "", ""], ["", "", "", ""], ["y", "", "", "z"]]

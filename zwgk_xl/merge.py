@@ -328,8 +328,9 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
         ("逾期", overdue),
         ("已报送单位", f"{returned}/{len(result.units)}"),
     ]
-    for i, (label, value) in enumerate(key):
+    for i, (label, _) in enumerate(key):  # row by row: the sheet is streamed (xlsx.StreamedWorksheet)
         ws.write_string(2, i, label, head)
+    for i, (_, value) in enumerate(key):
         ws.write(3, i, value, body)
     r0 = 5
     for i, h in enumerate((*unit_headers, *(c.header for c in C.DASHBOARD_RETURN_COLUMNS))):
