@@ -8,6 +8,7 @@ and both paths produce the same Report.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,11 +106,11 @@ def from_consolidation(result) -> Report:
     )
 
 
-def rows(report: Report) -> list[list[str]]:
+def rows(report: Report) -> Iterator[list[str]]:
     """The hidden sheet's rows: a kind in column A, then the fields."""
-    out: list[list[str]] = [["as_of", report.as_of]]
+    yield ["as_of", report.as_of]
     for u in report.units:
-        out.append(
+        yield (
             [
                 "unit",
                 u.unit.id,
@@ -121,12 +122,11 @@ def rows(report: Report) -> list[list[str]]:
             ]
         )
     for t in report.tasks:
-        out.append(["task", t.task_id, t.status, t.reported, "1" if t.overdue else "0"])
+        yield ["task", t.task_id, t.status, t.reported, "1" if t.overdue else "0"]
     for a in report.assignments:
-        out.append(["assign", a.unit_id, a.task_id, a.role, a.status, "1" if a.overdue else "0"])
+        yield ["assign", a.unit_id, a.task_id, a.role, a.status, "1" if a.overdue else "0"]
     for f in report.findings:
-        out.append(["finding", f.code, f.severity, f.unit, f.task_id, f.file, f.sheet, f.cell, f.message])
-    return out
+        yield ["finding", f.code, f.severity, f.unit, f.task_id, f.file, f.sheet, f.cell, f.message]
 
 
 #: Characters per cell of the hidden results (Excel holds 32,767).
@@ -137,9 +137,19 @@ def write_rows(wb, report: Report) -> None:
     """The rows as JSON text cut into cells down column A: a cell per 30,000 characters rather than one per field
     (written cells are what a workbook writer spends its time on; a merge of 1,000 units had 60,000 here)."""
     ws = wb.add_worksheet(C.SHEET_RESULT)
-    text = json.dumps(rows(report), ensure_ascii=False, separators=(",", ":"))
-    for r, start in enumerate(range(0, len(text), _CHUNK)):
-        ws.write_string(r, 0, text[start : start + _CHUNK])
+    r, pending, size = 0, ["["], 1  # encoded a row at a time: the whole text at 10,000 units is tens of MiB
+    for i, row in enumerate(rows(report)):
+        part = ("," if i else "") + json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+        pending.append(part)
+        size += len(part)
+        if size >= _CHUNK:
+            text = "".join(pending)
+            for start in range(0, len(text) - _CHUNK + 1, _CHUNK):
+                ws.write_string(r, 0, text[start : start + _CHUNK])
+                r += 1
+            rest = text[len(text) - len(text) % _CHUNK :]
+            pending, size = [rest], len(rest)
+    ws.write_string(r, 0, "".join(pending) + "]")
     ws.very_hidden()
 
 
