@@ -77,10 +77,11 @@ def run(base: Path) -> dict[str, float]:
     _ = master.plans
     t_master = time.perf_counter() - t
     # the ratio is what matters, and this machine's speed drifts: the bare read and collect alternate, best of two
-    t_bare, t_collect = float("inf"), float("inf")
+    t_bare, t_collect, t_serial = float("inf"), float("inf"), float("inf")
     for _ in range(2):
         t_bare = min(t_bare, bare_read(files))
         t_collect = min(t_collect, _timed(lambda: collect(master, returns)))
+        t_serial = min(t_serial, _timed(lambda: collect(master, returns, threads=1)))
     t = time.perf_counter()
     result = consolidate(master_path, returns, as_of=dt.date(2022, 12, 15))
     t_consolidate = time.perf_counter() - t
@@ -98,6 +99,7 @@ def run(base: Path) -> dict[str, float]:
         "bare": t_bare,
         "master": t_master,
         "collect": t_collect,
+        "collect_serial": t_serial,
         "consolidate": t_consolidate,
         "write": t_write,
         "peak": peak,
@@ -116,12 +118,13 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--data"]:
         data, argv = Path(argv[1]), argv[2:]
     sizes = [int(a) for a in argv] or [1000]
-    print("bare: calamine reads every sheet of every return. collect: identify + verify + read values. whole: read")
-    print("master + collect + checks (consolidate) + write the merged workbook. peak: max RSS of the merge's own")
-    print("process. all sheets: the same write with a sheet per unit forced (by default only up to 200 units).")
+    print("bare: calamine reads every sheet of every return, one file after another. collect: identify + verify +")
+    print("read values, loading in worker threads (the default); 1 thread: the same in one thread. whole: read master")
+    print("+ collect + checks (consolidate) + write the merged workbook. peak: max RSS of the merge's own process.")
+    print("all sheets: the same write with a sheet per unit forced (by default only up to 200 units).")
     print(
-        f"{'N':>6} {'bare s':>7} {'collect s':>9} {'ratio':>6} {'master s':>8} {'consol. s':>9} {'write s':>8}"
-        f" {'whole s':>8} {'peak MiB':>8} {'KiB/return':>10} {'all sheets s':>12}"
+        f"{'N':>6} {'bare s':>7} {'collect s':>9} {'ratio':>6} {'1 thread s':>10} {'ratio':>6} {'master s':>8}"
+        f" {'consol. s':>9} {'write s':>8} {'whole s':>8} {'peak MiB':>8} {'KiB/return':>10} {'all sheets s':>12}"
     )
     peaks: list[tuple[int, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -135,7 +138,8 @@ def main(argv: list[str]) -> None:
             r = json.loads(proc.stdout.strip().splitlines()[-1])
             whole = r["consolidate"] + r["write"]
             print(
-                f"{n:>6} {r['bare']:>7.2f} {r['collect']:>9.2f} {r['collect'] / r['bare']:>6.2f} {r['master']:>8.2f}"
+                f"{n:>6} {r['bare']:>7.2f} {r['collect']:>9.2f} {r['collect'] / r['bare']:>6.2f}"
+                f" {r['collect_serial']:>10.2f} {r['collect_serial'] / r['bare']:>6.2f} {r['master']:>8.2f}"
                 f" {r['consolidate']:>9.2f} {r['write']:>8.2f} {whole:>8.2f} {r['peak']:>8.1f}"
                 f" {1024 * r['peak'] / n:>10.1f} {r['write_all_sheets']:>12.2f}"
             )

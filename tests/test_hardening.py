@@ -264,3 +264,18 @@ def test_openpyxl_uses_defusedxml() -> None:
 
     assert DEFUSEDXML, "defusedxml must be installed so openpyxl parses untrusted XML safely"
     assert load_workbook  # imported for its side effect on the XML parser choice
+
+
+def test_loader_threads_change_nothing(hostile) -> None:
+    """Files are loaded in worker threads and checked in name order: any thread count gives the same collection
+    (findings in the same order), hostile files included."""
+    from zwgk_xl.collect import collect
+    from zwgk_xl.master import read_master
+
+    master, ret = hostile
+    m = read_master(master)
+    serial, threaded, many = (collect(m, ret, threads=n) for n in (1, 2, 5))
+    assert len(serial.findings) > 10 and serial.submissions
+    for other in (threaded, many):
+        assert other.findings == serial.findings
+        assert other.submissions == serial.submissions and other.missing == serial.missing

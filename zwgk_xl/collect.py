@@ -7,7 +7,10 @@ by task id, else by task text, so sorted, moved or renumbered rows still count, 
 goes to the findings with its text.
 
 Values are read with python-calamine (several times faster than openpyxl); the only other read is a scan of the
-sheet's XML for formulas in input cells, which calamine does not report.
+sheet's XML for formulas in input cells, which calamine does not report. Loading (the file's bytes, the safety
+sniff, calamine's parse, the formula scan) runs a few files ahead in worker threads: calamine and zlib release the
+GIL, so on two cores the parsing overlaps the checks. The checks run in this thread, file by file in name order, so
+the result does not depend on the threads.
 """
 
 from __future__ import annotations
@@ -17,12 +20,16 @@ import functools
 import hashlib
 import html
 import io
+import itertools
+import os
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -273,22 +280,8 @@ class _Reader:
             return best[0], "filename"
         return None, ""
 
-    def read(self, path: Path, data: bytes, zf: zipfile.ZipFile | None) -> Submission | None:
-        try:
-            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            meta = read_hidden(wb)
-            sheet = C.SHEET_UNIT if C.SHEET_UNIT in wb.sheet_names else ""
-            grid: list[list[object]] = []
-            header, cols = -1, {}
-            for name in [sheet] if sheet else [n for n in wb.sheet_names if n != C.SHEET_HIDDEN]:
-                g = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                h, c = _find_header(g)
-                if h >= 0:
-                    sheet, grid, header, cols = name, g, h, c
-                    break
-        except Exception as exc:  # calamine raises several types for corrupt or foreign files
-            self.finding("file-unreadable", path, reason=f"{type(exc).__name__}: {exc}")
-            return None
+    def read(self, got: Loaded) -> Submission | None:
+        path, meta, sheet, grid, header, cols = got.path, got.meta, got.sheet, got.grid, got.header, got.cols
         if header < 0:
             self.finding("sheet-missing", path, sheet=C.SHEET_UNIT)
             return None
@@ -311,7 +304,7 @@ class _Reader:
                 "stale-round", path, sheet, unit=unit.name, got=meta.get(C.K_ROUND, ""), expected=self.master.round
             )
         plan = self.plans.get(unit.id, UnitPlan(unit, ()))
-        answers = self._rows(path, sheet, grid, header, cols, unit, plan, meta, zf)
+        answers = self._rows(path, sheet, grid, header, cols, unit, plan, meta, got.formulas)
         year = self.master.tasklist.year or dt.date.today().year
         date_raw = info.get("date", "")
         return Submission(
@@ -324,14 +317,13 @@ class _Reader:
             phone=cell_text(info.get("phone")),
             date=parse_date(date_raw, year),
             date_raw=cell_text(date_raw),
-            mtime=path.stat().st_mtime,
+            mtime=got.mtime,
             answers=tuple(answers),
         )
 
-    def _rows(self, path, sheet, grid, header, cols, unit: Unit, plan: UnitPlan, meta, zf) -> list[Answer]:
+    def _rows(self, path, sheet, grid, header, cols, unit: Unit, plan: UnitPlan, meta, formulas) -> list[Answer]:
         expected = {t.id: a for t, a in plan.rows}
         all_tasks, by_text = self.all_tasks, self.by_text
-        formulas = formula_cells(zf, sheet)
         year = self.master.tasklist.year or dt.date.today().year
         seen: list[str] = []
         answers: list[Answer] = []
@@ -500,16 +492,87 @@ def sniff(data: bytes) -> tuple[tuple[str, dict[str, object]] | None, zipfile.Zi
     return ("file-unreadable", {"reason": "不是 Excel 工作簿（可能是改了扩展名的其他文件）"}), None
 
 
-def _read_bytes(path: Path) -> tuple[bytes | None, tuple[str, dict[str, object]] | None]:
-    """The file's bytes, read once for every check and the parser; a size check comes first."""
+def _read_bytes(path: Path) -> tuple[bytes | None, float, tuple[str, dict[str, object]] | None]:
+    """The file's bytes (read once for every check and the parser) and its time; a size check comes first."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, ("file-too-large", {"size": f"{size / 2**20:.0f} MB"})
+        st = path.stat()
+        if st.st_size > MAX_FILE_BYTES:
+            return None, st.st_mtime, ("file-too-large", {"size": f"{st.st_size / 2**20:.0f} MB"})
         with path.open("rb") as f:
-            return f.read(), None
+            return f.read(), st.st_mtime, None
     except OSError as exc:
-        return None, ("file-locked", {"reason": f"{type(exc).__name__}: {exc.strerror or exc}"})
+        return None, 0.0, ("file-locked", {"reason": f"{type(exc).__name__}: {exc.strerror or exc}"})
+
+
+@dataclass
+class Loaded:
+    """One file as the loader thread leaves it: what is wrong with it before any check, or its parsed unit sheet.
+    ``digest`` is set once the bytes passed the sniff (a duplicate is told before whatever else is wrong)."""
+
+    path: Path
+    problem: tuple[str, dict[str, object]] | None = None
+    digest: str = ""
+    mtime: float = 0.0
+    meta: dict[str, str] = field(default_factory=dict)
+    sheet: str = ""
+    grid: list[list[object]] = field(default_factory=list)
+    header: int = -1
+    cols: dict[str, int] = field(default_factory=dict)
+    formulas: dict[str, str] = field(default_factory=dict)
+
+
+def load(path: Path) -> Loaded:
+    """Everything about one file that needs no list, roster or other file: safe to run in a worker thread."""
+    if path.name.startswith("~$"):
+        return Loaded(path, ("file-lock-skipped", {}))
+    if path.suffix.lower() not in SPREADSHEETS:
+        return Loaded(path, ("file-not-spreadsheet", {}))
+    data, mtime, problem = _read_bytes(path)
+    zf = None
+    if data is not None:
+        problem, zf = sniff(data)
+    if problem or data is None:
+        return Loaded(path, problem, mtime=mtime)
+    got = Loaded(path, digest=hashlib.sha256(data).hexdigest(), mtime=mtime)
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        got.meta = read_hidden(wb)
+        sheet = C.SHEET_UNIT if C.SHEET_UNIT in wb.sheet_names else ""
+        for name in [sheet] if sheet else [n for n in wb.sheet_names if n != C.SHEET_HIDDEN]:
+            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            header, cols = _find_header(grid)
+            if header >= 0:
+                got.sheet, got.grid, got.header, got.cols = name, grid, header, cols
+                break
+    except Exception as exc:  # calamine raises several types for corrupt or foreign files
+        got.problem = ("file-unreadable", {"reason": f"{type(exc).__name__}: {exc}"})
+        return got
+    if got.header >= 0:
+        got.formulas = formula_cells(zf, got.sheet)
+    return got
+
+
+#: Files loaded ahead of the checks. Each holds one return's bytes and grid, so memory stays bounded.
+AHEAD = 8
+
+
+def _loaded(files: Iterable[Path], threads: int) -> Iterator[Loaded]:
+    """``load`` over the files in their order, ``threads`` at a time, at most AHEAD files ahead of the consumer."""
+    if threads <= 1:
+        yield from map(load, files)
+        return
+    it = iter(files)
+    with ThreadPoolExecutor(threads, thread_name_prefix="zwgk-load") as pool:
+        pending = deque(pool.submit(load, p) for p in itertools.islice(it, AHEAD))
+        while pending:
+            got = pending.popleft().result()
+            pending.extend(pool.submit(load, p) for p in itertools.islice(it, 1))
+            yield got
+
+
+def default_threads() -> int:
+    """Two loaders keep two cores busy (calamine and zlib let go of the GIL); more only contend for it."""
+    return min(2, os.cpu_count() or 1)
 
 
 def list_files(returns: Path) -> list[Path]:
@@ -520,10 +583,15 @@ class ReturnsError(Exception):
     """The returns folder does not exist: stop, rather than report every unit as not returned (and remind them all)."""
 
 
-def collect(master: Master, returns: str | Path, progress: Callable[[Path], None] | None = None) -> Collection:
-    """Files are read one by one in this process. Reading in worker processes was tried and taken out: on a 2-core
-    machine spawning them (as Windows must) cost about a second, and at 1,000 and 10,000 returns they saved
-    nothing measurable (benchmarks/README.md)."""
+def collect(
+    master: Master,
+    returns: str | Path,
+    progress: Callable[[Path], None] | None = None,
+    threads: int | None = None,
+) -> Collection:
+    """Files are loaded in ``threads`` worker threads (default: default_threads()) and checked here in name order.
+    Worker processes were tried and taken out: on a 2-core machine spawning them (as Windows must) cost about a
+    second and saved nothing (benchmarks/README.md); threads cost nothing to start."""
     root = Path(returns)
     if not root.is_dir():
         raise ReturnsError(f"找不到报送文件夹：{root}（请检查路径；未汇总任何文件）")
@@ -534,28 +602,19 @@ def collect(master: Master, returns: str | Path, progress: Callable[[Path], None
     seen_bytes: dict[str, Path] = {}
     files = list_files(root)
     with paused_gc():
-        for path in files:
+        for got in _loaded(files, default_threads() if threads is None else threads):
+            path = got.path
             if progress:
                 progress(path)
-            if path.name.startswith("~$"):
-                reader.finding("file-lock-skipped", path)
+            if got.digest:
+                if got.digest in seen_bytes:
+                    reader.finding("duplicate-file", path, other=seen_bytes[got.digest].name)
+                    continue
+                seen_bytes[got.digest] = path
+            if got.problem:
+                reader.finding(got.problem[0], path, **got.problem[1])
                 continue
-            if path.suffix.lower() not in SPREADSHEETS:
-                reader.finding("file-not-spreadsheet", path)
-                continue
-            data, problem = _read_bytes(path)
-            zf = None
-            if data is not None:
-                problem, zf = sniff(data)
-            if problem or data is None:
-                reader.finding(problem[0], path, **problem[1])
-                continue
-            digest = hashlib.sha256(data).hexdigest()
-            if digest in seen_bytes:
-                reader.finding("duplicate-file", path, other=seen_bytes[digest].name)
-                continue
-            seen_bytes[digest] = path
-            sub = reader.read(path, data, zf)
+            sub = reader.read(got)
             if sub is not None:
                 subs.append(sub)
     winners: dict[str, Submission] = {}
