@@ -4,7 +4,8 @@ python benchmarks/bench_merge.py [--data DIR] [N ...]        (default 1000)
 
 The returns are prepared first in their own process (build the master, split, fill every unit's workbook as office
 software would); preparing 10,000 takes about ten minutes, so ``--data DIR`` keeps them in DIR/nN and reuses them
-on the next run. The merge is then measured in a fresh process, so its peak memory is the merge's alone.
+on the next run. The stages are then timed in a fresh process, and the peak memory is read in another one that
+only merges (what `zwgk merge` does), so neither the preparation nor the repeated timing runs count in it.
 """
 
 from __future__ import annotations
@@ -86,7 +87,6 @@ def run(base: Path) -> dict[str, float]:
     result = consolidate(master_path, returns, as_of=dt.date(2022, 12, 15))
     t_consolidate = time.perf_counter() - t
     t_write = _timed(lambda: write_merged(result, base / "merged.xlsx"))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux → MiB
     t_sheets = (
         _timed(lambda: write_merged(result, base / "merged_all.xlsx", unit_sheets=True))
         if n <= FORCED_SHEETS_UP_TO
@@ -102,9 +102,22 @@ def run(base: Path) -> dict[str, float]:
         "collect_serial": t_serial,
         "consolidate": t_consolidate,
         "write": t_write,
-        "peak": peak,
         "write_all_sheets": t_sheets,
     }
+
+
+def peak_of_merge(base: Path) -> dict[str, float]:
+    """Max RSS of a process that imports zwgk_xl and merges once, as `zwgk merge` does."""
+    result = consolidate(base / "master.xlsx", base / "returns", as_of=dt.date(2022, 12, 15))
+    write_merged(result, base / "merged.xlsx")
+    return {"peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # KiB on Linux → MiB
+
+
+def _child(*args: str) -> dict[str, float]:
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if proc.returncode:
+        sys.exit(proc.stderr)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str]) -> None:
@@ -114,13 +127,16 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--one"]:
         print(json.dumps(run(Path(argv[1]))))
         return
+    if argv[:1] == ["--peak"]:
+        print(json.dumps(peak_of_merge(Path(argv[1]))))
+        return
     data = None
     if argv[:1] == ["--data"]:
         data, argv = Path(argv[1]), argv[2:]
     sizes = [int(a) for a in argv] or [1000]
     print("bare: calamine reads every sheet of every return, one file after another. collect: identify + verify +")
     print("read values, loading in worker threads (the default); 1 thread: the same in one thread. whole: read master")
-    print("+ collect + checks (consolidate) + write the merged workbook. peak: max RSS of the merge's own process.")
+    print("+ collect + checks (consolidate) + write the merged workbook. peak: max RSS of a process that only merges.")
     print("all sheets: the same write with a sheet per unit forced (by default only up to 200 units).")
     print(
         f"{'N':>6} {'bare s':>7} {'collect s':>9} {'ratio':>6} {'1 thread s':>10} {'ratio':>6} {'master s':>8}"
@@ -132,10 +148,7 @@ def main(argv: list[str]) -> None:
             base = (data or Path(tmp)) / f"n{n}"
             base.mkdir(parents=True, exist_ok=True)
             subprocess.run([sys.executable, __file__, "--prepare", str(n), str(base)], check=True)
-            proc = subprocess.run([sys.executable, __file__, "--one", str(base)], capture_output=True, text=True)
-            if proc.returncode:
-                sys.exit(proc.stderr)
-            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            r = {**_child("--one", str(base)), **_child("--peak", str(base))}
             whole = r["consolidate"] + r["write"]
             print(
                 f"{n:>6} {r['bare']:>7.2f} {r['collect']:>9.2f} {r['collect'] / r['bare']:>6.2f}"
