@@ -161,6 +161,30 @@ def test_overdue_and_no_role(built, tmp_path) -> None:
     assert ("overdue", "绍兴市上虞区司法局", "T027") not in _fired(r_early)
 
 
+def test_progress_cell_fits_a_row_or_says_where_the_rest_is() -> None:
+    """A task led by twenty towns cannot show twenty whole answers in one row (Excel stops at 409 pt): each unit then
+    keeps its status and progress under a count of the statuses that points to 填报明细."""
+    from zwgk_xl.merge import _progress_cell
+    from zwgk_xl.model import Answer, Unit
+    from zwgk_xl.xlsx import MAX_ROW_LINES
+
+    def answer(i: int, status: str) -> tuple[Unit, Answer]:
+        a = Answer(
+            f"T{i}", "牵头", status, "", f"第{i}镇已完成栏目梳理。", dt.date(2022, 9, 1), "", "链接3条", "", "已汇总"
+        )
+        return Unit(f"U{i}", f"第{i}镇"), a
+
+    few = _progress_cell([answer(1, "已完成")], True, 34)
+    assert few == "【第1镇】已完成：第1镇已完成栏目梳理。完成时间：2022-09-01；佐证：链接3条\n牵头汇总：已汇总"
+    many = [answer(i, "已完成" if i % 3 else "推进中") for i in range(20)]
+    cell = _progress_cell(many, True, 34)
+    head, *lines = cell.split("\n")
+    assert head == f"共 20 个单位（已完成 13，推进中 7），内容较多，各单位全文见“{C.SHEET_DETAIL}”："
+    assert lines == [f"【第{i}镇】{a.status}：{a.progress}" for (_, a), i in zip(many, range(20), strict=True)]
+    assert C.estimate_lines(_progress_cell(many[:2], True, 34), 34) <= MAX_ROW_LINES  # two fit whole
+    assert "完成时间" in _progress_cell(many[:2], True, 34)
+
+
 def test_merged_workbook(built, tmp_path, libreoffice) -> None:
     from zwgk_xl import simulate
 

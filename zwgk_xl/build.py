@@ -13,7 +13,16 @@ from zwgk_xl.checks import assignments
 from zwgk_xl.model import Finding, Roster, Task, TaskList, Unit
 from zwgk_xl.units import RosterIndex, join_names
 from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
-from zwgk_xl.xlsx import Styles, fit_cell, new_workbook, print_setup, row_height, sheet_name, write_hidden
+from zwgk_xl.xlsx import (
+    MAX_ROW_LINES,
+    Styles,
+    fit_cell,
+    new_workbook,
+    print_setup,
+    row_height,
+    sheet_name,
+    write_hidden,
+)
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,8 @@ def write_master_table(
                 extra["bg_color"] = C.STATUS_COLORS[str(v)]
             if col.field == "overdue" and v:
                 extra.update(font_color=C.COLOR_OVERDUE, bold=True)
+            if col.wrap and isinstance(v, str) and C.estimate_lines(v, col.width) > MAX_ROW_LINES:
+                extra["valign"] = "top"  # taller than any row: show where it starts, not its middle
             fmt = st.cell(col, **extra)
             if isinstance(v, int | float) and not isinstance(v, bool):
                 ws.write_number(r, i, v, fmt)

@@ -36,6 +36,7 @@ from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
 from zwgk_xl.units import join_names
 from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet, write_value
 from zwgk_xl.xlsx import (
+    MAX_ROW_LINES,
     Styles,
     fit_cell,
     height,
@@ -46,6 +47,9 @@ from zwgk_xl.xlsx import (
     write_hidden,
     write_link,
 )
+
+_LEAD_WIDTH = next(c.width for c in C.MASTER_COLUMNS if c.field == "lead_progress")
+_RESP_WIDTH = next(c.width for c in C.MASTER_COLUMNS if c.field == "responsible_progress")
 
 #: Up to this many units the merged workbook has a refreshed sheet per unit (a district has 40–100).
 UNIT_SHEETS_MAX = 200
@@ -232,7 +236,7 @@ def overall_status(statuses: list[str], expected: int) -> str:
 
 def _progress(unit: Unit, a: Answer, full: bool) -> str:
     """One unit's answer as a line of the 总表. The lead's line is whole; a responsible unit's line keeps its status
-    and progress text (a task may have twenty such units; dates, evidence and plans stay on its own sheet)."""
+    and progress text (a task may have twenty such units; dates, evidence and plans stay in 填报明细)."""
     parts = [a.status_raw or a.status, a.progress]
     if full:
         if a.done_date or a.done_date_raw:
@@ -241,10 +245,30 @@ def _progress(unit: Unit, a: Answer, full: bool) -> str:
             parts.append(f"佐证：{a.evidence}")
         if a.plan:
             parts.append(f"问题及计划：{a.plan}")
-    text = "：".join(p for p in parts[:2] if p) + "".join(f"；{p}" for p in parts[2:] if p)
+    text = "：".join(p for p in parts[:2] if p)
+    for p in parts[2:]:
+        if p:  # "……完成。；佐证" reads badly: a sentence that ends itself needs no "；"
+            text += p if not text or text[-1] in "。；;！!？?" else f"；{p}"
     if full and a.lead_summary:
         text += f"\n牵头汇总：{a.lead_summary}"
     return f"【{unit.short}】{text}" if text else ""
+
+
+def _progress_cell(entries: list[tuple[Unit, Answer]], full: bool, width: float) -> str:
+    """The units' lines for one 总表 cell. Where they need more lines than a row can show (Excel's rows stop at
+    409 pt; a task led by twenty towns does), each unit keeps only its status and progress, under a count of the
+    statuses that says where every unit's whole answer is: the cell still shows where it starts, and nothing is
+    lost (填报明细 holds every field of every answer)."""
+    text = "\n".join(line for u, a in entries if (line := _progress(u, a, full)))
+    if C.estimate_lines(text, width) <= MAX_ROW_LINES:
+        return text
+    counts = Counter(a.status_raw or a.status or UNFILLED for _, a in entries)
+    head = (
+        f"共 {len(entries)} 个单位（"
+        + "，".join(f"{s} {n}" for s, n in counts.most_common())
+        + f"），内容较多，各单位全文见“{C.SHEET_DETAIL}”："
+    )
+    return "\n".join([head, *(line for u, a in entries if (line := _progress(u, a, False)))])
 
 
 def consolidate(
@@ -269,8 +293,8 @@ def consolidate(
         entries = per_task[task.id]
         reported = [(u, role, a) for u, role, a in entries if a is not None]
         status = overall_status([a.status for _, _, a in reported], len(entries))
-        lead = "\n".join(_progress(u, a, True) for u, role, a in reported if role == C.ROLE_LEAD)
-        resp = "\n".join(_progress(u, a, False) for u, role, a in reported if role == C.ROLE_RESPONSIBLE)
+        lead = _progress_cell([(u, a) for u, role, a in reported if role == C.ROLE_LEAD], True, _LEAD_WIDTH)
+        resp = _progress_cell([(u, a) for u, role, a in reported if role == C.ROLE_RESPONSIBLE], False, _RESP_WIDTH)
         section = tl.section(task.section_path[0]).heading if task.section_path else ""
         task_rows.append(
             TaskResult(task, section, status, lead, resp, len(reported), len(entries), is_overdue(task, status, as_of))

@@ -136,7 +136,13 @@ def row_height(cells: Iterable[tuple[str, float]]) -> float:
 
 def height(lines: int) -> float:
     """Row height in points for ``lines`` lines of body text."""
-    return min(409.0, max(20.0, 13.5 * lines + 6))  # 409 pt is Excel's highest row
+    return min(ROW_MAX_PT, max(20.0, LINE_PT * lines + 6))
+
+
+ROW_MAX_PT = 409.0  # Excel's highest row
+LINE_PT = 13.5
+#: Lines of body text that the highest row shows; a cell with more is cut off on screen and on paper.
+MAX_ROW_LINES = int((ROW_MAX_PT - 6) // LINE_PT)
 
 
 def write_hidden(wb: xlsxwriter.Workbook, pairs: Sequence[tuple[str, str]]) -> None:
