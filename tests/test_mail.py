@@ -176,7 +176,13 @@ def test_summary_over_ssl_matches_the_workbook(built, smtp, tmp_path) -> None:
     mail.deliver([out], transport, tmp_path / "log.jsonl")
     ((rcpts, msg),) = sink.messages
     assert rcpts == ["boss@haishu.example"]
-    assert msg.get_body(("plain",)).get_content().startswith("截至 2021-12-31")
+    plain = msg.get_body(("plain",)).get_content()
+    assert plain.startswith("截至 2021-12-31")
+    readme = "".join(
+        str(row[0]) for row in CalamineWorkbook.from_path(str(merged)).get_sheet_by_name(C.SHEET_README).to_python()
+    )
+    tally = re.search(r"问题 \d+ 条（[^）]*）", plain)
+    assert tally and tally.group() in readme  # the mail and the workbook's 说明 count the same problems
     html = msg.get_body(("html",)).get_content()
     rows = re.findall(r"<tr>(.*?)</tr>", html.split("<h4>各单位情况</h4>")[1].split("<h4>")[0])
     table = [re.findall(r"<td>(.*?)</td>", r) for r in rows[1:]]

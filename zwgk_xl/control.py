@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 from zwgk_xl import contract as C
+from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.xlsx import Styles, new_workbook
 
@@ -236,10 +237,9 @@ def run(action: str, settings: dict[str, object], base: Path):
         result = zwgk_xl.consolidate(_path(settings, "master", base), _path(settings, "returns", base), as_of=as_of)
         merged = zwgk_xl.write_merged(result, output / f"汇总_{as_of.isoformat()}.xlsx")
         returned = sum(1 for u in result.units if u.returned)
-        errors = sum(1 for f in result.findings if f.severity == "error")
         msg = (
-            f"一键汇总完成：已报送 {returned}/{len(result.units)} 个单位，问题 {len(result.findings)} 条"
-            f"（错误 {errors} 条），结果已写入本工作簿和 {merged}"
+            f"一键汇总完成：已报送 {returned}/{len(result.units)} 个单位，{findings.tally(result.findings)}，"
+            f"结果已写入本工作簿和 {merged}"
         )
         return msg, result.sheet_arrays(), as_of
     if action == "build_and_split":

@@ -236,7 +236,7 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str], li
     returned = sum(1 for u in report.units if u.returned)
     intro = (
         f"截至 {report.as_of}，已报送 {returned}/{len(report.units)} 个单位；"
-        f"逾期 {len(overdue)} 项；问题 {len(problems)} 条。汇总表见附件。"
+        f"逾期 {len(overdue)} 项；{findings.tally(report.findings)}。汇总表见附件，下列错误和警告 {len(problems)} 条。"
     )
     more = f"（另有 {len(problems) - limit} 条，见附件“问题清单”）" if len(problems) > limit else ""
     text = "\n\n".join(

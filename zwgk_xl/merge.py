@@ -572,7 +572,7 @@ def write_merged(
         lines[2:2] = [
             f"汇总截至 {result.as_of.isoformat()}：已报送 {returned}/{len(result.units)} 个单位；"
             + "，".join(f"{k} {v}" for k, v in counts.items() if v)
-            + f"；逾期 {overdue} 项；问题 {len(result.findings)} 条（见“{C.SHEET_FINDINGS}”）。",
+            + f"；逾期 {overdue} 项；{findings.tally(result.findings)}，见“{C.SHEET_FINDINGS}”。",
             f"各单位逐项填报内容见“{C.SHEET_DETAIL}”（可按单位、完成状态筛选）"
             + (
                 "，每个单位另有一张工作表。"
