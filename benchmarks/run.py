@@ -1,7 +1,9 @@
 """All benchmarks in one run: import of both samples, build + split against XlsxWriter, merge against calamine's
 bare read, and peak memory, for N = 100, 1,000 and 10,000 (or the sizes given).
 
-    python benchmarks/run.py [N ...]
+    python benchmarks/run.py [--data DIR] [N ...]
+
+``--data DIR`` keeps the merge benchmark's prepared returns in DIR for the next run (10,000 take about ten minutes).
 """
 
 from __future__ import annotations
@@ -35,12 +37,13 @@ def _timed(fn) -> float:
 
 
 def main(argv: list[str]) -> None:
-    sizes = [int(a) for a in argv] or [100, 1000, 10000]
+    data = argv[:2] if argv[:1] == ["--data"] else []
+    sizes = [int(a) for a in argv[len(data) :]] or [100, 1000, 10000]
     imports()
     print()
     subprocess.run([sys.executable, str(HERE / "bench_split.py"), *map(str, sizes)], check=True)
     print()
-    subprocess.run([sys.executable, str(HERE / "bench_merge.py"), *map(str, sizes)], check=True)
+    subprocess.run([sys.executable, str(HERE / "bench_merge.py"), *data, *map(str, sizes)], check=True)
     print(json.dumps({"sizes": sizes}))
 
 

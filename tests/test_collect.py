@@ -158,6 +158,25 @@ def test_foreign_and_stale_returns(built, hs, tmp_path) -> None:
     assert [s.unit.name for s in col.submissions] == ["宁波市海曙区司法局"]
 
 
+def test_last_years_workbook_is_refused_with_its_year(hs, tmp_path) -> None:
+    """A unit sends back last year's file (same district, same tasks, same unit): named, not counted, text kept."""
+    from dataclasses import replace
+
+    master, _files, returns = hs
+    source, roster_path = SAMPLES["haishu_2021"]
+    roster, _ = load_roster(roster_path)
+    this_year = import_tasklist(source, roster).tasklist
+    last = replace(this_year, title=this_year.title.replace("2021", "2020"), year=2020)
+    old = split_units(build_master(last, roster, tmp_path / "2020.xlsx").path, tmp_path / "out2020")
+    f = next(f for f in old.files if f.unit.name == "宁波市海曙区司法局")
+    fill_unit(f.path, returns / "司法局.xlsx", {"T016": {"status": "已完成", "progress": "去年的进展"}})
+    col = collect(read_master(master), returns)
+    (hit,) = [x for x in col.findings if x.code == "foreign-list"]
+    assert Path(hit.file).name == "司法局.xlsx" and "2020" in hit.message
+    assert not col.submissions
+    assert any(x.code == "row-added" and "去年的进展" in x.message for x in col.findings)
+
+
 def test_resend_newest_wins_and_older_text_kept(hs) -> None:
     master, files, returns = hs
     f = files["宁波市海曙区司法局"]
