@@ -106,11 +106,32 @@ def run(base: Path) -> dict[str, float]:
     }
 
 
+def _rss() -> float:
+    """Resident memory now, MiB (Linux)."""
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+
+
 def peak_of_merge(base: Path) -> dict[str, float]:
-    """Max RSS of a process that imports zwgk_xl and merges once, as `zwgk merge` does."""
+    """Max RSS of a process that imports zwgk_xl and merges once, as `zwgk merge` does, and where it goes: the
+    interpreter and libraries, the list (the master read and planned; in this benchmark it grows with N), the
+    consolidation, the write."""
+    start = _rss()
+    master = read_master(base / "master.xlsx")
+    _ = master.plans
+    listed = _rss()
+    del master, _
     result = consolidate(base / "master.xlsx", base / "returns", as_of=dt.date(2022, 12, 15))
+    consolidated = _rss()
     write_merged(result, base / "merged.xlsx")
-    return {"peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # KiB on Linux → MiB
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux → MiB
+    return {
+        "peak": peak,
+        "mem_start": start,
+        "mem_list": listed - start,
+        "mem_consolidation": consolidated - listed,
+        "mem_write": peak - consolidated,
+    }
 
 
 def _child(*args: str) -> dict[str, float]:
@@ -140,9 +161,10 @@ def main(argv: list[str]) -> None:
     print("all sheets: the same write with a sheet per unit forced (by default only up to 200 units).")
     print(
         f"{'N':>6} {'bare s':>7} {'collect s':>9} {'ratio':>6} {'1 thread s':>10} {'ratio':>6} {'master s':>8}"
-        f" {'consol. s':>9} {'write s':>8} {'whole s':>8} {'peak MiB':>8} {'KiB/return':>10} {'all sheets s':>12}"
+        f" {'consol. s':>9} {'write s':>8} {'whole s':>8} {'peak MiB':>8} {'all sheets s':>12}"
     )
     peaks: list[tuple[int, float]] = []
+    mem: list[tuple[int, dict[str, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             base = (data or Path(tmp)) / f"n{n}"
@@ -154,9 +176,21 @@ def main(argv: list[str]) -> None:
                 f"{n:>6} {r['bare']:>7.2f} {r['collect']:>9.2f} {r['collect'] / r['bare']:>6.2f}"
                 f" {r['collect_serial']:>10.2f} {r['collect_serial'] / r['bare']:>6.2f} {r['master']:>8.2f}"
                 f" {r['consolidate']:>9.2f} {r['write']:>8.2f} {whole:>8.2f} {r['peak']:>8.1f}"
-                f" {1024 * r['peak'] / n:>10.1f} {r['write_all_sheets']:>12.2f}"
+                f" {r['write_all_sheets']:>12.2f}"
             )
+            mem.append((n, r))
             peaks.append((n, r["peak"]))
+    print("where the peak goes, MiB: at start (interpreter, libraries), + the list read and planned, + consolidation,")
+    print("+ write (to the peak); a KiB/return column per part between sizes")
+    for n, r in mem:
+        parts = ("mem_start", "mem_list", "mem_consolidation", "mem_write")
+        print(f"{n:>6} " + " ".join(f"{r[k]:>8.1f}" for k in parts))
+    for (n0, r0), (n1, r1) in itertools.pairwise(mem):
+        grow = {k: 1024 * (r1[k] - r0[k]) / (n1 - n0) for k in ("mem_list", "mem_consolidation", "mem_write")}
+        print(
+            f"from N = {n0} to {n1}, KiB per return: list {grow['mem_list']:.1f}, consolidation"
+            f" {grow['mem_consolidation']:.1f}, write {grow['mem_write']:.1f}"
+        )
     for (n0, p0), (n1, p1) in itertools.pairwise(peaks):
         print(f"peak memory grows {1024 * (p1 - p0) / (n1 - n0):.1f} KiB per return from N = {n0} to {n1}")
     print("goals: collect <= 2x bare read; whole merge of 1,000 returns <= 4 s, of 10,000 < 40 s; memory flat in N")
