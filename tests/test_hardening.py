@@ -55,6 +55,17 @@ def _xxe(src: Path, dst: Path, secret: Path) -> None:
     _with_member(src, dst, member, xml.encode())
 
 
+FAR_CELL = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+UNREFERENCED_ROWS = "<row/>" * 300_000 + "<row>" + "<c/>" * 16_000 + "</row>"
+
+
+def _with_sheet(src: Path, dst: Path, edit) -> None:
+    """The same workbook with its first worksheet's XML edited."""
+    with zipfile.ZipFile(src) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    _with_member(src, dst, "xl/worksheets/sheet1.xml", edit(xml).encode())
+
+
 def _with_member(src: Path, dst: Path, name: str, data: bytes) -> None:
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
@@ -118,6 +129,10 @@ def hostile(built, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET-CONTENT-42", encoding="utf-8")
     _xxe(ok, ret / "xxe.xlsx", secret)
+    # one character typed at the sheet's last cell (calamine would ask for 17 billion cells and abort), and the same
+    # far range reached by rows and cells that carry no reference at all
+    _with_sheet(ok, ret / "far.xlsx", lambda x: x.replace("</sheetData>", FAR_CELL + "</sheetData>"))
+    _with_sheet(ok, ret / "unreferenced.xlsx", lambda x: x.replace("</sheetData>", UNREFERENCED_ROWS + "</sheetData>"))
     return b.path, ret
 
 
@@ -137,6 +152,9 @@ def test_hostile_returns_through_zwgk_merge(hostile, tmp_path) -> None:
     assert by_file["renamed.xlsx"] == {"file-unreadable"}
     assert by_file["encrypted.xlsx"] == {"file-encrypted"}
     assert by_file["bomb.xlsx"] == {"file-too-large"}
+    assert by_file["far.xlsx"] == by_file["unreferenced.xlsx"] == {"range-too-large"}
+    far = next(f for f in data["findings"] if Path(f["file"]).name == "far.xlsx")
+    assert "XFD1048576" in far["message"] and (far["sheet"], far["cell"]) == (C.SHEET_UNIT, "XFD1048576")
     assert by_file["good-copy.xlsx"] == {"duplicate-file"}
     returned = set(data["returned"])
     # .et (WPS), .xlsm (values read, nothing run), a renamed sheet, a file under another unit's name: all counted
@@ -279,3 +297,24 @@ def test_loader_threads_change_nothing(hostile) -> None:
     for other in (threaded, many):
         assert other.findings == serial.findings
         assert other.submissions == serial.submissions and other.missing == serial.missing
+
+
+@pytest.mark.parametrize(
+    ("xml", "span"),
+    [
+        ('<row r="1"><c r="A1"/><c r="N1"/></row><row r="9"><c r="B9"/></row>', (9_999, 26)),  # ordinary
+        ('<row r="3"><c r="AB3"/></row>', (3, 28)),  # a column past Z: counted, not refused
+        ('<row r="12345"><c r="C12345"/></row>', (12_345, 3)),
+        (FAR_CELL, (1_048_576, 16_384)),
+        ('<row r="2"><c/><c/><c r="E2"/><c/></row><row><c/></row>', (3, 6)),  # placed after the one before
+        ('<row r="1"><c t="s" r="D7"/></row>', (7, 4)),  # r not first
+        ('<x:row r="1"><x:c r="XFD5"/></x:row>', (5, 16_384)),  # a namespace prefix
+        ('<row\nr="1"><c\nr="XFD1"/></row>', (1, 16_384)),  # a line break before the reference
+        ('<row r="1"><c r="xfd1"/></row>', (1_048_576, 16_384)),  # a reference no office software writes
+        (UNREFERENCED_ROWS, (300_001, 16_000)),
+    ],
+)
+def test_cell_span(xml: str, span: tuple[int, int]) -> None:
+    from zwgk_xl.collect import cell_span
+
+    assert cell_span(f"<worksheet><sheetData>{xml}</sheetData></worksheet>".encode()) == span

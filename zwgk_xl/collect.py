@@ -22,6 +22,7 @@ import html
 import io
 import itertools
 import os
+import posixpath
 import re
 import struct
 import zipfile
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
 from zwgk_xl import contract as C
 from zwgk_xl import findings
@@ -142,41 +143,89 @@ def _attrs(tag: str) -> dict[str, str]:
     return dict(_ATTR.findall(tag))
 
 
-def formula_cells(z: zipfile.ZipFile | None, sheet: str) -> dict[str, str]:
+def formula_cells(z: zipfile.ZipFile | None, sheet: str, parts: dict[str, bytes]) -> dict[str, str]:
     """Cells holding a formula in one sheet of an .xlsx/.xlsm, read from the XML text without running anything.
-    Most returns hold none, so the sheet's XML is only searched cell by cell when an <f> element exists."""
-    if z is None:
+    ``parts``: the worksheet parts, inflated (sheet_parts). Most returns hold none, so the sheet's XML is only
+    searched cell by cell when an <f> element exists."""
+    if z is None or not any(_FORMULA_BYTES.search(xml) for xml in parts.values()):
         return {}
-    try:
-        # the common case first: no worksheet part holds an <f> element, and nothing else needs reading
-        parts = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        if not any(_FORMULA_BYTES.search(_member(z, n)) for n in parts):
-            return {}
-        wb_xml = z.read("xl/workbook.xml").decode("utf-8", "replace")
-        rid = next(
-            (
-                a.get("r:id")
-                for a in map(_attrs, _SHEET_TAG.findall(wb_xml))
-                if html.unescape(a.get("name", "")) == sheet
-            ),
-            None,
-        )
-        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-        target = next((a.get("Target", "") for a in map(_attrs, _REL_TAG.findall(rels)) if a.get("Id") == rid), "")
-        if not rid or not target:
-            return {}
-        target = target.lstrip("/")
-        xml = z.read(target if target.startswith("xl/") else "xl/" + target).decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return {}
-    if not _FORMULA.search(xml):
-        return {}
+    part = workbook_sheets(z).get(sheet, "")
+    xml = parts[part].decode("utf-8", "replace") if part in parts else ""
     out = {}
-    for cm in _CELL_WITH_FORMULA.finditer(xml):
+    for cm in _CELL_WITH_FORMULA.finditer(xml) if _FORMULA.search(xml) else ():
         fm = _F.search(cm.group(2))
         if fm:
             out[cm.group(1)] = _unescape(fm.group(1) or "(共享公式)")
     return out
+
+
+def _worksheet_rels(z: zipfile.ZipFile) -> dict[str, str]:
+    """Relationship id → worksheet part name, from the workbook's relationships (how calamine finds its sheets)."""
+    names = set(z.namelist())
+    try:
+        rels = _member(z, "xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    out = {}
+    for a in map(_attrs, _REL_TAG.findall(rels)):
+        target = html.unescape(a.get("Target", ""))
+        if a.get("Type", "").endswith("/worksheet") and target:
+            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+            if name in names:
+                out[a.get("Id", "")] = name
+    return out
+
+
+def sheet_parts(z: zipfile.ZipFile) -> dict[str, bytes]:
+    """The worksheet parts calamine would read, inflated once for both the range check and the formula scan."""
+    return {name: _member(z, name) for name in _worksheet_rels(z).values()}
+
+
+def workbook_sheets(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → worksheet part name (read only where a sheet must be named: a formula, a refused range)."""
+    try:
+        wb_xml = _member(z, "xl/workbook.xml").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    rels = _worksheet_rels(z)
+    tags = map(_attrs, _SHEET_TAG.findall(wb_xml))
+    return {html.unescape(a.get("name", "")): rels[a["r:id"]] for a in tags if a.get("r:id") in rels}
+
+
+#: Cells a worksheet's range may span before calamine is let parse it. calamine builds the range densely, from its
+#: first to its last cell, so a single character typed at XFD1048576 asks for 17 billion cells and the process
+#: aborts (an allocation failure in Rust cannot be caught). A unit sheet of 200 tasks spans about 3,000.
+MAX_CELLS = 2_000_000
+#: The largest span of an ordinary sheet: every row and cell led by its reference, none beyond column Z or row 9999.
+ORDINARY_SPAN = (9_999, 26)
+#: The span assumed for a sheet whose references cannot be read (no office software writes such a file).
+WORST_SPAN = (1_048_576, 16_384)
+_UNREFERENCED = re.compile(rb'<(?:c|row)(?! r=")[\s/>]')  # a row or cell not led by ' r="'
+_NOT_SHORT_REF = re.compile(rb' r="(?![A-Z]?[0-9]{1,4}")')  # a reference other than A1 … Z9999 (or a row 1 … 9999)
+_ROW_OR_CELL = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
+_R_ATTR = re.compile(rb'\sr="([^"]*)"')
+_R_VALUE = re.compile(rb"([A-Z]{0,3})([0-9]{0,7})")
+
+
+def cell_span(xml: bytes) -> tuple[int, int]:
+    """Rows × columns (an upper bound) of the range calamine would build from a worksheet's XML. A row or cell
+    written without its reference follows the one before it, as calamine places it."""
+    if b":c" not in xml and b":row" not in xml and not _UNREFERENCED.search(xml) and not _NOT_SHORT_REF.search(xml):
+        return ORDINARY_SPAN  # the common case, settled by four searches (a prefixed tag, <x:c>, is read whole)
+    row = col = rows = cols = 0
+    for m in _ROW_OR_CELL.finditer(xml):
+        ref = _R_ATTR.search(m.group(2))
+        value = _R_VALUE.fullmatch(ref.group(1)) if ref else None
+        if ref and value is None:
+            return WORST_SPAN
+        letters, digits = (value.group(1), value.group(2)) if value else (b"", b"")
+        if m.group(1) == b"row":
+            row, col = (int(digits) if digits else row + 1), 0
+            continue
+        col = xl_cell_to_rowcol(letters.decode() + "1")[1] + 1 if letters else col + 1
+        row = int(digits) if digits else row
+        rows, cols = max(rows, row), max(cols, col)
+    return rows, cols
 
 
 def _member(z: zipfile.ZipFile, name: str) -> bytes:
@@ -533,6 +582,14 @@ def load(path: Path) -> Loaded:
         problem, zf = sniff(data)
     if problem or data is None:
         return Loaded(path, problem, mtime=mtime)
+    parts = sheet_parts(zf) if zf else {}
+    for part, xml in parts.items():
+        rows, cols = cell_span(xml)
+        if rows * cols > MAX_CELLS:
+            sheet = next((n for n, p in workbook_sheets(zf).items() if p == part), part)
+            far = xl_rowcol_to_cell(min(rows, 1_048_576) - 1, min(cols, 16_384) - 1)
+            problem = ("range-too-large", {"sheet": sheet, "cell": far, "cells": f"{rows * cols:,}", "far": far})
+            return Loaded(path, problem, mtime=mtime)
     got = Loaded(path, digest=hashlib.sha256(data).hexdigest(), mtime=mtime)
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -548,7 +605,7 @@ def load(path: Path) -> Loaded:
         got.problem = ("file-unreadable", {"reason": f"{type(exc).__name__}: {exc}"})
         return got
     if got.header >= 0:
-        got.formulas = formula_cells(zf, got.sheet)
+        got.formulas = formula_cells(zf, got.sheet, parts)
     return got
 
 
