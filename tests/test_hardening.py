@@ -152,9 +152,11 @@ def test_hostile_returns_through_zwgk_merge(hostile, tmp_path) -> None:
     assert by_file["renamed.xlsx"] == {"file-unreadable"}
     assert by_file["encrypted.xlsx"] == {"file-encrypted"}
     assert by_file["bomb.xlsx"] == {"file-too-large"}
-    assert by_file["far.xlsx"] == by_file["unreferenced.xlsx"] == {"range-too-large"}
-    far = next(f for f in data["findings"] if Path(f["file"]).name == "far.xlsx")
+    # a far cell: the table is still read (through openpyxl, its first rows only), the far cell named
+    assert "range-clipped" in by_file["far.xlsx"] and "range-clipped" in by_file["unreferenced.xlsx"]
+    far = next(f for f in data["findings"] if Path(f["file"]).name == "far.xlsx" and f["code"] == "range-clipped")
     assert "XFD1048576" in far["message"] and (far["sheet"], far["cell"]) == (C.SHEET_UNIT, "XFD1048576")
+    assert not {"file-unreadable", "sheet-missing"} & (by_file["far.xlsx"] | by_file["unreferenced.xlsx"])
     assert by_file["good-copy.xlsx"] == {"duplicate-file"}
     returned = set(data["returned"])
     # .et (WPS), .xlsm (values read, nothing run), a renamed sheet, a file under another unit's name: all counted
@@ -318,3 +320,33 @@ def test_cell_span(xml: str, span: tuple[int, int]) -> None:
     from zwgk_xl.collect import cell_span
 
     assert cell_span(f"<worksheet><sheetData>{xml}</sheetData></worksheet>".encode()) == span
+
+
+def test_far_cell_does_not_cost_the_answers(hs_files, tmp_path) -> None:
+    """A unit that typed one character at the sheet's last cell still reports: its answers are read, its file
+    identified by the hidden sheet, and the far cell is named (calamine would have aborted the process)."""
+    from zwgk_xl.collect import collect
+    from zwgk_xl.master import read_master
+
+    master, files = hs_files
+    ok = fill_unit(
+        files["宁波市海曙区司法局"].path,
+        tmp_path / "ok.xlsx",
+        {"T016": {"status": "已完成", "progress": "远处有字也照常汇总", "done_date": dt.datetime(2021, 9, 1)}},
+    )
+    ret = tmp_path / "returns"
+    ret.mkdir()
+    _with_sheet(ok, ret / "far.xlsx", lambda x: x.replace("</sheetData>", FAR_CELL + "</sheetData>"))
+    col = collect(read_master(master), ret)
+    (sub,) = col.submissions
+    assert sub.unit.name == "宁波市海曙区司法局" and sub.identified_by == "hidden"
+    assert sub.answer("T016").progress == "远处有字也照常汇总" and sub.answer("T016").done_date == dt.date(2021, 9, 1)
+    codes = {(f.code, f.sheet, f.cell) for f in col.findings}
+    assert ("range-clipped", C.SHEET_UNIT, "XFD1048576") in codes
+    assert not {c for c, _, _ in codes} & {"fingerprint-mismatch", "row-added", "locked-text-edited"}
+
+
+@pytest.fixture
+def hs_files(built):
+    _, b, s, _ = built["haishu_2021"]
+    return b.path, {f.unit.name: f for f in s.files}

@@ -41,7 +41,7 @@ from zwgk_xl import findings
 from zwgk_xl.bulk import paused_gc
 from zwgk_xl.contract import cell_text
 from zwgk_xl.deadlines import parse as parse_deadline
-from zwgk_xl.master import Master, read_hidden
+from zwgk_xl.master import Master, hidden_values
 from zwgk_xl.model import Answer, Finding, Submission, Unit
 from zwgk_xl.units import RosterIndex, fold
 from zwgk_xl.unitsheet import UnitPlan
@@ -161,19 +161,23 @@ def formula_cells(z: zipfile.ZipFile | None, sheet: str, parts: dict[str, bytes]
 
 def _worksheet_rels(z: zipfile.ZipFile) -> dict[str, str]:
     """Relationship id → worksheet part name, from the workbook's relationships (how calamine finds its sheets)."""
-    names = set(z.namelist())
     try:
-        rels = _member(z, "xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        rels = _member(z, "xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
-    out = {}
-    for a in map(_attrs, _REL_TAG.findall(rels)):
+    names = set(z.namelist())
+    return {rid: name for rid, name in _worksheet_targets(rels) if name in names}
+
+
+@functools.lru_cache(maxsize=64)  # returns written by one office suite share their relationships part
+def _worksheet_targets(rels: bytes) -> tuple[tuple[str, str], ...]:
+    out = []
+    for a in map(_attrs, _REL_TAG.findall(rels.decode("utf-8", "replace"))):
         target = html.unescape(a.get("Target", ""))
         if a.get("Type", "").endswith("/worksheet") and target:
             name = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-            if name in names:
-                out[a.get("Id", "")] = name
-    return out
+            out.append((a.get("Id", ""), name))
+    return tuple(out)
 
 
 def sheet_parts(z: zipfile.ZipFile) -> dict[str, bytes]:
@@ -200,7 +204,8 @@ MAX_CELLS = 2_000_000
 ORDINARY_SPAN = (9_999, 26)
 #: The span assumed for a sheet whose references cannot be read (no office software writes such a file).
 WORST_SPAN = (1_048_576, 16_384)
-_UNREFERENCED = re.compile(rb'<(?:c|row)(?! r=")[\s/>]')  # a row or cell not led by ' r="'
+_UNREFERENCED = re.compile(rb'<c(?! r=")[\s/>]')  # a cell not led by ' r="'
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")  # <x:c …>: calamine reads prefixed elements too
 _NOT_SHORT_REF = re.compile(rb' r="(?![A-Z]?[0-9]{1,4}")')  # a reference other than A1 … Z9999 (or a row 1 … 9999)
 _ROW_OR_CELL = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
 _R_ATTR = re.compile(rb'\sr="([^"]*)"')
@@ -210,8 +215,10 @@ _R_VALUE = re.compile(rb"([A-Z]{0,3})([0-9]{0,7})")
 def cell_span(xml: bytes) -> tuple[int, int]:
     """Rows × columns (an upper bound) of the range calamine would build from a worksheet's XML. A row or cell
     written without its reference follows the one before it, as calamine places it."""
-    if b":c" not in xml and b":row" not in xml and not _UNREFERENCED.search(xml) and not _NOT_SHORT_REF.search(xml):
-        return ORDINARY_SPAN  # the common case, settled by four searches (a prefixed tag, <x:c>, is read whole)
+    if not (_UNREFERENCED.search(xml) or _PREFIXED_CELL.search(xml) or _NOT_SHORT_REF.search(xml)):
+        # the common case, settled by three searches: every cell is placed by its own short reference (calamine
+        # places a cell by its reference whatever its row says; rows only place cells that have none)
+        return ORDINARY_SPAN
     row = col = rows = cols = 0
     for m in _ROW_OR_CELL.finditer(xml):
         ref = _R_ATTR.search(m.group(2))
@@ -331,6 +338,8 @@ class _Reader:
 
     def read(self, got: Loaded) -> Submission | None:
         path, meta, sheet, grid, header, cols = got.path, got.meta, got.sheet, got.grid, got.header, got.cols
+        for name, far in got.clipped:
+            self.finding("range-clipped", path, name, far, far=far, rows=CLIPPED_ROWS, cols=CLIPPED_COLS)
         if header < 0:
             self.finding("sheet-missing", path, sheet=C.SHEET_UNIT)
             return None
@@ -568,6 +577,34 @@ class Loaded:
     header: int = -1
     cols: dict[str, int] = field(default_factory=dict)
     formulas: dict[str, str] = field(default_factory=dict)
+    clipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet, farthest cell) read only in part
+
+
+#: A sheet whose range is too large for calamine is read through openpyxl, this far (a unit sheet of 1,000 tasks
+#: fits); what lies beyond is named in a finding, not read.
+CLIPPED_ROWS, CLIPPED_COLS = 5_000, 64
+_Sheets = tuple[list[str], Callable[[str], list[list[object]]]]
+
+
+def _calamine_sheets(data: bytes) -> _Sheets:
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return wb.sheet_names, lambda name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _clipped_sheets(data: bytes) -> _Sheets:
+    """openpyxl's read-only reader stops at the last row asked for and keeps only the columns asked for, so a
+    sheet that spans a billion cells costs what its first rows cost (its XML goes through defusedxml)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+
+    def grid(name: str) -> list[list[object]]:
+        ws = wb[name]
+        if not hasattr(ws, "iter_rows"):  # a chart sheet
+            return []
+        return [list(r) for r in ws.iter_rows(max_row=CLIPPED_ROWS, max_col=CLIPPED_COLS, values_only=True)]
+
+    return wb.sheetnames, grid
 
 
 def load(path: Path) -> Loaded:
@@ -582,26 +619,27 @@ def load(path: Path) -> Loaded:
         problem, zf = sniff(data)
     if problem or data is None:
         return Loaded(path, problem, mtime=mtime)
-    parts = sheet_parts(zf) if zf else {}
-    for part, xml in parts.items():
-        rows, cols = cell_span(xml)
-        if rows * cols > MAX_CELLS:
-            sheet = next((n for n, p in workbook_sheets(zf).items() if p == part), part)
-            far = xl_rowcol_to_cell(min(rows, 1_048_576) - 1, min(cols, 16_384) - 1)
-            problem = ("range-too-large", {"sheet": sheet, "cell": far, "cells": f"{rows * cols:,}", "far": far})
-            return Loaded(path, problem, mtime=mtime)
     got = Loaded(path, digest=hashlib.sha256(data).hexdigest(), mtime=mtime)
+    parts = sheet_parts(zf) if zf else {}
+    spans = {part: cell_span(xml) for part, xml in parts.items()}
+    if any(rows * cols > MAX_CELLS for rows, cols in spans.values()):
+        by_part = {p: n for n, p in workbook_sheets(zf).items()}
+        got.clipped = [
+            (by_part.get(part, part), xl_rowcol_to_cell(min(rows, 1_048_576) - 1, min(cols, 16_384) - 1))
+            for part, (rows, cols) in spans.items()
+            if rows > CLIPPED_ROWS or cols > CLIPPED_COLS
+        ]
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        got.meta = read_hidden(wb)
-        sheet = C.SHEET_UNIT if C.SHEET_UNIT in wb.sheet_names else ""
-        for name in [sheet] if sheet else [n for n in wb.sheet_names if n != C.SHEET_HIDDEN]:
-            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        names, grid_of = _clipped_sheets(data) if got.clipped else _calamine_sheets(data)
+        got.meta = hidden_values(grid_of(C.SHEET_HIDDEN)) if C.SHEET_HIDDEN in names else {}
+        sheet = C.SHEET_UNIT if C.SHEET_UNIT in names else ""
+        for name in [sheet] if sheet else [n for n in names if n != C.SHEET_HIDDEN]:
+            grid = grid_of(name)
             header, cols = _find_header(grid)
             if header >= 0:
                 got.sheet, got.grid, got.header, got.cols = name, grid, header, cols
                 break
-    except Exception as exc:  # calamine raises several types for corrupt or foreign files
+    except Exception as exc:  # calamine and openpyxl raise several types for corrupt or foreign files
         got.problem = ("file-unreadable", {"reason": f"{type(exc).__name__}: {exc}"})
         return got
     if got.header >= 0:

@@ -43,10 +43,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "file-locked": ("error", "文件被其他程序占用或无权读取（可能正在 Excel/WPS 中打开），请关闭后重新汇总：{reason}"),
     "file-encrypted": ("error", "文件设置了打开密码，无法读取；请该单位取消密码后重新报送"),
     "file-too-large": ("error", "文件过大或解压后过大（{size}），为安全起见未读取；请核实文件"),
-    "range-too-large": (
-        "error",
-        "工作表的使用范围约 {cells} 个单元格（最远到 {far}），为安全起见未读取；"
-        "可能有人在很远的单元格输入了内容，请该单位删除后重新报送",
+    "range-clipped": (
+        "warning",
+        "工作表的使用范围很大（最远到 {far}，可能有人在很远的单元格输入了内容），只读取了前 {rows} 行、{cols} 列；"
+        "表格内的填报照常汇总，范围以外的内容未读取，请核对",
     ),
     "duplicate-file": ("info", "与 {other} 内容完全相同，只计一次"),
     "no-hidden-sheet": ("warning", "文件缺少隐藏信息表（可能复制到了新工作簿），已按{how}识别为 {unit}，请核对"),
@@ -112,7 +112,7 @@ TITLES: dict[str, str] = {
     "file-locked": "文件被占用",
     "file-encrypted": "文件有密码",
     "file-too-large": "文件过大",
-    "range-too-large": "使用范围过大",
+    "range-clipped": "使用范围过大",
     "duplicate-file": "重复文件",
     "no-hidden-sheet": "缺隐藏信息表",
     "unidentified": "无法识别单位",

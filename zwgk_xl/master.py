@@ -6,6 +6,7 @@ text, a lead unit, a new unit in the roster) is what goes out and what returns a
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -55,9 +56,14 @@ class Master:
 def read_hidden(wb: CalamineWorkbook) -> dict[str, str]:
     if C.SHEET_HIDDEN not in wb.sheet_names:
         return {}
+    return hidden_values(wb.get_sheet_by_name(C.SHEET_HIDDEN).to_python())
+
+
+def hidden_values(rows: Iterable[Sequence[object]]) -> dict[str, str]:
+    """The hidden sheet's key/value rows, whichever reader read them."""
     out = {}
-    for row in wb.get_sheet_by_name(C.SHEET_HIDDEN).to_python():
-        if len(row) >= 2 and str(row[0]).strip():
+    for row in rows:
+        if len(row) >= 2 and row[0] is not None and str(row[0]).strip():
             v = row[1]
             if isinstance(v, float) and v.is_integer():
                 v = int(v)
