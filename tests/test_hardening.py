@@ -59,6 +59,17 @@ FAR_CELL = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></
 UNREFERENCED_ROWS = "<row/>" * 300_000 + "<row>" + "<c/>" * 16_000 + "</row>"
 
 
+def _damaged_member(data: bytes, name: str) -> bytes:
+    """The zip with the middle of one member's compressed bytes overwritten (its directory entry intact)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        info = z.getinfo(name)
+    out = bytearray(data)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    mid = start + info.compress_size // 2
+    out[mid : mid + 16] = b"\xff" * 16
+    return bytes(out)
+
+
 def _with_sheet(src: Path, dst: Path, edit) -> None:
     """The same workbook with its first worksheet's XML edited."""
     with zipfile.ZipFile(src) as z:
@@ -129,6 +140,8 @@ def hostile(built, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET-CONTENT-42", encoding="utf-8")
     _xxe(ok, ret / "xxe.xlsx", secret)
+    # a zip whose directory is whole but whose sheet's compressed bytes are damaged
+    (ret / "inflate.xlsx").write_bytes(_damaged_member(ok.read_bytes(), "xl/worksheets/sheet1.xml"))
     # one character typed at the sheet's last cell (calamine would ask for 17 billion cells and abort), and the same
     # far range reached by rows and cells that carry no reference at all
     _with_sheet(ok, ret / "far.xlsx", lambda x: x.replace("</sheetData>", FAR_CELL + "</sheetData>"))
@@ -152,6 +165,7 @@ def test_hostile_returns_through_zwgk_merge(hostile, tmp_path) -> None:
     assert by_file["renamed.xlsx"] == {"file-unreadable"}
     assert by_file["encrypted.xlsx"] == {"file-encrypted"}
     assert by_file["bomb.xlsx"] == {"file-too-large"}
+    assert by_file["inflate.xlsx"] == {"file-unreadable"}
     # a far cell: the table is still read (through openpyxl, its first rows only), the far cell named
     assert "range-clipped" in by_file["far.xlsx"] and "range-clipped" in by_file["unreferenced.xlsx"]
     far = next(f for f in data["findings"] if Path(f["file"]).name == "far.xlsx" and f["code"] == "range-clipped")

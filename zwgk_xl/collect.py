@@ -620,16 +620,9 @@ def load(path: Path) -> Loaded:
     if problem or data is None:
         return Loaded(path, problem, mtime=mtime)
     got = Loaded(path, digest=hashlib.sha256(data).hexdigest(), mtime=mtime)
-    parts = sheet_parts(zf) if zf else {}
-    spans = {part: cell_span(xml) for part, xml in parts.items()}
-    if any(rows * cols > MAX_CELLS for rows, cols in spans.values()):
-        by_part = {p: n for n, p in workbook_sheets(zf).items()}
-        got.clipped = [
-            (by_part.get(part, part), xl_rowcol_to_cell(min(rows, 1_048_576) - 1, min(cols, 16_384) - 1))
-            for part, (rows, cols) in spans.items()
-            if rows > CLIPPED_ROWS or cols > CLIPPED_COLS
-        ]
     try:
+        parts = sheet_parts(zf) if zf else {}
+        got.clipped = _too_large(zf, parts) if zf else []
         names, grid_of = _clipped_sheets(data) if got.clipped else _calamine_sheets(data)
         got.meta = hidden_values(grid_of(C.SHEET_HIDDEN)) if C.SHEET_HIDDEN in names else {}
         sheet = C.SHEET_UNIT if C.SHEET_UNIT in names else ""
@@ -639,12 +632,24 @@ def load(path: Path) -> Loaded:
             if header >= 0:
                 got.sheet, got.grid, got.header, got.cols = name, grid, header, cols
                 break
-    except Exception as exc:  # calamine and openpyxl raise several types for corrupt or foreign files
+        if got.header >= 0:
+            got.formulas = formula_cells(zf, got.sheet, parts)
+    except Exception as exc:  # zlib, calamine and openpyxl raise several types for corrupt or foreign files
         got.problem = ("file-unreadable", {"reason": f"{type(exc).__name__}: {exc}"})
-        return got
-    if got.header >= 0:
-        got.formulas = formula_cells(zf, got.sheet, parts)
     return got
+
+
+def _too_large(zf: zipfile.ZipFile, parts: dict[str, bytes]) -> list[tuple[str, str]]:
+    """(sheet, farthest cell) of every sheet to be read only in part, where one is too large for calamine."""
+    spans = {part: cell_span(xml) for part, xml in parts.items()}
+    if all(rows * cols <= MAX_CELLS for rows, cols in spans.values()):
+        return []
+    by_part = {p: n for n, p in workbook_sheets(zf).items()}
+    return [
+        (by_part.get(part, part), xl_rowcol_to_cell(min(rows, 1_048_576) - 1, min(cols, 16_384) - 1))
+        for part, (rows, cols) in spans.items()
+        if rows > CLIPPED_ROWS or cols > CLIPPED_COLS
+    ]
 
 
 #: Files loaded ahead of the checks. Each holds one return's bytes and grid, so memory stays bounded.

@@ -52,7 +52,7 @@ class RowOrderError(RuntimeError):
 
 class StreamedWorksheet(Worksheet):
     """A worksheet of a ``large`` workbook: XlsxWriter's constant_memory mode writes each row to disk as soon as the
-    next one starts, so the workbook costs the same memory for a million cells as for a thousand. That mode
+    next one starts, so XlsxWriter does not hold the cells (only row heights and links) until the file closes. That mode
     silently ignores any write (a cell, a row height, a merge) to a row above the current one; here such a write
     raises instead, so a writer that goes back up fails in the tests rather than losing a unit's text."""
 
@@ -134,15 +134,15 @@ def row_height(cells: Iterable[tuple[str, float]]) -> float:
     return height(max((C.estimate_lines(text, width) for text, width in cells), default=1))
 
 
-def height(lines: int) -> float:
-    """Row height in points for ``lines`` lines of body text."""
-    return min(ROW_MAX_PT, max(20.0, LINE_PT * lines + 6))
-
-
 ROW_MAX_PT = 409.0  # Excel's highest row
 LINE_PT = 13.5
 #: Lines of body text that the highest row shows; a cell with more is cut off on screen and on paper.
 MAX_ROW_LINES = int((ROW_MAX_PT - 6) // LINE_PT)
+
+
+def height(lines: int) -> float:
+    """Row height in points for ``lines`` lines of body text."""
+    return min(ROW_MAX_PT, max(20.0, LINE_PT * lines + 6))
 
 
 def write_hidden(wb: xlsxwriter.Workbook, pairs: Sequence[tuple[str, str]]) -> None:
