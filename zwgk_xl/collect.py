@@ -204,9 +204,8 @@ MAX_CELLS = 2_000_000
 ORDINARY_SPAN = (9_999, 26)
 #: The span assumed for a sheet whose references cannot be read (no office software writes such a file).
 WORST_SPAN = (1_048_576, 16_384)
-_UNREFERENCED = re.compile(rb'<c(?! r=")[\s/>]')  # a cell not led by ' r="'
+_UNUSUAL_CELL = re.compile(rb'<c(?! r="[A-Z]?[0-9]{1,4}")[\s/>]')  # a cell not led by a reference A1 … Z9999
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")  # <x:c …>: calamine reads prefixed elements too
-_NOT_SHORT_REF = re.compile(rb' r="(?![A-Z]?[0-9]{1,4}")')  # a reference other than A1 … Z9999 (or a row 1 … 9999)
 _ROW_OR_CELL = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
 _R_ATTR = re.compile(rb'\sr="([^"]*)"')
 _R_VALUE = re.compile(rb"([A-Z]{0,3})([0-9]{0,7})")
@@ -215,8 +214,8 @@ _R_VALUE = re.compile(rb"([A-Z]{0,3})([0-9]{0,7})")
 def cell_span(xml: bytes) -> tuple[int, int]:
     """Rows × columns (an upper bound) of the range calamine would build from a worksheet's XML. A row or cell
     written without its reference follows the one before it, as calamine places it."""
-    if not (_UNREFERENCED.search(xml) or _PREFIXED_CELL.search(xml) or _NOT_SHORT_REF.search(xml)):
-        # the common case, settled by three searches: every cell is placed by its own short reference (calamine
+    if not (_UNUSUAL_CELL.search(xml) or _PREFIXED_CELL.search(xml)):
+        # the common case, settled by two searches: every cell is placed by its own short reference (calamine
         # places a cell by its reference whatever its row says; rows only place cells that have none)
         return ORDINARY_SPAN
     row = col = rows = cols = 0
