@@ -6,11 +6,12 @@ warning. Columns are found by their header text, so a unit that inserted a colum
 by task id, else by task text, so sorted, moved or renumbered rows still count, and whatever cannot be matched
 goes to the findings with its text.
 
-Values are read with python-calamine (several times faster than openpyxl); the only other read is a scan of the
-sheet's XML for formulas in input cells, which calamine does not report. Loading (the file's bytes, the safety
-sniff, calamine's parse, the formula scan) runs a few files ahead in worker threads: calamine and zlib release the
-GIL, so on two cores the parsing overlaps the checks. The checks run in this thread, file by file in name order, so
-the result does not depend on the threads.
+Values are read with python-calamine (several times faster than openpyxl). The worksheets' XML is read besides,
+for two things calamine cannot do: bound each sheet's range before calamine builds it (cell_span; a sheet too large
+for it is read in part through openpyxl) and find formulas in input cells. Loading (the file's bytes, the safety
+sniff, both XML checks, the parse) runs a few files ahead in worker threads: calamine and zlib release the GIL, so
+on two cores the parsing overlaps the checks. The checks run in this thread, file by file in name order, so the
+result does not depend on the threads.
 """
 
 from __future__ import annotations
@@ -236,8 +237,8 @@ def cell_span(xml: bytes) -> tuple[int, int]:
 
 def _member(z: zipfile.ZipFile, name: str) -> bytes:
     """A part's bytes inflated straight from the zip's buffer: for a return's small sheets zipfile's reader costs
-    more than the inflating (it runs twice per return). Bounded by the size the directory declares (already checked
-    against the limits); anything unusual goes through zipfile."""
+    more than the inflating (it runs three times per return). Bounded by the size the directory declares (already
+    checked against the limits); anything unusual goes through zipfile."""
     info = z.getinfo(name)
     if isinstance(z.fp, io.BytesIO) and not info.flag_bits & 1:
         with z.fp.getbuffer() as buf:
