@@ -63,7 +63,7 @@ def import_(
 ) -> None:
     """导入任务清单并检查单位名称。
 
-    示例：zwgk import workbooks/shangyu_2022_tasklist.txt -r workbooks/shangyu_roster.csv -o tasks.xlsx
+    示例：zwgk import zwgk_xl/samples/shangyu_2022_tasklist.txt -r zwgk_xl/samples/shangyu_roster.csv -o tasks.xlsx
     """
     try:
         ros = zwgk_xl.load_roster(roster)[0] if roster else None
@@ -119,7 +119,7 @@ def build_(
 ) -> None:
     """生成总表工作簿（说明、总表、各单位工作表、单位名册）。
 
-    示例：zwgk build workbooks/shangyu_2022_tasklist.txt -r workbooks/shangyu_roster.csv -o 总表.xlsx --due 2022-11-30
+    示例：zwgk build zwgk_xl/samples/shangyu_2022_tasklist.txt -r zwgk_xl/samples/shangyu_roster.csv -o 总表.xlsx --due 2022-11-30
     """
     try:
         ros, roster_findings = zwgk_xl.load_roster(roster)
