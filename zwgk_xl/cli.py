@@ -119,7 +119,8 @@ def build_(
 ) -> None:
     """生成总表工作簿（说明、总表、各单位工作表、单位名册）。
 
-    示例：zwgk build zwgk_xl/samples/shangyu_2022_tasklist.txt -r zwgk_xl/samples/shangyu_roster.csv -o 总表.xlsx --due 2022-11-30
+    示例：zwgk build zwgk_xl/samples/shangyu_2022_tasklist.txt -r zwgk_xl/samples/shangyu_roster.csv
+          -o 总表.xlsx --due 2022-11-30
     """
     try:
         ros, roster_findings = zwgk_xl.load_roster(roster)
