@@ -13,6 +13,7 @@ from zwgk_xl.checks import assignments
 from zwgk_xl.model import Finding, Roster, Task, TaskList, Unit
 from zwgk_xl.units import RosterIndex, join_names
 from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
+from zwgk_xl.vocab import LOCKED_NOTE, STATUSES
 from zwgk_xl.xlsx import (
     MAX_ROW_LINES,
     Styles,
@@ -150,8 +151,8 @@ def readme_lines(
         "  单位名册 —— 单位全称、简称、类别、邮箱。",
         "",
         "各单位填报方法：",
-        "  1. 打开收到的“填报表”，只在黄色单元格中填写；其他内容已锁定，请勿修改、增删行或调整顺序。",
-        "  2. 完成状态从下拉列表选择：" + "、".join(C.STATUSES) + "。",
+        "  1. 打开收到的“填报表”，只在黄色单元格中填写；" + LOCKED_NOTE,
+        "  2. 完成状态从下拉列表选择：" + "、".join(STATUSES) + "。",
         "  3. 牵头单位还须填写“牵头汇总”，说明整项任务（含各责任单位）的落实情况。",
         "  4. 填写填报人、联系电话、填报日期后保存，文件名可不改，原样发回。",
         "",

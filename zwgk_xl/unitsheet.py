@@ -14,9 +14,8 @@ from xlsxwriter.worksheet import Worksheet
 from zwgk_xl import contract as C
 from zwgk_xl.model import Assignment, Task, TaskList, Unit
 from zwgk_xl.units import join_names
+from zwgk_xl.vocab import STATUS_HELP, UNIT_NOTE
 from zwgk_xl.xlsx import Styles, print_setup, row_height
-
-STATUS_HELP = "请从下拉列表选择：" + "、".join(C.STATUSES)
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def write_unit_sheet(
         _merge(ws, C.UNIT_INFO_ROW, v0, v1, value, fmt)
         if field == "date":
             _date_validation(ws, C.UNIT_INFO_ROW, v0, C.UNIT_INFO_ROW, v0)
-    note_text = note or "请在黄色单元格中填写；完成状态从下拉列表选择；其他内容已锁定，请勿修改、增删行或调整顺序。"
+    note_text = note or UNIT_NOTE
     ws.set_row(C.UNIT_NOTE_ROW, 20 if len(note_text) < 90 else 34)
     ws.merge_range(C.UNIT_NOTE_ROW, 0, C.UNIT_NOTE_ROW, n - 1, note_text, st.get(text_wrap=True, font_size=10))
     ws.set_row(C.UNIT_HEADER_ROW, 32)
