@@ -4,36 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from zwgk_xl import findings
-from zwgk_xl.model import Assignment, Finding, Resolved, Roster, Task, TaskList
+from zwgk_xl.model import Finding, Roster, Task, TaskList
+from zwgk_xl.plan import UnitPlan, resolve_task, unit_finding
 from zwgk_xl.units import RosterIndex, is_none_mark
 from zwgk_xl.vocab import DONE, IN_PROGRESS, NOT_STARTED, ONGOING, ROLE_LEAD, ROLE_RESPONSIBLE, SETTLED
-
-if TYPE_CHECKING:
-    from zwgk_xl.unitsheet import UnitPlan
-
-
-def resolve_task(task: Task, index: RosterIndex) -> tuple[list[Resolved], list[Resolved]]:
-    return [index.resolve(r) for r in task.lead], [index.resolve(r) for r in task.responsible]
-
-
-def assignments(task: Task, index: RosterIndex) -> list[Assignment]:
-    """The units a task reaches, in roster order, each once; a unit that is both lead and responsible is lead."""
-    lead, resp = resolve_task(task, index)
-    seen: dict[str, Assignment] = {}
-    for role, resolved in ((ROLE_LEAD, lead), (ROLE_RESPONSIBLE, resp)):
-        for r in resolved:
-            for unit in r.units:
-                if unit.id not in seen:
-                    via = r.ref.name if r.kind == "collective" else ""
-                    seen[unit.id] = Assignment(unit, role, via, r.ref.note)  # type: ignore[arg-type]
-    return sorted(seen.values(), key=lambda a: index.roster.order(a.unit))
-
-
-def _hint(r: Resolved) -> str:
-    return f"，最接近的名册单位：{'、'.join(r.suggestions)}" if r.suggestions else "，名册中也没有相近的名称"
 
 
 def tasklist_findings(tl: TaskList, roster: Roster) -> list[Finding]:
@@ -61,11 +37,11 @@ def _tasklist_findings(tl: TaskList, roster: Roster) -> Iterator[Finding]:
         for r in resp:
             if r.kind == "unit" and r.units[0].id in lead_ids:
                 yield f("lead-and-responsible", unit=r.units[0].name)
-            if r.kind == "vague":
-                yield f("vague-designation", unit=r.ref.name, name=r.ref.name)
+            if r.kind == "vague" and (found := unit_finding(task, r, src)):
+                yield found
         for r in (*lead, *resp):
-            if r.kind == "unknown":
-                yield f("unit-unknown", unit=r.ref.name, name=r.ref.name, hint=_hint(r))
+            if r.kind == "unknown" and (found := unit_finding(task, r, src)):
+                yield found
             used.update(u.id for u in r.units)
     for unit in roster.units:
         if unit.id not in used:

@@ -44,8 +44,8 @@ from zwgk_xl.contract import cell_text
 from zwgk_xl.deadlines import parse as parse_deadline
 from zwgk_xl.master import Master, hidden_values
 from zwgk_xl.model import Answer, Finding, Submission, Unit
+from zwgk_xl.plan import UnitPlan
 from zwgk_xl.units import RosterIndex, fold
-from zwgk_xl.unitsheet import UnitPlan
 from zwgk_xl.vocab import STATUS_SYNONYMS
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}

@@ -27,6 +27,7 @@ from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.master import Master
 from zwgk_xl.model import Finding, Unit
+from zwgk_xl.plan import UnitPlan
 from zwgk_xl.report import Report
 from zwgk_xl.vocab import (
     DONE,
@@ -154,11 +155,10 @@ def distribution(
     return out, found
 
 
-def _count(plan) -> str:
+def _count(plan: UnitPlan | None) -> str:
     if plan is None:
         return "0 项"
-    leads = sum(1 for _, a in plan.rows if a.role == ROLE_LEAD)
-    return f"共 {len(plan.rows)} 项，其中牵头 {leads} 项"
+    return f"共 {len(plan.rows)} 项，其中牵头 {plan.leads} 项"
 
 
 def reminders(report: Report, sender: str) -> tuple[list[Outgoing], list[Finding]]:

@@ -33,8 +33,9 @@ from zwgk_xl.checks import is_overdue, return_findings
 from zwgk_xl.collect import Collection, collect
 from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
+from zwgk_xl.plan import UnitPlan
 from zwgk_xl.units import join_names
-from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet, write_value
+from zwgk_xl.unitsheet import info_pairs, write_unit_sheet, write_value
 from zwgk_xl.vocab import (
     DONE,
     IN_PROGRESS,
@@ -322,7 +323,7 @@ def consolidate(
             UnitResult(
                 plan.unit,
                 len(plan.rows),
-                sum(1 for _, a in plan.rows if a.role == ROLE_LEAD),
+                plan.leads,
                 sub is not None,
                 {s: counts.get(s, 0) for s in SUMMARY_STATUSES},
                 overdue,

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from zwgk_xl import contract as C
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.build import plan_units
 from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Finding, Unit
-from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
-from zwgk_xl.vocab import ROLE_LEAD, UNIT_NOTE
+from zwgk_xl.plan import UnitPlan, plan_units
+from zwgk_xl.unitsheet import info_pairs, write_unit_sheet
+from zwgk_xl.vocab import UNIT_NOTE
 from zwgk_xl.xlsx import Styles, file_name, new_workbook, write_hidden
 
 
@@ -88,8 +88,7 @@ def split_units(
     for plan in plans:
         path = out / file_name(unit_file_stem(master, plan.unit), taken)
         write_unit_workbook(master, plan, path, password=password, generated=generated)
-        leads = sum(1 for _, a in plan.rows if a.role == ROLE_LEAD)
-        files.append(UnitFile(plan.unit, path, len(plan.rows), leads))
+        files.append(UnitFile(plan.unit, path, len(plan.rows), plan.leads))
     return SplitResult(tuple(files), tuple(idle), tuple(master.findings) + tuple(found))
 
 
