@@ -335,6 +335,6 @@ def test_no_text_is_lost(built, tmp_path_factory, data) -> None:
 
 
 def load_ids(path) -> list[str]:
-    from zwgk_xl.master import read_hidden
+    from zwgk_xl.workbook.master import read_hidden
 
     return read_hidden(CalamineWorkbook.from_path(str(path)))[C.K_TASK_IDS].split(",")

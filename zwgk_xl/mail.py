@@ -25,9 +25,8 @@ from pathlib import Path
 from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.master import Master
 from zwgk_xl.model import Finding, Unit
-from zwgk_xl.plan import UnitPlan
+from zwgk_xl.plan import Master, UnitPlan
 from zwgk_xl.report import Report
 from zwgk_xl.vocab import (
     DONE,

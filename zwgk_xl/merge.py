@@ -27,13 +27,11 @@ from typing import Any
 from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.build import readme_lines, write_master_table, write_readme, write_roster_sheet
 from zwgk_xl.bulk import paused_gc
 from zwgk_xl.checks import is_overdue, return_findings
 from zwgk_xl.collect import Collection, collect
-from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
-from zwgk_xl.plan import UnitPlan
+from zwgk_xl.plan import Master, UnitPlan
 from zwgk_xl.units import join_names
 from zwgk_xl.vocab import (
     DONE,
@@ -52,6 +50,7 @@ from zwgk_xl.vocab import (
     fraction,
     returned_units,
 )
+from zwgk_xl.workbook.master import read_master, readme_lines, write_master_table, write_readme, write_roster_sheet
 from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet, write_value
 from zwgk_xl.workbook.xlsx import (
     MAX_ROW_LINES,

@@ -15,9 +15,10 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from zwgk_xl import contract as C
-from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Finding, Unit
+from zwgk_xl.plan import Master
 from zwgk_xl.vocab import SUMMARY_STATUSES
+from zwgk_xl.workbook.master import read_master
 
 UNIT_COLS = (
     "unit_id",
