@@ -8,14 +8,17 @@ from zwgk_xl.atomic import OutputLocked
 from zwgk_xl.build import BuildResult, build_master
 from zwgk_xl.canonical import write as write_canonical
 from zwgk_xl.collect import ReturnsError
+from zwgk_xl.consolidation import Consolidation
 from zwgk_xl.importers import ImportError_, import_tasklist
-from zwgk_xl.merge import Consolidation, consolidate, write_merged
+from zwgk_xl.merge import consolidate
 from zwgk_xl.model import Finding, ImportResult, Roster, Task, TaskList, Unit
 from zwgk_xl.plan import Master
-from zwgk_xl.report import Report, ReportError, read_report
+from zwgk_xl.report import Report
 from zwgk_xl.split import SplitResult, mail_files, split_units
 from zwgk_xl.units import RosterError, load_roster
 from zwgk_xl.workbook.master import MasterError, read_master
+from zwgk_xl.workbook.merged import write_merged
+from zwgk_xl.workbook.results import ReportError, read_report
 
 __version__ = "0.1.0"
 
