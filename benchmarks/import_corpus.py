@@ -101,9 +101,16 @@ def _split_outside_brackets(name: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def names_match(expected: Sequence[str], imported: Iterable[str]) -> bool:
-    """Same multiset of names. An expected collective written with 、 ("各区、县(市)政府") may also be given split."""
-    got = sorted(n for n in (norm_name(x) for x in imported) if n)
+def names_match(
+    expected: Sequence[str], imported: Iterable[str], drop: Iterable[str] = (), drop_expected: Iterable[str] = ()
+) -> bool:
+    """Same multiset of names. An expected collective written with 、 ("各区、县(市)政府") may also be given split.
+    ``drop`` / ``drop_expected``: names not counted on the imported / expected side (a task's lead units, when its
+    responsible units are compared: a list that prints the lead again among the responsible is read either way)."""
+    dropped = {norm_name(x) for x in drop}
+    got = sorted(n for n in (norm_name(x) for x in imported) if n and n not in dropped)
+    skip = {norm_name(x) for x in drop_expected}
+    expected = [name for name in expected if norm_name(name) not in skip]
     options = []
     for name in expected:
         whole = norm_name(name)
@@ -229,7 +236,7 @@ def score(expectation: Path) -> ListScore:
             "text": _text_ok(exp, got.text),
             "number": _number_ok(exp, got.number),
             "lead": names_match(exp["lead"], got.lead),
-            "responsible": names_match(exp["responsible"], got.responsible),
+            "responsible": names_match(exp["responsible"], got.responsible, got.lead, exp["lead"]),
             "deadline": fold(exp["deadline"]) == fold(got.deadline),
         }
         for f in FIELDS:

@@ -83,3 +83,57 @@ def test_expected_facts_are_in_the_text(path: Path) -> None:
     for task in meta["tasks"]:
         for fact in [task["text_start"], *task["lead"], *task["responsible"], task["deadline"]]:
             assert fold(fact) in text, f"{fact!r} is not in {meta['file']}"
+
+
+def _scorer():
+    """benchmarks/import_corpus.py, loaded from its file (benchmarks/ is not a package)."""
+    import importlib.util
+    import sys
+
+    path = LISTS.parent.parent.parent / "benchmarks" / "import_corpus.py"
+    spec = importlib.util.spec_from_file_location("import_corpus", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["import_corpus"] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+def _perfect(scorer, meta: dict) -> list:
+    return [
+        scorer.Imported(t["number"], t["text_start"] + "……", t["lead"], t["responsible"], t["deadline"])
+        for t in meta["tasks"]
+    ]
+
+
+@pytest.mark.parametrize("path", EXPECTATIONS, ids=lambda p: p.name.removesuffix(".expected.json"))
+def test_scorer_gives_full_marks_to_the_expected_facts(path: Path) -> None:
+    """The scoring rules are not stricter than the expectations: an importer giving exactly them scores 100%."""
+    scorer = _scorer()
+    meta = load(path)
+    imported = _perfect(scorer, meta)
+    for exp, got in zip(meta["tasks"], scorer.match(meta["tasks"], list(reversed(imported))), strict=True):
+        assert got is not None and scorer._text_ok(exp, got.text) and scorer._number_ok(exp, got.number)
+        assert scorer.names_match(exp["lead"], got.lead)
+        assert scorer.names_match(exp["responsible"], got.responsible, got.lead, exp["lead"])
+
+
+def test_scorer_normalises_fairly_but_not_errors() -> None:
+    s = _scorer()
+    # fair: width, spaces, role words, 等 tails, a collective given split, a bracket note
+    assert s.names_match(["市发改局"], ["市发改局牵头落实"])
+    assert s.names_match(["区发改委", "各镇(办)"], ["区发改委等相关区直部门", "各镇（办）"])
+    assert s.names_match(["市直各部门", "各区、县(市)政府"], ["市直各部门", "各区", "县(市)政府"])
+    assert s.names_match(["市有关单位(见附件1,下同)"], ["市有关单位（见附件1，下同）"])
+    assert s.norm_number("（一）") == s.norm_number("(一)") == "一"
+    assert s.fold("11 月底前") == s.fold("11月底前")
+    # errors stay errors: names not split, a name missing or extra, a unit in the wrong role
+    assert not s.names_match(["市财政局", "市税务局"], ["市财政局、市税务局"])
+    assert not s.names_match(["市财政局", "市税务局"], ["市财政局"])
+    assert not s.names_match(["市财政局"], ["市财政局", "各镇(街区)"])
+    assert not s.names_match(["各县(市、区)人民政府(管委会)"], ["各县(市", "区)人民政府(管委会)"])
+    # text: traditional characters, a number left in the text or a category instead of the task are wrong
+    task = {"number": "1", "text_start": "加强内容保障", "lead": [], "responsible": [], "deadline": ""}
+    assert not s._text_ok(task, "加強內容保障")
+    assert not s._text_ok(task, "1.加强内容保障")
+    assert not s._text_ok(task, "(一)加强涉及市场主体的信息公开。")
