@@ -85,7 +85,6 @@ def test_expected_facts_are_in_the_text(path: Path) -> None:
             assert fold(fact) in text, f"{fact!r} is not in {meta['file']}"
 
 
-
 @pytest.mark.parametrize(
     "path",
     [p for p in EXPECTATIONS if "traditional" in load(p)["layouts"]],
@@ -103,6 +102,7 @@ def test_expected_facts_are_in_the_traditional_text(path: Path) -> None:
         facts = [task["text_start"], *task.get("text_alt", []), *task["lead"], *task["responsible"], task["deadline"]]
         for fact in facts:
             assert fold(fact) in text, f"{fact!r} is not in {meta['file']}"
+
 
 def _scorer():
     """benchmarks/import_corpus.py, loaded from its file (benchmarks/ is not a package)."""
