@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from zwgk_xl.checks import is_overdue
 from zwgk_xl.consolidation import Consolidation, unit_status
@@ -73,11 +74,47 @@ class Report:
     assignments: tuple[Assign, ...]
     findings: tuple[Finding, ...]
 
+    def __repr__(self) -> str:
+        return (
+            f"Report({self.master.tasklist.title!r}, as_of={self.as_of}, {len(self.units)} units, "
+            f"{len(self.tasks)} tasks, {len(self.findings)} findings)"
+        )
+
     def task(self, task_id: str) -> Task:
-        return next(t for t in self.master.tasklist.tasks if t.id == task_id)
+        return self._tasks[task_id]
 
     def line(self, task_id: str) -> TaskLine:
-        return next(t for t in self.tasks if t.task_id == task_id)
+        return self._lines[task_id]
+
+    def assignments_of(self, unit_id: str) -> list[Assign]:
+        """The unit's assignments in list order (grouped once per Report: the mail builders stay linear)."""
+        return self._by_unit.get(unit_id, [])
+
+    def assignments_on(self, task_id: str) -> list[Assign]:
+        """Every unit's assignment on one task, in roster order."""
+        return self._by_task.get(task_id, [])
+
+    @cached_property
+    def _tasks(self) -> dict[str, Task]:
+        return {t.id: t for t in self.master.tasklist.tasks}
+
+    @cached_property
+    def _lines(self) -> dict[str, TaskLine]:
+        return {t.task_id: t for t in self.tasks}
+
+    @cached_property
+    def _by_unit(self) -> dict[str, list[Assign]]:
+        out: dict[str, list[Assign]] = {}
+        for a in self.assignments:
+            out.setdefault(a.unit_id, []).append(a)
+        return out
+
+    @cached_property
+    def _by_task(self) -> dict[str, list[Assign]]:
+        out: dict[str, list[Assign]] = {}
+        for a in self.assignments:
+            out.setdefault(a.task_id, []).append(a)
+        return out
 
 
 def from_consolidation(result: Consolidation) -> Report:
