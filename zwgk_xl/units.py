@@ -296,3 +296,32 @@ def load_roster(path: str | Path) -> tuple[Roster, list[Finding]]:
     except Exception as exc:  # calamine raises several types for a file it cannot read
         raise RosterError(f"{p}：无法读取（{exc}）") from exc
     return roster_from_rows(rows, str(p))
+
+
+# Role words printed inside unit cells: what remains are the names (the roles themselves are read by
+# importers/roles.py). Longest first, so 负责落实 goes before 负责.
+_ROLE_LABEL = re.compile(
+    r"(?:牵头|责任|配合|参与|协办|主办|承办|协同)(?:单位|部门|科室|处室)?[:：]|(?:主办|协办|牵头|配合)(?=[:：])"
+)
+_ROLE_SUFFIX = re.compile(
+    r"(?:等)?(?:按职责分工|按职责|分别|共同|依职责)?"
+    r"(?:牵头负责|牵头落实|负责落实|具体落实|组织落实|配合落实|参与落实|牵头|负责|落实|配合|参与|协助|协同|主办|协办)$"
+)
+_ROLE_NOTE = re.compile(r"[（(](?:牵头|主办|协办|配合|责任|负责)[）)]")
+
+
+def strip_role_words(cell: str) -> str:
+    """A unit cell without its role words: "A牵头，B、C配合" → "A，B、C"; "A会同B" → "A、B"; "主办：A" → "A";
+    "A、B等按职责分工落实" → "A、B"."""
+    text = _ROLE_NOTE.sub("", cell or "")
+    text = _ROLE_LABEL.sub("、", text)
+    text = re.sub(r"(?<=[局办委部心府处队站所室组科股院馆会])会同?(?=\S)", "、", text)
+    parts = re.split(r"([、,;，；\n])", text)
+    out = []
+    for part in parts:
+        stripped = part.strip().rstrip("。.")
+        for _ in range(2):
+            stripped = _ROLE_SUFFIX.sub("", stripped).strip()
+        stripped = re.sub(r"等$", "", stripped) if len(stripped) > 3 else stripped
+        out.append(stripped)
+    return "".join(out)

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from zwgk_xl.importers.table import RawRow, RawTable, header_field, section_of
+from zwgk_xl.importers.cells import section_of
+from zwgk_xl.importers.table import RawRow, RawTable, header_field
 from zwgk_xl.units import read_text
 
 
@@ -85,7 +86,7 @@ def _piped(lines: list[str], source: str) -> RawTable:
             refs.append(_line_ref(n))
             open_cell = True
     flush()
-    return RawTable(rows, source, positional=False)
+    return RawTable(rows, source, positional=False, flexible=True)
 
 
 def _blank_line_cells(lines: list[str], source: str) -> RawTable:
@@ -156,6 +157,34 @@ def parse_text(text: str, source: str = "") -> RawTable:
     if nonblank and piped >= 0.2 * len(nonblank):
         return _piped(lines, source)
     return _blank_line_cells(lines, source)
+
+
+def candidates(text: str, source: str = "") -> list[tuple[str, RawTable]]:
+    """Every text layout that could apply, as (layout name, rows); the caller keeps the one that reads best.
+    The layout :func:`parse_text` picks comes first, so it wins a tie."""
+    from zwgk_xl.importers import prose, stream
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    nonblank = [ln for ln in lines if ln.strip()]
+    tabbed = sum(1 for ln in nonblank if ln.lstrip(" ").startswith("\t"))
+    piped = sum(1 for ln in nonblank if ln.strip() == "|" or re.search(r"\s\|\s", ln))
+    pipes = sum(1 for ln in nonblank if "|" in ln)
+    out: list[tuple[str, RawTable]] = []
+    if nonblank and tabbed >= 0.3 * len(nonblank):
+        out.append(("tabbed", _tabbed(lines, source)))
+    inline = sum(1 for ln in nonblank if ln.strip().strip("|").count("|") >= 1)
+    if inline >= 0.2 * len(nonblank) and inline >= 2:
+        out.append(("piped", _piped(lines, source)))
+    if pipes >= 0.2 * len(nonblank) and pipes >= 2:
+        out.append(("pipe-cells", stream.segment(stream.piped_cells(lines), source)))
+    elif nonblank and piped >= 0.2 * len(nonblank):
+        out.append(("piped", _piped(lines, source)))
+    blank = sum(1 for a, b in zip(lines, lines[1:], strict=False) if a.strip() and not b.strip())
+    if blank >= 0.2 * len(nonblank):
+        out.append(("blank-cells", _blank_line_cells(lines, source)))
+    out.append(("line-cells", stream.segment(stream.line_cells(lines), source)))
+    out.append(("prose", prose.parse(lines, source)))
+    return out
 
 
 def read(path: Path) -> RawTable:
