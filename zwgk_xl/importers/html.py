@@ -83,9 +83,8 @@ def candidates(path: Path) -> list[tuple[str, RawTable]]:
         grid, inherited = _grid(el)
         if not grid:
             continue
-        rows = [
-            RawRow(row, [f"表{n}第{r}行" for _ in row], marks) for r, (row, marks) in enumerate(zip(grid, inherited), 1)
-        ]
+        pairs = enumerate(zip(grid, inherited, strict=True), 1)
+        rows = [RawRow(row, [f"表{n}第{r}行" for _ in row], marks) for r, (row, marks) in pairs]
         preamble = [t.strip() for t in el.xpath("preceding::text()") if t.strip()][-30:]
         out.append(("html", RawTable(rows, str(path), f"表格{n}", preamble=preamble)))
     for el in doc.iter():

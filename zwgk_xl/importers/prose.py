@@ -1,10 +1,11 @@
 """Prose lists: no table at all, the most common layout of city-level 政务公开 要点 (issue 14, layout 3).
 
 ``一、`` and ``（一）`` lines are headings; a numbered paragraph (``1.`` ``1、`` ``（1）``) is a task; the units follow
-the task in brackets (``（牵头单位：A；责任单位：B）``, ``〔责任单位：……〕``, ``（A负责落实）``…) or as a phrase at the end of
-its last sentence (``A牵头，B、C配合。``). One paragraph may hold several tasks, each closed by its own bracket of
-units; a paragraph that is only a bracket gives its units to the task above. A line that is neither heading nor
-task (an introduction, "以下均需各县市区落实，不再逐一列出") is kept as a note with its text.
+the task in brackets (``（牵头单位：A；责任单位：B）``, ``〔责任单位：……〕``, ``（A负责落实）``…) or as a phrase at
+the end of its last sentence (``A牵头，B、C配合。``). One paragraph may hold several tasks, each closed by its own
+bracket of units; a paragraph that is only a bracket gives its units to the task above.
+A line that is neither heading nor task (an introduction, "以下均需各县市区落实，不再逐一列出")
+is kept as a note with its text.
 
 The result is rows for the table logic: a synthetic header, then [number, text with its units] rows, so the units
 are read, and reported as found in the text, by the same code as any other list.
@@ -67,7 +68,7 @@ def _heading(text: str) -> tuple[int, str, str] | None:
     sec = section_of(text)
     if not sec or trailing(text) or in_brackets(text):
         return None
-    level, _, title = sec
+    _level, _, title = sec
     body = title.rstrip("。")
     if len(body) <= 40 and not re.search(r"[。；;]", body):
         return sec
@@ -81,7 +82,7 @@ def parse(lines: Sequence[str], source: str = "") -> RawTable:
     started = False
     for text, n in _paragraphs(lines):
         ref = f"第{n}行"
-        if head := _heading(text):
+        if _heading(text):
             started = True
             rows.append(RawRow([text], [ref]))
             continue

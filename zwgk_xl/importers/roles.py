@@ -2,7 +2,8 @@
 
 Lists print roles in many ways; all of these are read (full- or half-width, any bracket, any order of roles):
 
-* ``（牵头单位：A、B；责任单位：C）``, ``〔责任单位：……〕``, ``(责任单位:……)``, ``【牵头单位：A；配合单位：B；完成时限：6月底前】``
+* ``（牵头单位：A、B；责任单位：C）``, ``〔责任单位：……〕``, ``(责任单位:……)``,
+  ``【牵头单位：A；配合单位：B；完成时限：6月底前】``
 * ``（A牵头，B、C配合）``, ``（A负责落实）``, ``（A、B分别负责）``, ``（A会同B负责）``, ``主办：A 协办：B``
 * ``……，A牵头，B、C配合。`` at the end of a sentence; ``A、B等按职责分工落实``
 

@@ -14,6 +14,7 @@ Three layouts are recognised, by looking at the text rather than the file name:
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -179,7 +180,7 @@ def candidates(text: str, source: str = "") -> list[tuple[str, RawTable]]:
         out.append(("pipe-cells", stream.segment(stream.piped_cells(lines), source)))
     elif nonblank and piped >= 0.2 * len(nonblank):
         out.append(("piped", _piped(lines, source)))
-    blank = sum(1 for a, b in zip(lines, lines[1:], strict=False) if a.strip() and not b.strip())
+    blank = sum(1 for a, b in itertools.pairwise(lines) if a.strip() and not b.strip())
     if blank >= 0.2 * len(nonblank):
         out.append(("blank-cells", _blank_line_cells(lines, source)))
     out.append(("line-cells", stream.segment(stream.line_cells(lines), source)))
