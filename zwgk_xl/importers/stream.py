@@ -145,7 +145,7 @@ def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTab
             if not (is_units(nxt) or is_deadline(nxt)):
                 rows.append(RawRow([c], [ref.format(n)]))
                 continue
-        if (is_number(c) and any(is_number(x) or len(x) >= 15 or is_units(x) for x in filled)) or (
+        if (is_number(c) and any(is_number(x) or is_units(x) or is_deadline(x) for x in filled)) or (
             _texty(c) and text_first < units_first and any(is_units(x) or is_deadline(x) for x in filled)
         ):
             flush()

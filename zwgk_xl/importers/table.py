@@ -376,6 +376,11 @@ def _flexible_fixups(
     if "text" not in values and "requirement" not in values and "section" in values and has_units:
         values["text"] = values.pop("section")
         vrefs["text"] = vrefs.get("section", "")
+    text, req = values.get("text", []), values.get("requirement", [])
+    if len(text) == 1 and req and len(text[0]) <= 40 and not re.search(r"[。；;]", text[0].rstrip("。")):
+        # a short title beside the long text, in a table whose rows were cut from text: the title column is a
+        # category printed on its group's first row only (the rows below lack it), so it is a section
+        values["section"] = values.pop("text")
     if "text" not in values and "requirement" in values:
         values["text"] = values.pop("requirement")
         vrefs["text"] = vrefs.get("requirement", "")
