@@ -49,6 +49,22 @@ def piped_cells(lines: Sequence[str]) -> list[Cell]:
     return cleaned
 
 
+def paragraph_cells(lines: Sequence[str]) -> list[Cell]:
+    """One cell per paragraph (blank lines between cells; a web page or Word copy of a table)."""
+    out: list[Cell] = []
+    buf: list[str] = []
+    start = 0
+    for n, line in enumerate([*lines, ""], start=1):
+        if line.strip():
+            if not buf:
+                start = n
+            buf.append(line.strip())
+        elif buf:
+            out.append(("\n".join(buf), start))
+            buf = []
+    return out
+
+
 def _starts_cell(s: str) -> bool:
     return bool(is_number(s) or section_of(s) or is_units(s) or is_deadline(s) or re.match(r"^\d{1,3}[.．、]", s))
 
@@ -152,7 +168,9 @@ def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTab
         cur.append((c, n))
         if after_end >= 0:
             after_end += 1
-        elif _fits(last, c) and sum(1 for x, _ in cur if x) >= 2:
+        elif _fits(last, c) and sum(1 for x, _ in cur if x) >= 2 and (
+            last == "deadline" or sum(1 for x, _ in cur if is_units(x) or is_deadline(x)) >= len(significant)
+        ):
             after_end = 0
             if trailing == 0:
                 flush()

@@ -183,6 +183,7 @@ def candidates(text: str, source: str = "") -> list[tuple[str, RawTable]]:
     blank = sum(1 for a, b in itertools.pairwise(lines) if a.strip() and not b.strip())
     if blank >= 0.2 * len(nonblank):
         out.append(("blank-cells", _blank_line_cells(lines, source)))
+        out.append(("para-cells", stream.segment(stream.paragraph_cells(lines), source)))
     out.append(("line-cells", stream.segment(stream.line_cells(lines), source)))
     out.append(("prose", prose.parse(lines, source)))
     return out
