@@ -37,48 +37,78 @@ class Roles:
         return bool(self.lead or self.responsible or self.deadline)
 
 
-def _labelled(body: str) -> Roles | None:
-    marks = list(_LABEL.finditer(body))
-    if not marks:
-        return None
-    lead, resp, deadline = [], [], []
-    for k, m in enumerate(marks):
-        end = marks[k + 1].start() if k + 1 < len(marks) else len(body)
-        value = body[m.end() : end].strip(" ；;，,。、\n")
-        label = m.group("label")
-        if re.fullmatch(_DEADLINE, label):
-            deadline.append(value)
-        elif re.fullmatch(_LEAD, label):
-            lead.append(value)
+_LEAD_WORD = re.compile(r"牵头|主办")
+_RESP_WORD = re.compile(r"配合|协办|参与|参照|协助|协同|负责|落实|按(?:照)?职责|依职责|执行")
+_NOT_UNITS = re.compile(r"以下|不再|均需|均要|需要|应当|确保|做好|加强|推进|开展|列出|建立|完善")
+_TOGETHER = re.compile(r"^(?P<lead>.+?)会同?(?P<resp>.+?)$")
+
+
+def _top_split(text: str, seps: str) -> list[str]:
+    """Split on any of ``seps`` outside brackets (各县（市、区）人民政府 stays one name)."""
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in seps:
+            parts.append("".join(cur))
+            cur = []
         else:
-            resp.append(value)
-    return Roles("、".join(x for x in lead if x), "、".join(x for x in resp if x), "；".join(deadline))
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p.strip() for p in parts if p.strip()]
 
 
-_PHRASE = re.compile(
-    r"^(?:由)?(?P<lead>.+?)(?:分别|共同)?(?:牵头负责|牵头落实|牵头|负责落实|负责|主办)(?:落实)?"
-    r"(?:[,，;；]\s*(?P<resp>.+?)(?:等)?(?:分别|共同)?(?:配合落实|配合|参与|协助|协同|协办)(?:落实)?)?$"
-)
-_TOGETHER = re.compile(r"^(?P<lead>.+?)会同?(?P<resp>.+?)(?:分别|共同)?(?:负责落实|负责|落实|推进)?$")
-_SHARED = re.compile(r"^(?P<resp>.+?)(?:等)?(?:按职责分工|按职责|依职责)(?:负责|落实|推进)*$")
+def _names(clause: str) -> str:
+    """A clause's unit names without role words, or "" when it is not about units (a note, a sentence)."""
+    if _NOT_UNITS.search(clause):
+        return ""
+    names = strip_role_words(clause).strip("、,，;； ")
+    return names if names and is_units(names) and not is_deadline(names) else ""
 
 
-def phrase(text: str) -> Roles | None:
-    """A unit cell or bracket written as a sentence: "A牵头，B配合", "A负责落实", "A会同B", "A、B等按职责分工落实",
-    or only unit names (responsible). None when the text is not about units."""
+def phrase(text: str, default: str = "responsible") -> Roles | None:
+    """A unit cell or bracket written with roles, in any order and punctuation: "A牵头，B配合", "A牵头,B,C负责",
+    "A、B牵头;C配合;各镇参照落实", "A会同B", "A、B等按职责分工落实", labels (牵头单位：A；责任单位：B；完成时限：…).
+    牵头/主办 mark the lead; 配合/协办/参与/参照/负责/落实/按职责 the responsible; a clause with no role word takes
+    the role of the next clause that has one, else ``default``. None when no clause names units."""
     body = unicodedata.normalize("NFKC", text or "").strip().rstrip("。.;；")
     body = re.sub(r"\s+", "", body)
     if not body:
         return None
-    if labelled := _labelled(body):
-        return labelled
-    for pattern in (_PHRASE, _TOGETHER, _SHARED):
-        m = pattern.match(body)
-        if m and all(is_units(v) for v in m.groupdict().values() if v):
-            return Roles(m.groupdict().get("lead") or "", m.groupdict().get("resp") or "")
-    if is_units(body) and not is_deadline(body):
-        return Roles("", strip_role_words(body))
-    return None
+    body = _LABEL.sub(lambda m: ";" + m.group(0), body)  # 主办：A 协办：B → clauses of their own
+    lead: list[str] = []
+    resp: list[str] = []
+    deadline: list[str] = []
+    pending: list[str] = []
+    label = ""
+    for clause in _top_split(body, ";；,，"):
+        if m := _LABEL.match(clause):
+            name = m.group("label")
+            label = "deadline" if re.fullmatch(_DEADLINE, name) else "lead" if re.fullmatch(_LEAD, name) else "resp"
+            clause = clause[m.end() :].strip()
+        if label == "deadline":
+            deadline.append(clause)
+            continue
+        if (t := _TOGETHER.match(clause)) and _names(t.group("lead")) and _names(t.group("resp")):
+            lead.append(_names(t.group("lead")))
+            resp.append(_names(t.group("resp")))
+            continue
+        names = _names(clause)
+        if not names:
+            continue
+        role = label or ("lead" if _LEAD_WORD.search(clause) else "resp" if _RESP_WORD.search(clause) else "")
+        if not role:
+            pending.append(names)
+            continue
+        (lead if role == "lead" else resp).extend([*pending, names])
+        pending = []
+    if pending:
+        (lead if default == "lead" else resp).extend(pending)
+    if not (lead or resp or deadline):
+        return None
+    return Roles("、".join(lead), "、".join(resp), "；".join(deadline))
 
 
 def _pairs(text: str) -> list[tuple[int, int]]:
