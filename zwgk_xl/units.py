@@ -96,13 +96,27 @@ def is_vague(name: str) -> bool:
     return designation_kinds(name) is None and bool(_VAGUE.search(plain))
 
 
+_REGION_HEAD = re.compile(r"^各[省市区县州乡镇旗]{1,2}$")
+
+
+def _join_regions(parts: list[str]) -> list[str]:
+    """"各州、市人民政府" and "各区、县(市)政府" are one collective: a bare "各州" joins the name after it."""
+    out: list[str] = []
+    for part in parts:
+        if out and _REGION_HEAD.match(out[-1]):
+            out[-1] += "、" + part
+        else:
+            out.append(part)
+    return out
+
+
 def split_names(cell: str) -> tuple[UnitRef, ...]:
     """One printed lead/responsible cell → names as printed, normalised, with bracketed notes split off."""
     text = fold(cell)
     if not text or text in NONE_FOLDED:
         return ()
     refs: list[UnitRef] = []
-    for part in _split_top(text):
+    for part in _join_regions(_split_top(text)):
         if part in NONE_MARKS:
             continue
         if designation_kinds(part) is not None:

@@ -80,6 +80,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "协办",
         "配合",
         "责任科（室）",
+        "负责科室",
+        "负责单位",
+        "负责部门",
+        "落实单位",
+        "承办单位",
     ),
     "deadline": (
         "完成时限",
@@ -166,7 +171,11 @@ def header_field(cell: str) -> str | None:
 
 def header_map(cells: Sequence[str]) -> dict[int, str] | None:
     """Column index → field, when this row is a header: it names the task text, or units and a deadline."""
-    mapping = {i: f for i, c in enumerate(cells) if c and (f := header_field(c))}
+    mapping: dict[int, str] = {}
+    for i, c in enumerate(cells):
+        if c and (f := header_field(c)):
+            # a second task-text column (重点任务 | 工作内容) holds the requirement
+            mapping[i] = "requirement" if f == "text" and "text" in mapping.values() else f
     found = set(mapping.values())
     if len(mapping) >= 2 and ("text" in found or ({"lead", "responsible"} & found and "deadline" in found)):
         return mapping
