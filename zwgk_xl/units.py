@@ -100,7 +100,7 @@ _REGION_HEAD = re.compile(r"^各[省市区县州乡镇旗]{1,2}$")
 
 
 def _join_regions(parts: list[str]) -> list[str]:
-    """"各州、市人民政府" and "各区、县(市)政府" are one collective: a bare "各州" joins the name after it."""
+    """ "各州、市人民政府" and "各区、县(市)政府" are one collective: a bare "各州" joins the name after it."""
     out: list[str] = []
     for part in parts:
         if out and _REGION_HEAD.match(out[-1]):
@@ -112,7 +112,7 @@ def _join_regions(parts: list[str]) -> list[str]:
 
 def split_names(cell: str) -> tuple[UnitRef, ...]:
     """One printed lead/responsible cell → names as printed, normalised, with bracketed notes split off."""
-    text = fold(cell)
+    text = fold(cell).rstrip("。.")
     if not text or text in NONE_FOLDED:
         return ()
     refs: list[UnitRef] = []

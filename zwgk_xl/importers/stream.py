@@ -168,8 +168,10 @@ def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTab
         cur.append((c, n))
         if after_end >= 0:
             after_end += 1
-        elif _fits(last, c) and sum(1 for x, _ in cur if x) >= 2 and (
-            last == "deadline" or sum(1 for x, _ in cur if is_units(x) or is_deadline(x)) >= len(significant)
+        elif (
+            _fits(last, c)
+            and sum(1 for x, _ in cur if x) >= 2
+            and (last == "deadline" or sum(1 for x, _ in cur if is_units(x) or is_deadline(x)) >= len(significant))
         ):
             after_end = 0
             if trailing == 0:
@@ -178,3 +180,68 @@ def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTab
             flush()
     flush()
     return RawTable(rows, source, preamble=[c for c, _ in cells[:start]], positional=False, flexible=True)
+
+
+def spaced_rows(lines: Sequence[str], source: str) -> RawTable:
+    """A table flattened into lines whose cells are separated only by spaces ("1 地区生产总值增长6.5%左右。 区发改委
+    区政府各部门"): the header line's names give the columns; a line starting with a number starts a row, other
+    lines continue it (a cell of two units broken over lines); a lone heading is a section."""
+    head_at, head = -1, []
+    for i, line in enumerate(lines):
+        tokens = line.split()
+        if len(tokens) >= 3 and all(_is_header_cell(t) for t in tokens) and header_map(tokens):
+            head_at, head = i, tokens
+            break
+    if head_at < 0:
+        return RawTable([], source, positional=False)
+    rows = [RawRow(head, [f"第{head_at + 1}行"] * len(head))]
+    cur: list[list[str]] = []  # tokens per line of the current row
+    start = 0
+
+    def flush() -> None:
+        if cur:
+            cells = _fit_tokens(cur, len(head))
+            rows.append(RawRow(cells, [f"第{start}行"] * len(cells)))
+            cur.clear()
+
+    for n, line in enumerate(lines[head_at + 1 :], start=head_at + 2):
+        tokens = line.split()
+        if not tokens:
+            continue
+        if section_of(line.strip()) and not is_number(tokens[0]):
+            flush()
+            rows.append(RawRow([line.strip()], [f"第{n}行"]))
+        elif is_number(tokens[0]) or not cur:
+            flush()
+            cur.append(tokens)
+            start = n
+        else:
+            cur.append(tokens)
+    flush()
+    return RawTable(
+        rows, source, preamble=[ln.strip() for ln in lines[:head_at] if ln.strip()], positional=False, flexible=True
+    )
+
+
+def _fit_tokens(lines: list[list[str]], ncols: int) -> list[str]:
+    """Tokens of one row's lines → at most ``ncols`` cells: a line of one unit name continuing the line above joins
+    the unit cell before it (区财政局 / 区税务局), then adjacent non-unit tokens join (a sentence with a space)."""
+    cells: list[str] = list(lines[0])
+    for more in lines[1:]:
+        if len(more) == 1 and cells and is_units(cells[-1]) and is_units(more[0]) and len(cells) >= ncols - 1:
+            if len(cells) < ncols and not re.search(r"[、,，;；]", more[0]):
+                cells[-1] += "、" + more[0]
+            else:
+                cells.append(more[0])
+        else:
+            cells.extend(more)
+    while len(cells) > ncols:
+        k = next((i for i in range(len(cells) - 1) if not is_units(cells[i]) and not is_units(cells[i + 1])), None)
+        if k is None:
+            k = next(
+                (i for i in range(len(cells) - 1) if is_units(cells[i]) and is_units(cells[i + 1])), len(cells) - 2
+            )
+            cells[k : k + 2] = [cells[k] + "、" + cells[k + 1]]
+        else:
+            cells[k : k + 2] = [cells[k] + " " + cells[k + 1]]
+    return cells

@@ -185,6 +185,9 @@ def candidates(text: str, source: str = "") -> list[tuple[str, RawTable]]:
         out.append(("blank-cells", _blank_line_cells(lines, source)))
         out.append(("para-cells", stream.segment(stream.paragraph_cells(lines), source)))
     out.append(("line-cells", stream.segment(stream.line_cells(lines), source)))
+    spaced = stream.spaced_rows(lines, source)
+    if spaced.rows:
+        out.append(("spaced", spaced))
     out.append(("prose", prose.parse(lines, source)))
     return out
 
