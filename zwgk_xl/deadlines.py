@@ -164,6 +164,7 @@ def parse(text: str, year: int) -> Deadline:
 def looks_like_deadline(text: str) -> bool:
     """True for a cell that is plainly a 完成时限, so a row missing a cell can still be aligned."""
     folded = fold(text)
-    if not folded or len(folded) > 40:
+    if not folded or len(folded) > 40 or re.search(r"[。；;]", folded.rstrip("。")):
         return False
-    return parse(text, 2000).kind in {"date", "ongoing"}
+    kind = parse(text, 2000).kind
+    return kind == "date" or (kind == "ongoing" and len(folded) <= 16 and not re.search(r"[,，、]", folded))

@@ -27,6 +27,10 @@ UNIT_SUFFIX = re.compile(
 )
 
 
+#: where a list publishes (公开载体), not who does it
+_CHANNEL = re.compile(r"(网站|平台|媒体|公众号|客户端|专栏|栏目|报纸|电视台|广播|微博|微信)等?$")
+
+
 def section_of(text: str) -> tuple[int, str, str] | None:
     """(level, number as printed, title) when a cell is a section heading."""
     t = text.strip()
@@ -51,6 +55,8 @@ def is_units(c: str) -> bool:
     if f in NONE_FOLDED:
         return True
     refs = split_names(strip_role_words(c))
+    if any(_CHANNEL.search(r.name) for r in refs):
+        return False
     return bool(refs) and all(
         UNIT_SUFFIX.search(r.name) or designation_kinds(r.name) is not None or "有关" in r.name or "各" in r.name[:2]
         for r in refs

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from zwgk_xl.importers.cells import is_units
 from zwgk_xl.importers.table import RawTable, build
 from zwgk_xl.model import ImportResult, Layout
 
@@ -38,9 +39,11 @@ def _complete(result: ImportResult) -> tuple[float, float]:
     score, complete = 0.0, 0
     unplaced = {f.task_id for f in result.findings if f.code in ("row-unparsed",)}
     for t in tasks:
-        units = bool(t.lead or t.responsible)
+        names = [u.display() for u in (*t.lead, *t.responsible)]
+        units = bool(names) and all(is_units(n) for n in names)
         dl = t.deadline.kind in ("date", "ongoing")
-        score += (1.0 if t.text else 0.0) + (1.0 if units else 0.0) + (0.5 if dl else 0.0)
+        score += (1.0 if t.text else 0.0) + (1.0 if units else -1.0 if names else 0.0)
+        score += 0.5 if dl else -0.5 if t.deadline.kind == "unknown" else 0.0
         score -= 2.0 if t.id in unplaced else 0.0
         if t.text and units and (dl or not has_deadline):
             complete += 1

@@ -88,15 +88,31 @@ def line_cells(lines: Sequence[str]) -> list[Cell]:
 
 
 def _is_header_cell(c: str) -> bool:
-    return bool(c) and len(c) <= 12 and header_field(c) is not None
+    return bool(c) and len("".join(c.split())) <= 12 and header_field(c) is not None
+
+
+def _header_run(cells: Sequence[Cell], i: int) -> int:
+    """How many cells from ``i`` are column names; a short unknown name between two (公开载体) is a column too."""
+    run = 0
+    while i + run < len(cells):
+        c = cells[i + run][0]
+        if _is_header_cell(c) or (
+            run
+            and 0 < len(c) <= 6
+            and not is_number(c)
+            and i + run + 1 < len(cells)
+            and _is_header_cell(cells[i + run + 1][0])
+        ):
+            run += 1
+        else:
+            break
+    return run
 
 
 def _find_header(cells: Sequence[Cell]) -> tuple[int, int]:
     """(start, length) of the first run of column names that makes a header, or (-1, 0)."""
     for i in range(len(cells)):
-        run = 0
-        while i + run < len(cells) and _is_header_cell(cells[i + run][0]):
-            run += 1
+        run = _header_run(cells, i)
         if run >= 2 and header_map([c for c, _ in cells[i : i + run]]):
             return i, run
     return -1, 0

@@ -19,11 +19,9 @@ from typing import cast
 from zwgk_xl import deadlines, findings
 from zwgk_xl.contract import cell_text
 from zwgk_xl.importers import roles
-from zwgk_xl.importers.cells import (  # re-exported: the table logic's vocabulary
-    NUMBER_ONLY,
-    align,
-    section_of,
-)
+from zwgk_xl.importers.cells import NUMBER_ONLY, SECTION_PATTERNS, align, is_number, section_of
+
+__all__ = ["SECTION_PATTERNS", "RawRow", "RawTable", "build", "clean", "header_field", "header_map", "section_of"]
 from zwgk_xl.model import Finding, ImportResult, Section, Task, TaskList
 from zwgk_xl.units import fold, split_names
 
@@ -287,6 +285,32 @@ def _category_column(rows: Sequence[RawRow], kinds: list[str]) -> list[str]:
     return kinds
 
 
+def _short(c: str) -> bool:
+    return 0 < len(c) <= 40 and not re.search(r"[。；;]", c.rstrip("。"))
+
+
+def _flexible_category(rows: Sequence[RawRow], kinds: list[str]) -> list[str]:
+    """Rows cut from text under 工作任务 | 具体要求: the first is a category when some rows carry an extra leading
+    cell (the category, printed on its group's first row) or lack a short first cell (printed once, merged)."""
+    if "text" not in kinds or "requirement" not in kinds or kinds.index("requirement") < kinds.index("text"):
+        return kinds
+    width = sum(1 for k in kinds if k != "number")
+    extra = missing = total = 0
+    for row in rows:
+        cells = [clean(c) for c in row.cells if clean(c)]
+        if len(cells) < 2 or (len(set(cells)) == 1 and section_of(cells[0])):
+            continue
+        total += 1
+        plain = [c for c in cells if "number" in kinds or not is_number(c)]
+        extra += len(plain) > width
+        missing += bool(plain) and not _short(plain[0])
+    if total and (extra or missing >= max(1, total // 5)):
+        out = list(kinds)
+        out[kinds.index("text")], out[kinds.index("requirement")] = "section", "text"
+        return out
+    return kinds
+
+
 def build(table: RawTable, title: str = "", year: int | None = None, issuer: str = "") -> ImportResult:
     """Turn a table's rows into a TaskList. Nothing is dropped: a row it cannot place becomes a task with a finding."""
     rows = table.rows
@@ -308,6 +332,8 @@ def build(table: RawTable, title: str = "", year: int | None = None, issuer: str
     body = rows[header_at + span :]
     if table.positional:
         kinds = _category_column(body, kinds)
+    elif table.flexible:
+        kinds = _flexible_category(body, kinds)
     if "deadline" not in mapping.values():
         b.finding("no-deadline-column")
     for row in body:
@@ -385,7 +411,10 @@ def _row(b: _Builder, table: RawTable, row: RawRow, kinds: list[str], longest_he
 
 def _flexible(cells: list[str], kinds: list[str]) -> tuple[list[str], list[int]]:
     """Columns for a row cut from text: the header's, after a category and a number column where it names none."""
-    ext = [k for k in ("section", "number") if k not in kinds] + list(kinds)
+    ext = list(kinds) if "section" in kinds else ["section", *kinds]
+    if "number" not in ext:
+        lead = next((i for i, k in enumerate(ext) if k not in ("section", "subsection")), len(ext))
+        ext.insert(lead, "number")
     if len(cells) > len(ext):
         cells[len(ext) - 1 :] = ["\n".join(c for c in cells[len(ext) - 1 :] if c)]
     return ext, align(cells, ext, flexible=True)
@@ -401,11 +430,6 @@ def _flexible_fixups(
     if "text" not in values and "requirement" not in values and "section" in values and has_units:
         values["text"] = values.pop("section")
         vrefs["text"] = vrefs.get("section", "")
-    text, req = values.get("text", []), values.get("requirement", [])
-    if len(text) == 1 and req and len(text[0]) <= 40 and not re.search(r"[。；;]", text[0].rstrip("。")):
-        # a short title beside the long text, in a table whose rows were cut from text: the title column is a
-        # category printed on its group's first row only (the rows below lack it), so it is a section
-        values["section"] = values.pop("text")
     if "text" not in values and "requirement" in values:
         values["text"] = values.pop("requirement")
         vrefs["text"] = vrefs.get("requirement", "")

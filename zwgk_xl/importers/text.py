@@ -184,7 +184,8 @@ def candidates(text: str, source: str = "") -> list[tuple[str, RawTable]]:
     if blank >= 0.2 * len(nonblank):
         out.append(("blank-cells", _blank_line_cells(lines, source)))
         out.append(("para-cells", stream.segment(stream.paragraph_cells(lines), source)))
-    out.append(("line-cells", stream.segment(stream.line_cells(lines), source)))
+    if not any(name == "pipe-cells" for name, _ in out):
+        out.append(("line-cells", stream.segment(stream.line_cells(lines), source)))
     spaced = stream.spaced_rows(lines, source)
     if spaced.rows:
         out.append(("spaced", spaced))
