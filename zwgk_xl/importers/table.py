@@ -19,7 +19,7 @@ from typing import cast
 from zwgk_xl import deadlines, findings
 from zwgk_xl.contract import cell_text
 from zwgk_xl.importers import roles
-from zwgk_xl.importers.cells import NUMBER_ONLY, SECTION_PATTERNS, align, is_number, section_of
+from zwgk_xl.importers.cells import NUMBER_ONLY, SECTION_PATTERNS, align, is_deadline, is_number, is_units, section_of
 
 __all__ = ["SECTION_PATTERNS", "RawRow", "RawTable", "build", "clean", "header_field", "header_map", "section_of"]
 from zwgk_xl.model import Finding, ImportResult, Section, Task, TaskList
@@ -110,7 +110,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "remark": ("备注", "说明"),
     # columns of our own workbooks that consolidation fills: read past, never taken for the list's columns
-    "ignore": ("总体状态", "牵头单位进展", "责任单位进展", "已报/应报", "逾期", "本单位角色", "完成状态", "进展情况"),
+    "ignore": (
+        "完成情况",
+        "总体状态",
+        "牵头单位进展",
+        "责任单位进展",
+        "已报/应报",
+        "逾期",
+        "本单位角色",
+        "完成状态",
+        "进展情况",
+    ),
 }
 _LOOKUP = {name: f for f, names in SYNONYMS.items() for name in names}
 
@@ -205,6 +215,7 @@ class _Builder:
     path: list[Section] = field(default_factory=list)
     tasks: list[dict[str, object]] = field(default_factory=list)
     out: list[Finding] = field(default_factory=list)
+    kinds: tuple[str, ...] = ()
     #: cells of the row being read that came from a merged cell: (field, text, ref), reported once the task exists
     pending: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -334,6 +345,7 @@ def build(table: RawTable, title: str = "", year: int | None = None, issuer: str
         kinds = _category_column(body, kinds)
     elif table.flexible:
         kinds = _flexible_category(body, kinds)
+    b.kinds = tuple(kinds)
     if "deadline" not in mapping.values():
         b.finding("no-deadline-column")
     for row in body:
@@ -411,6 +423,14 @@ def _row(b: _Builder, table: RawTable, row: RawRow, kinds: list[str], longest_he
 
 def _flexible(cells: list[str], kinds: list[str]) -> tuple[list[str], list[int]]:
     """Columns for a row cut from text: the header's, after a category and a number column where it names none."""
+    unit_cols = sum(1 for k in kinds if k in ("lead", "responsible"))
+    k = 0
+    while k + 1 < len(cells):  # a unit cell split in two (市直 / 镇街 sub-columns) where the header has one
+        units = [i for i, c in enumerate(cells) if c and is_units(c)]
+        if len(units) > unit_cols and k in units and k + 1 in units:
+            cells[k : k + 2] = [cells[k] + "；" + cells[k + 1]]
+        else:
+            k += 1
     ext = list(kinds) if "section" in kinds else ["section", *kinds]
     if "number" not in ext:
         lead = next((i for i, k in enumerate(ext) if k not in ("section", "subsection")), len(ext))
@@ -474,6 +494,8 @@ def _add_task(b: _Builder, values: dict[str, list[str]], vrefs: dict[str, str], 
     lead_raw, resp_raw = one("lead", "、"), one("responsible", "、")
     lead_cell, resp_cell = _unit_cells(lead_raw, resp_raw)
     deadline_text = one("deadline", "；")
+    if not deadline_text and "deadline" not in b.kinds and is_deadline(one("remark")):
+        deadline_text = one("remark")  # no 完成时限 column: a 备注 such as "11月底前完成" is the deadline
     from_text = ""
     if not lead_cell and not resp_cell:
         for src in ("text", "requirement"):

@@ -107,19 +107,17 @@ def _blank_line_cells(lines: list[str], source: str) -> RawTable:
                 buf = []
             blanks += 1
     # find the header: the first run of >= 2 consecutive paragraphs that are all column names
-    head = -1
+    from zwgk_xl.importers.stream import _header_run
+
+    cells = [(p[0], p[2]) for p in paras]
+    head, ncols = -1, 0
     for i in range(len(paras)):
-        run = 0
-        while i + run < len(paras) and header_field(paras[i + run][0]) and len(paras[i + run][0]) <= 12:
-            run += 1
+        run = _header_run(cells, i)
         if run >= 2:
-            head = i
+            head, ncols = i, run
             break
     if head < 0:
         return RawTable([RawRow([p[0]], [_line_ref(p[2])]) for p in paras], source, positional=False)
-    ncols = 0
-    while head + ncols < len(paras) and header_field(paras[head + ncols][0]) and len(paras[head + ncols][0]) <= 12:
-        ncols += 1
     preamble = [p[0] for p in paras[:head]]
     rows = [RawRow([p[0] for p in paras[head : head + ncols]], [_line_ref(p[2]) for p in paras[head : head + ncols]])]
     cells: list[str] = []
