@@ -32,6 +32,9 @@ def piped_cells(lines: Sequence[str]) -> list[Cell]:
     for n, line in enumerate(lines, start=1):
         for k, piece in enumerate(line.split("|")):
             if k > 0:  # a "|" closed the cell before this piece
+                if len(buf) > 1 and _is_header_cell(buf[-1]):  # text above the table, then its first column name
+                    out.append(("\n".join(buf[:-1]).strip(), start or n))
+                    buf, start = buf[-1:], n
                 out.append(("\n".join(buf).strip(), start or n))
                 buf, start = [], 0
             if piece.strip():
