@@ -50,7 +50,7 @@ def is_number(c: str) -> bool:
 def is_units(c: str) -> bool:
     """Unit names, possibly with role words (A牵头，B配合 / A会同B / 主办：A): every part ends like a unit."""
     f = fold(c)
-    if not f or len(f) > 120 or "。" in f.rstrip("。"):
+    if not f or len(f) > 400 or "。" in f.rstrip("。"):
         return f in NONE_FOLDED
     if f in NONE_FOLDED:
         return True

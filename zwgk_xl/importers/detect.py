@@ -57,6 +57,7 @@ def choose(candidates: Sequence[tuple[str, RawTable]], **meta: object) -> Import
     for name, table in candidates:
         result = build(table, **meta)  # type: ignore[arg-type]
         score, confidence = _complete(result)
+        score += confidence  # among readings as full, the one whose tasks are complete
         if best is None or score > best[0] + 0.5:
             best = (score, name, confidence, result)
     if best is None:
