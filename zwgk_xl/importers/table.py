@@ -356,6 +356,7 @@ def build(table: RawTable, title: str = "", year: int | None = None, issuer: str
 
 
 _SIGNIFICANT = ("lead", "responsible", "deadline")
+_COLUMN_NAMES = {"section": "栏目", "number": "序号", "text": "任务", "requirement": "要求", "remark": "备注"}
 
 
 def _row(b: _Builder, table: RawTable, row: RawRow, kinds: list[str], longest_header: int) -> None:
@@ -388,8 +389,15 @@ def _row(b: _Builder, table: RawTable, row: RawRow, kinds: list[str], longest_he
         cells, refs = cells[1:], refs[1:]
         inherited = {i - 1 for i in inherited if i > 0}
     row_kinds, placed, missing = kinds, list(range(len(cells))), []
+    guessed = ""
     if table.flexible:
         row_kinds, placed = _flexible(cells, kinds)
+        if len([c for c in cells if c]) != ncols or placed != list(range(len(row_kinds) - ncols, len(row_kinds))):
+            guessed = "、".join(
+                f"“{c[:10]}”→{_COLUMN_NAMES.get(row_kinds[j], SYNONYMS[row_kinds[j]][0])}"
+                for c, j in zip(cells, placed, strict=False)
+                if c
+            )
     elif len(cells) < ncols and not table.positional:
         placed = align(cells, kinds)
         missing = [SYNONYMS[kinds[j]][0] for j in range(ncols) if j not in placed and kinds[j] != "remark"]
@@ -417,6 +425,8 @@ def _row(b: _Builder, table: RawTable, row: RawRow, kinds: list[str], longest_he
     for f, c, ref in b.pending:
         b.finding("cell-inherited", ref=ref, task_id=task_id, column=SYNONYMS[f][0], text=c)
     b.pending.clear()
+    if guessed:
+        b.finding("column-by-content", ref=refs[0] if refs else "", task_id=task_id, columns=guessed)
     if missing:
         b.finding("row-short", ref=refs[0] if refs else "", task_id=task_id, columns="、".join(missing))
 

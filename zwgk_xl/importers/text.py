@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from zwgk_xl.importers.cells import section_of
-from zwgk_xl.importers.table import RawRow, RawTable, header_field
+from zwgk_xl.importers.table import RawRow, RawTable
 from zwgk_xl.units import read_text
 
 
