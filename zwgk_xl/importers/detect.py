@@ -1,7 +1,7 @@
 """Which layout a source is in: every candidate reading is built, and the one that reads best is kept.
 
 A reading is scored by its tasks: each task with text counts, more with a unit and with a readable deadline, less
-when the row could not be placed. The first candidate (the layout the source's own marks suggest) wins a tie, so
+when the row could not be placed. The first candidate (the layout the source's own marks suggest) wins a tie (another must read at least 5% better), so
 a list that reads well in its obvious layout is never re-read another way. The winner's confidence is the share of
 its tasks that are complete; it is reported to the clerk with the layout's name.
 """
@@ -58,7 +58,7 @@ def choose(candidates: Sequence[tuple[str, RawTable]], **meta: object) -> Import
         result = build(table, **meta)  # type: ignore[arg-type]
         score, confidence = _complete(result)
         score += confidence  # among readings as full, the one whose tasks are complete
-        if best is None or score > best[0] + 0.5:
+        if best is None or score > best[0] + max(0.5, 0.05 * best[0]):
             best = (score, name, confidence, result)
     if best is None:
         return None
