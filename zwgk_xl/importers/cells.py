@@ -84,7 +84,7 @@ def fit_flexible(kind: str, c: str) -> float:
     """:func:`fit` for rows cut from text, where a leading category cell and an unheaded number cell occur."""
     if not c:
         return 0.0
-    if kind == "section":
+    if kind in ("section", "subsection"):
         if section_of(c):
             return 3.0
         plain = not (is_number(c) or is_deadline(c) or is_units(c))

@@ -20,9 +20,7 @@ def _ref(r: int, c: int) -> str:
     return xl_rowcol_to_cell(r, c)
 
 
-def _table(
-    grid: list[list[object]], source: str, sheet: str, inherited: dict[int, set[int]] | None = None
-) -> RawTable:
+def _table(grid: list[list[object]], source: str, sheet: str, inherited: dict[int, set[int]] | None = None) -> RawTable:
     """Rows of a sheet; ``inherited`` names, per row, the columns filled from a merged cell above."""
     marks = inherited or {}
     rows = [

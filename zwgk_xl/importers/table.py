@@ -442,6 +442,8 @@ def _flexible(cells: list[str], kinds: list[str]) -> tuple[list[str], list[int]]
         else:
             k += 1
     ext = list(kinds) if "section" in kinds else ["section", *kinds]
+    if "subsection" not in ext:
+        ext.insert(ext.index("section") + 1, "subsection")
     if "number" not in ext:
         lead = next((i for i, k in enumerate(ext) if k not in ("section", "subsection")), len(ext))
         ext.insert(lead, "number")

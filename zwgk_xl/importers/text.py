@@ -174,7 +174,7 @@ def candidates(text: str, source: str = "") -> list[tuple[str, RawTable]]:
     inline = sum(1 for ln in nonblank if ln.strip().strip("|").count("|") >= 1)
     if inline >= 0.2 * len(nonblank) and inline >= 2:
         out.append(("piped", _piped(lines, source)))
-    if pipes >= 0.2 * len(nonblank) and pipes >= 2:
+    if pipes >= 0.2 * len(nonblank) and pipes >= 2 and inline < 0.5 * pipes:
         out.append(("pipe-cells", stream.segment(stream.piped_cells(lines), source)))
     elif nonblank and piped >= 0.2 * len(nonblank):
         out.append(("piped", _piped(lines, source)))
