@@ -63,7 +63,8 @@ CASES: list[tuple[str, str, str, list[Fact]]] = [
     (
         # 2. rows on one line with " | ", a leading category cell on a group's first row, role words (江门 2021)
         "inline-pipes-category",
-        "工作任务 | 具体要求 | 责任部门 |\n一、做好财政信息公开。 | 1.积极推进本中心预算、决算及相关报表公开。 | 财务科 |\n"
+        "工作任务 | 具体要求 | 责任部门 |\n"
+        "一、做好财政信息公开。 | 1.积极推进本中心预算、决算及相关报表公开。 | 财务科 |\n"
         "二、做好政府网站专栏信息公开。 | 2.及时更新网站频道的各类型概况信息。 | 办公室 |\n"
         "3.及时更新微信公众号信息。 | 办公室牵头,各科室配合 | |\n",
         "piped",
@@ -164,7 +165,8 @@ CASES: list[tuple[str, str, str, list[Fact]]] = [
         # 6. traditional characters from a mirror (花都 2022), imported in simplified characters
         "traditional",
         "工作任務 | 具體要求 | 責任單位 |\n一、以公開助力經濟平穩健康發展 |\n"
-        "(一)加強涉及市場主體的信息公開。 | 1.加大受疫情影響重的餐飲、住宿、零售等行業幫扶政策的公開力度,促進穩就業和消費恢復。"
+        "(一)加強涉及市場主體的信息公開。 | "
+        "1.加大受疫情影響重的餐飲、住宿、零售等行業幫扶政策的公開力度,促進穩就業和消費恢復。"
         " | 區發展改革局、各鎮(街) |\n"
         "3.持續推進反壟斷和反不正當競爭執法信息公開工作,為各類市場主體規范健康發展營造誠信守法、公平競爭的市場環境。"
         " | 區市場監管局、各鎮(街) |\n",
@@ -206,7 +208,8 @@ def test_prose_note_is_kept_not_a_task(tmp_path: Path) -> None:
 
 def test_repeated_header_and_title_rows(tmp_path: Path) -> None:
     text = (
-        "2022年某县政务公开重点任务清单\n序号 | 工作任务 | 责任单位 | 完成时限\n1 | 公开预算 | 县财政局 | 2022年6月底前完成\n"
+        "2022年某县政务公开重点任务清单\n序号 | 工作任务 | 责任单位 | 完成时限\n"
+        "1 | 公开预算 | 县财政局 | 2022年6月底前完成\n"
         "序号 | 工作任务 | 责任单位 | 完成时限\n2 | 公开决算 | 县财政局 | 11月底前完成\n"
     )
     result = _read(tmp_path, text)
@@ -221,7 +224,10 @@ def test_repeated_header_and_title_rows(tmp_path: Path) -> None:
 
 
 def test_numbered_row_with_own_units_inside_a_table_is_a_task(tmp_path: Path) -> None:
-    text = "工作任务 | 责任单位 | 完成时限\n一、主动公开\n（一）公开规划信息 | 区发改局 | 年底前\n（二）公开预算 | 区财政局 | 全年\n"
+    text = (
+        "工作任务 | 责任单位 | 完成时限\n一、主动公开\n"
+        "（一）公开规划信息 | 区发改局 | 年底前\n（二）公开预算 | 区财政局 | 全年\n"
+    )
     result = _read(tmp_path, text)
     assert _facts(result) == [
         ("（一）", "公开规划信息", [], ["区发改局"], "年底前"),

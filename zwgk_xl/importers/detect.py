@@ -1,9 +1,10 @@
 """Which layout a source is in: every candidate reading is built, and the one that reads best is kept.
 
-A reading is scored by its tasks: each task with text counts, more with a unit and with a readable deadline, less
-when the row could not be placed. The first candidate (the layout the source's own marks suggest) wins a tie (another must read at least 5% better), so
-a list that reads well in its obvious layout is never re-read another way. The winner's confidence is the share of
-its tasks that are complete; it is reported to the clerk with the layout's name.
+A reading is scored by its tasks: each task with text counts, more with real unit names and a readable deadline,
+less with names that are not units or a deadline that cannot be read. The first candidate (the layout the source's
+own marks suggest) wins unless another reads at least 5% better, so a list that reads well in its obvious layout is
+never re-read another way. The winner's confidence is the share of its tasks that are complete; it is reported to
+the clerk with the layout's name.
 """
 
 from __future__ import annotations
