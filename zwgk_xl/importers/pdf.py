@@ -28,7 +28,10 @@ def candidates(path: Path) -> list[tuple[str, RawTable]]:
             lines.extend((page.extract_text() or "").split("\n"))
     out: list[tuple[str, RawTable]] = []
     if rows:
-        out.append(("pdf-table", RawTable(rows, str(path))))
+        # the title, year and issuer are printed above the table on the first page
+        first = next((i for i, ln in enumerate(lines) if rows[0].cells and rows[0].cells[0] in ln), 30)
+        preamble = [ln.strip() for ln in lines[: min(first, 30)] if ln.strip()]
+        out.append(("pdf-table", RawTable(rows, str(path), preamble=preamble)))
     if any(ln.strip() for ln in lines):
         out.extend(text.candidates("\n".join(lines), str(path)))
     return out
