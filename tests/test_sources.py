@@ -1,5 +1,6 @@
-"""Every source format reads the same list the same way: merged cells inherited (with a finding) in .docx, .html and
-.xlsx; PDF through pdfplumber (ruled tables, and text); .doc through LibreOffice; the clerk told when nothing is read."""
+"""Every source format reads the same list the same way: merged cells inherited (with a finding) in .docx, .html
+and .xlsx; PDF through pdfplumber (ruled tables, and text); .doc through LibreOffice; the clerk told when nothing
+is read."""
 
 from __future__ import annotations
 
@@ -166,7 +167,8 @@ def test_zero_tasks_exits_non_zero_naming_the_layouts(tmp_path: Path) -> None:
 def test_cli_says_layout_and_canonical_highlights_guesses(tmp_path: Path) -> None:
     p = tmp_path / "list.txt"
     p.write_text(
-        "工作任务 | 具体要求\n| 责任单位 |\n一、做好财政信息公开。 | 1.积极推进部门预算公开。 | 市财政局牵头,市直各部门落实 |\n"
+        "工作任务 | 具体要求\n| 责任单位 |\n"
+        "一、做好财政信息公开。 | 1.积极推进部门预算公开。 | 市财政局牵头,市直各部门落实 |\n"
         "2.持续深化地方政府债务信息公开。 |\n",
         encoding="utf-8",
     )
