@@ -19,7 +19,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # 1 — names, dates, who gets which task
     ("units", "deadlines", "plan"),
     # 2 — rules over data in memory
-    ("checks", "verify", "consolidation", "rounds", "report", "importers.table"),
+    # (with the importers' pure part: rows or cells in, a TaskList out; the readers of each source are stages)
+    (
+        *("checks", "verify", "consolidation", "rounds", "report"),
+        *("importers.table", "importers.cells", "importers.roles", "importers.detect", "importers.stream"),
+        *("importers.prose", "importers.traditional"),
+    ),
     # 3 — everything that knows sheets, cells and zip parts
     ("workbook", "canonical"),
     # 4 — the stages: read sources, write outputs, walk folders

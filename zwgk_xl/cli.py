@@ -255,6 +255,7 @@ def _deliver(
     if dry_run or not outgoing:
         return
     mail = cfg.mail
+    transport: zwgk_xl.mail.Transport
     if outbox or not mail.smtp:
         folder = outbox or Path(mail.outbox)
         transport = zwgk_xl.mail.OutboxTransport(folder)
@@ -266,8 +267,8 @@ def _deliver(
         log = Path(cfg.source).parent / "已发送记录.jsonl"
     try:
         result = zwgk_xl.mail.deliver(outgoing, transport, log, resend=resend, pause=0 if outbox else mail.pause)
-    except (OSError, zwgk_xl.mail.smtplib.SMTPException) as exc:
-        raise _fail(f"无法连接邮件服务器 {mail.host}:{mail.port}（{exc}）") from exc
+    except zwgk_xl.mail.MailServerError as exc:
+        raise _fail(str(exc)) from exc
     console.print(f"已发送 {len(result.sent)} 封；此前已发送、跳过 {len(result.skipped)} 封（需重发请加 --resend）")
     for o, reason in result.failed:
         err.print(f"[red]发送失败[/] {o.unit or '区府办'} {o.to}：{reason}")

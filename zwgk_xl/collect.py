@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
@@ -286,7 +287,7 @@ class _Reader:
         self.by_text = {fold(t.text): t.id for t in self.master.tasklist.tasks}
         self.errors_by_file: set[str] = set()
 
-    def finding(self, code: str, path: Path, sheet: str = "", cell: str = "", **kw: object) -> None:
+    def finding(self, code: str, path: Path, sheet: str = "", cell: str = "", **kw: Any) -> None:
         f = findings.make(code, file=str(path), sheet=sheet, cell=cell, **kw)
         if f.severity != "info":
             self.errors_by_file.add(f.file)
@@ -398,9 +399,9 @@ class _Reader:
                     self.finding("row-added", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid, text=label)
                     continue
             if tid in seen:
-                texts = "；".join(t for t in (cell_text(row[c]) if c < n else "" for _, c in input_at) if t)
+                joined = "；".join(t for t in (cell_text(row[c]) if c < n else "" for _, c in input_at) if t)
                 self.finding(
-                    "row-added", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid, text=texts or "（重复行）"
+                    "row-added", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid, text=joined or "（重复行）"
                 )
                 continue
             seen.append(tid)
@@ -555,7 +556,7 @@ class Loaded:
     ``digest`` is set once the bytes passed the sniff (a duplicate is told before whatever else is wrong)."""
 
     path: Path
-    problem: tuple[str, dict[str, object]] | None = None
+    problem: tuple[str, dict[str, Any]] | None = None
     digest: str = ""
     mtime: float = 0.0
     meta: dict[str, str] = field(default_factory=dict)
@@ -570,7 +571,7 @@ class Loaded:
 #: A sheet whose range is too large for calamine is read through openpyxl, this far (a unit sheet of 1,000 tasks
 #: fits); what lies beyond is named in a finding, not read.
 CLIPPED_ROWS, CLIPPED_COLS = 5_000, 64
-_Sheets = tuple[list[str], Callable[[str], list[list[object]]]]
+_Sheets = tuple[list[str], Callable[[str], list[list[Any]]]]
 
 
 def _calamine_sheets(data: bytes) -> _Sheets:

@@ -26,8 +26,7 @@ from typing import TYPE_CHECKING, Any
 from zwgk_xl import contract as C
 from zwgk_xl.checks import is_overdue, return_findings
 from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
-from zwgk_xl.plan import Master, UnitPlan
-from zwgk_xl.units import join_names
+from zwgk_xl.plan import Master, UnitPlan, task_fields
 from zwgk_xl.vocab import (
     DONE,
     IN_PROGRESS,
@@ -135,31 +134,13 @@ class Consolidation:
 
     def sheet_arrays(self) -> dict[str, list[list[object]]]:
         """The 总表 / 汇总 / 问题清单 as plain arrays (header first), for writers that take whole arrays (Excel)."""
-        master = [
-            [
-                "任务编号",
-                "序号",
-                "重点工作",
-                "牵头单位",
-                "责任单位",
-                "完成时限",
-                *(c.header for c in C.MASTER_COLUMNS[7:]),
-            ]
-        ]
+        # the 总表's own columns (contract.MASTER_COLUMNS), less 工作要求, which Excel's sheet leaves out
+        columns = [c for c in C.MASTER_COLUMNS if c.field != "requirement"]
+        master: list[list[object]] = [[c.header for c in columns]]
         for t in self.tasks:
-            cells = t.cells()
-            master.append(
-                [
-                    t.task.id,
-                    t.task.number,
-                    t.task.text,
-                    join_names(t.task.lead),
-                    join_names(t.task.responsible),
-                    t.task.deadline.text,
-                    *(cells[f] for f in C.CONSOLIDATION_FIELDS),
-                ]
-            )
-        units = [["单位", "任务数", "其中牵头", "是否报送", *SUMMARY_STATUSES, "逾期", "完成率"]]
+            values: dict[str, object] = {**task_fields(t.task), **t.cells()}
+            master.append([values[c.field] for c in columns])
+        units: list[list[object]] = [["单位", "任务数", "其中牵头", "是否报送", *SUMMARY_STATUSES, "逾期", "完成率"]]
         for u in self.units:
             units.append(
                 [
@@ -172,7 +153,7 @@ class Consolidation:
                     round(u.done_rate, 3),
                 ]
             )
-        issues = [["级别", "代码", "单位", "任务", "文件", "工作表", "单元格", "说明"]]
+        issues: list[list[object]] = [["级别", "代码", "单位", "任务", "文件", "工作表", "单元格", "说明"]]
         for f in self.findings:
             issues.append(
                 [

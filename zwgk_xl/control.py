@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from zwgk_xl import contract as C
@@ -170,7 +171,7 @@ class SettingsError(Exception):
     """A setting is missing or wrong: the message names the 设置 row to fix."""
 
 
-def settings_from_rows(rows: list[list[object]]) -> dict[str, object]:
+def settings_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, object]:
     labels = {label: key for label, key, _ in SETTINGS}
     out: dict[str, object] = {}
     for row in rows:
@@ -271,6 +272,7 @@ def run(action: str, settings: dict[str, object], base: Path):
         cfg = config.load(_path(settings, "config", base) if cfg_path else None)
         report = zwgk_xl.read_report(merged)
         out = [mail.summary(report, merged, cfg.mail.sender or "zwgk@localhost", office)]
+        transport: mail.Transport
         if cfg.mail.smtp:
             transport = mail.SmtpTransport(
                 cfg.mail.host, cfg.mail.port, cfg.mail.security, cfg.mail.user, cfg.mail.password(), cfg.mail.timeout

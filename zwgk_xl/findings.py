@@ -128,7 +128,7 @@ TITLES: dict[str, str] = {code: k.title for code, k in TABLE.items()}
 def tally(items: Iterable[Finding]) -> str:
     """ "问题 163 条（错误 1，警告 156，提示 6）": one wording for the 说明 sheet, the mail and Excel's status line, so
     the counts a clerk reads in each agree."""
-    counts = Counter(f.severity for f in items)
+    counts: Counter[str] = Counter(f.severity for f in items)
     parts = "，".join(f"{t} {counts[s]}" for s, t in SEVERITY_TITLES.items() if counts[s])
     return f"问题 {counts.total()} 条" + (f"（{parts}）" if parts else "")
 

@@ -66,7 +66,9 @@ def is_none_mark(text: str) -> bool:
 
 def _split_top(text: str) -> list[str]:
     """Split on 、 , ; and 及, but never inside brackets (a note may itself list names)."""
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1
@@ -299,8 +301,7 @@ def load_roster(path: str | Path) -> tuple[Roster, list[Finding]]:
     if not p.exists():
         raise RosterError(f"找不到单位名册文件：{p}")
     if p.suffix.lower() == ".csv":
-        rows = list(csv.reader(io.StringIO(read_text(p))))
-        return roster_from_rows(rows, str(p))
+        return roster_from_rows(list(csv.reader(io.StringIO(read_text(p)))), str(p))
     from python_calamine import CalamineWorkbook
 
     try:

@@ -80,15 +80,15 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
         ws.write_string(r0, i, h, head)
     for r, u in enumerate(result.units, start=r0 + 1):
         ws.write_string(r, 0, u.unit.short, name_fmt)
-        returned = {
+        given = {
             "reporter": u.reporter,
             "phone": u.phone,
             "date": u.date,
             "file": Path(u.file).name if u.file else "",
         }
         for i, col in returned_cols:
-            ws.write_string(r, i, returned[col.field], name_fmt)
-        ws.set_row(r, row_height([(u.unit.short, 34), *((returned[c.field], c.width) for _, c in returned_cols)]))
+            ws.write_string(r, i, given[col.field], name_fmt)
+        ws.set_row(r, row_height([(u.unit.short, 34), *((given[c.field], c.width) for _, c in returned_cols)]))
         ws.write_number(r, 1, u.tasks, body)
         ws.write_number(r, 2, u.leads, body)
         ws.write_string(
@@ -242,7 +242,7 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
             status = (ans.status or ans.status_raw or UNFILLED) if ans else NOT_REPORTED
             ws.write_string(r, status_at, status, status_fmts.get(status, missing_fmt))
             lines = 1
-            cells = [head, (at["role"], a.role), *task_cells[task.id]]
+            cells: list[tuple[int, object]] = [head, (at["role"], a.role), *task_cells[task.id]]
             if ans is not None:
                 given = _answer_cells(ans)
                 cells += [(i, given[f]) for i, f in answer_at]
