@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "zwgk_xl"
 #: Lowest first. A name matches the module itself and everything under it (a package); the longest match wins.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # 0 — data and words: no I/O, no rules
-    ("model", "vocab", "findings", "contract", "atomic", "bulk", "config"),
+    ("model", "vocab", "findings", "contract", "atomic", "bulk", "config", "textfile"),
     # 1 — names, dates, who gets which task
     ("units", "deadlines", "plan"),
     # 2 — rules over data in memory

@@ -15,7 +15,7 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from zwgk_xl.importers.table import RawRow, RawTable, clean
-from zwgk_xl.units import read_text
+from zwgk_xl.textfile import read_text
 
 
 def _ref(r: int, c: int) -> str:

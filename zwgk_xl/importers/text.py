@@ -20,7 +20,7 @@ from pathlib import Path
 
 from zwgk_xl.importers.cells import section_of
 from zwgk_xl.importers.table import RawRow, RawTable
-from zwgk_xl.units import read_text
+from zwgk_xl.textfile import read_text
 
 
 def _line_ref(n: int) -> str:
