@@ -100,9 +100,21 @@ class Consolidation:
     findings: tuple[Finding, ...]
     as_of: dt.date
 
+    def __repr__(self) -> str:  # the generated one printed every answer of every unit (428 KB for a district)
+        return (
+            f"Consolidation({self.master.tasklist.title!r}, as_of={self.as_of.isoformat()}, "
+            f"returned {self.returned}/{len(self.units)} units, {len(self.tasks)} tasks, "
+            f"{len(self.findings)} findings)"
+        )
+
     @property
     def has_errors(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
+
+    @property
+    def returned(self) -> int:
+        """How many units returned a workbook that counts."""
+        return sum(1 for u in self.units if u.returned)
 
     def status_counts(self) -> dict[str, int]:
         c = Counter(t.status for t in self.tasks)
@@ -170,14 +182,77 @@ class Consolidation:
         return {C.SHEET_MASTER: master, C.SHEET_DASHBOARD: units, C.SHEET_FINDINGS: issues}
 
     def to_frames(self) -> dict[str, Any]:
-        """The same tables as pandas DataFrames, for an analyst's own script."""
+        """The results as pandas DataFrames for an analyst's own script, typed (counts are ints, flags bools, dates
+        dates), one row per task, per unit, per finding, and per answer (every unit's answer on every task it has,
+        未报送 where it has none): ``tasks``, ``units``, ``findings``, ``answers``."""
         import pandas as pd
 
-        data = self.to_json()
+        return {name: pd.DataFrame(rows) for name, rows in self.frame_rows().items()}
+
+    def frame_rows(self) -> dict[str, list[dict[str, object]]]:
+        """The rows of ``to_frames`` as plain dicts (for a script without pandas)."""
+        tasks: list[dict[str, object]] = [
+            {
+                "id": t.task.id,
+                "number": t.task.number,
+                "section": t.section,
+                "text": t.task.text,
+                "deadline": t.task.deadline.text,
+                "due": t.task.deadline.due,
+                "status": t.status,
+                "reported": t.reported,
+                "expected": t.expected,
+                "overdue": t.overdue,
+                "lead_progress": t.lead_progress,
+                "responsible_progress": t.responsible_progress,
+            }
+            for t in self.tasks
+        ]
+        units: list[dict[str, object]] = [
+            {
+                "unit": u.unit.name,
+                "tasks": u.tasks,
+                "leads": u.leads,
+                "returned": u.returned,
+                **{s: u.counts.get(s, 0) for s in SUMMARY_STATUSES},
+                "overdue": u.overdue,
+                "done_rate": u.done_rate,
+                "file": u.file,
+                "reporter": u.reporter,
+                "phone": u.phone,
+                "date": u.date,
+            }
+            for u in self.units
+        ]
+        by_unit = {s.unit.id: s for s in self.collection.submissions}
+        answers: list[dict[str, object]] = []
+        for plan in self.plans:
+            sub = by_unit.get(plan.unit.id)
+            for task, a in plan.rows:
+                ans = sub.answer(task.id) if sub else None
+                answers.append(
+                    {
+                        "unit": plan.unit.name,
+                        "task_id": task.id,
+                        "role": a.role,
+                        "status": unit_status(sub, task.id),
+                        "status_raw": ans.status_raw if ans else "",
+                        "progress": ans.progress if ans else "",
+                        "done_date": ans.done_date if ans else None,
+                        "done_date_raw": ans.done_date_raw if ans else "",
+                        "evidence": ans.evidence if ans else "",
+                        "plan": ans.plan if ans else "",
+                        "lead_summary": ans.lead_summary if ans else "",
+                        "overdue": is_overdue(task, unit_status(sub, task.id), self.as_of),
+                        "file": sub.file if sub else "",
+                        "cell": ans.cell("status") if ans else "",
+                    }
+                )
         return {
-            "tasks": pd.DataFrame(data["tasks"]),
-            "units": pd.DataFrame(data["units"]),
-            "findings": pd.DataFrame(data["findings"]),
+            "tasks": tasks,
+            "units": units,
+            "findings": [dict(f.to_dict()) for f in self.findings],
+            "answers": answers,
         }
 
 

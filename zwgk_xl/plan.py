@@ -128,6 +128,9 @@ class Master:
     meta: dict[str, str]
     findings: tuple[Finding, ...]
 
+    def __repr__(self) -> str:
+        return f"Master({str(self.path)!r}, {self.tasklist!r}, {self.roster!r}, round={self.round!r})"
+
     @property
     def list_id(self) -> str:
         return self.meta.get(C.K_LIST_ID, "")

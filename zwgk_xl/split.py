@@ -78,6 +78,8 @@ def unit_file_stem(master: Master, unit: Unit) -> str:
 def split_units(
     master_path: str | Path, outdir: str | Path, *, password: str = "", now: dt.datetime | None = None
 ) -> SplitResult:
+    """One protected workbook per unit with tasks, into ``outdir``, from the master as the clerk left it (edits
+    made in Excel carry through). ``password`` protects the sheets (empty: protected without a password)."""
     master = read_master(master_path)
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)

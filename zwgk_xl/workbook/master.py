@@ -202,6 +202,7 @@ def hidden_values(rows: Iterable[Sequence[object]]) -> dict[str, str]:
 
 
 def read_master(path: str | Path) -> Master:
+    """The master workbook at ``path`` as a Master (MasterError when it is not one of ours or cannot be read)."""
     from python_calamine import CalamineWorkbook  # here, so that planning from a Master never loads the reader
 
     p = Path(path)

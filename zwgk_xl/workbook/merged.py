@@ -264,7 +264,9 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
 def write_merged(
     result: Consolidation, path: str | Path, now: dt.datetime | None = None, unit_sheets: bool | None = None
 ) -> Path:
-    """``unit_sheets``: a refreshed sheet per unit, as in the master. By default only up to UNIT_SHEETS_MAX units:
+    """Write the merged workbook to ``path`` (never over the master it was made from) and return the path.
+
+    ``unit_sheets``: a refreshed sheet per unit, as in the master. By default only up to UNIT_SHEETS_MAX units:
     beyond that a workbook of hundreds of tabs is slow to open and cannot be navigated, and 填报明细 (always
     written) holds the same answers in one table."""
     target = Path(path)
