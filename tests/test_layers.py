@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # 1 — names, dates, who gets which task
     ("units", "deadlines", "plan"),
     # 2 — rules over data in memory
-    ("checks", "verify", "consolidation", "rounds", "report", "importers.table"),
+    ("checks", "verify", "consolidation", "rounds", "report", "importers.table", "importers.cells", "importers.roles"),
     # 3 — everything that knows sheets, cells and zip parts
     ("workbook", "canonical"),
     # 4 — the stages: read sources, write outputs, walk folders
