@@ -46,6 +46,11 @@ BUTTONS = (
     ("Button 2", "生成分发", "build_and_split"),
     ("Button 3", "发送汇总", "send_summary"),
 )
+#: The status line when Excel cannot say which button was clicked (Application.Caller is Windows desktop Excel's).
+UNKNOWN_BUTTON = (
+    "无法识别点击的按钮（仅 Windows 版 Excel 能识别），未执行任何操作；"
+    "请使用“政务公开”选项卡中的按钮，或双击 一键汇总.cmd"
+)
 RESULT_SHEETS = (C.SHEET_MASTER, C.SHEET_DASHBOARD, C.SHEET_FINDINGS)
 STUB = (
     '"""Called by the workbook of the same name through xlwings. All logic is in zwgk_xl."""\n\n'
