@@ -431,7 +431,7 @@ class _Reader:
                 self.finding("no-role", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid)
                 for field_name, text in answer.texts().items():
                     self.finding(
-                        "superseded-text",
+                        "no-role-text",
                         path,
                         sheet,
                         answer.cell(field_name),

@@ -110,6 +110,7 @@ TABLE: dict[str, Kind] = {
     "lead-not-reported": Kind("warning", "牵头单位未报", "牵头单位 {unit} 未报送该任务，而责任单位已报送"),
     "lead-no-summary": Kind("warning", "缺牵头汇总", "牵头单位 {unit} 未填写“牵头汇总”"),
     "no-role": Kind("warning", "无角色填报", "{unit} 在该任务中没有角色，却填报了该任务"),
+    "no-role-text": Kind("info", "无角色的填报内容", "本单位在该任务中没有角色，该行“{field}”未汇入总表，原文：{text}"),
     "lead-done-resp-not": Kind("warning", "牵头已完成而责任未完成", "牵头单位填“已完成”，但 {units} 尚为“{statuses}”"),
     "resp-done-lead-not": Kind("info", "责任已完成而牵头未完成", "各责任单位均已完成，牵头单位尚为“{status}”"),
     "lead-designation": Kind("warning", "牵头未落实到单位", "牵头单位仍是“{name}”（统称或泛称），无具体单位汇总该任务"),
