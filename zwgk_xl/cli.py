@@ -299,13 +299,15 @@ def send_(
 
     示例：zwgk send outbox/ -m 总表.xlsx --dry-run
     """
+    from zwgk_xl.split import outbox_files
+
     try:
         m = zwgk_xl.read_master(master)
-        files = zwgk_xl.mail_files(m, outbox_dir)
+        files, skipped = outbox_files(m, outbox_dir)
     except zwgk_xl.MasterError as exc:
         raise _fail(str(exc)) from exc
     outgoing, found = zwgk_xl.mail.distribution(m, files, _sender(config))
-    _deliver(outgoing, found, config, dry_run, resend, outbox)
+    _deliver(outgoing, [*skipped, *found], config, dry_run, resend, outbox)
 
 
 @app.command("remind")

@@ -118,6 +118,7 @@ TABLE: dict[str, Kind] = {
     "done-no-date": Kind("warning", "缺完成时间", "填“已完成”但未填完成时间"),
     "done-no-progress": Kind("warning", "缺进展情况", "填“已完成”但未填进展情况"),
     # mail
+    "outbox-skipped": Kind("warning", "分发文件未发送", "{why}，未发送"),
     "no-email": Kind("warning", "缺邮箱", "名册中没有 {unit} 的邮箱，{kind}邮件未生成；请在单位名册中补充“邮箱”"),
 }
 
