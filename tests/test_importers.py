@@ -263,7 +263,9 @@ def test_no_header_is_a_finding_and_bad_files_raise(tmp_path: Path) -> None:
 
 
 def test_json_is_serialisable() -> None:
-    json.dumps(import_tasklist(SAMPLES["haishu_2021"][0]).to_json(), ensure_ascii=False)
+    result = import_tasklist(SAMPLES["haishu_2021"][0])
+    back = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
+    assert len(back["tasks"]) == len(result.tasklist.tasks) > 30 and back["title"] == result.tasklist.title
 
 
 def test_role_phrase_beside_a_lead_column_keeps_both_leads() -> None:
