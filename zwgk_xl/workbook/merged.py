@@ -11,6 +11,9 @@ import os
 from collections import Counter
 from pathlib import Path
 
+from xlsxwriter import Workbook
+from xlsxwriter.worksheet import Worksheet
+
 from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
@@ -46,66 +49,70 @@ from zwgk_xl.workbook.xlsx import (
 UNIT_SHEETS_MAX = 200
 
 
-def _dashboard(wb, st: Styles, result: Consolidation) -> None:
+UNIT_HEADERS = ("单位", "任务数", "其中牵头", "是否报送", *SUMMARY_STATUSES, "逾期", "完成率")
+_RATE_COL = len(UNIT_HEADERS) - 1
+_RETURN_COLS = list(enumerate(C.DASHBOARD_RETURN_COLUMNS, start=len(UNIT_HEADERS)))
+_UNITS_ROW = 5  # 汇总's table of units starts here, under the key figures
+
+
+def _dashboard(wb: Workbook, st: Styles, result: Consolidation) -> None:
+    """汇总: key figures, a row per unit (with who returned what), a row per section, and two charts. Written top to
+    bottom: the sheet is streamed (xlsx.StreamedWorksheet)."""
     ws = wb.add_worksheet(C.SHEET_DASHBOARD)
-    tl = result.master.tasklist
-    unit_headers = ("单位", "任务数", "其中牵头", "是否报送", *SUMMARY_STATUSES, "逾期", "完成率")
-    rate_col = len(unit_headers) - 1
-    returned_cols = list(enumerate(C.DASHBOARD_RETURN_COLUMNS, start=len(unit_headers)))
-    last_col = returned_cols[-1][0]
+    last_col = _RETURN_COLS[-1][0]
     ws.set_column(0, 0, 34)
-    ws.set_column(1, rate_col, 9)
-    for i, col in returned_cols:
+    ws.set_column(1, _RATE_COL, 9)
+    for i, col in _RETURN_COLS:
         ws.set_column(i, i, col.width)
     ws.set_row(0, 30)
-    ws.merge_range(0, 0, 0, last_col, f"{tl.title}  汇总（截至 {result.as_of.isoformat()}）", st.title())
-    counts = result.status_counts()
-    overdue = sum(1 for t in result.tasks if t.overdue)
-    returned = sum(1 for u in result.units if u.returned)
+    title = f"{result.master.tasklist.title}  汇总（截至 {result.as_of.isoformat()}）"
+    ws.merge_range(0, 0, 0, last_col, title, st.title())
+    key = [
+        ("任务总数", len(result.tasks)),
+        *result.status_counts().items(),
+        ("逾期", sum(1 for t in result.tasks if t.overdue)),
+        ("已报送单位", fraction(result.returned, len(result.units))),
+    ]
+    for i, (label, _) in enumerate(key):
+        ws.write_string(2, i, label, st.head())
+    for i, (_, value) in enumerate(key):
+        ws.write(3, i, value, st.get(border=1, align="center"))
+    last_unit = _dashboard_units(ws, st, result)
+    _dashboard_sections(ws, st, result, last_unit + 2)
+    _dashboard_charts(wb, ws, len(result.units), last_unit, last_col)
+    ws.freeze_panes(_UNITS_ROW + 1, 1)
+    print_setup(ws, 0, 0)
+
+
+def _dashboard_units(ws: Worksheet, st: Styles, result: Consolidation) -> int:
+    """The table of units; returns its last row."""
     head, body = st.head(), st.get(border=1, align="center")
     name_fmt = st.get(border=1, align="left", text_wrap=True)
     pct = st.get(border=1, align="center", num_format="0%")
-    key = [
-        ("任务总数", len(result.tasks)),
-        *counts.items(),
-        ("逾期", overdue),
-        ("已报送单位", fraction(returned, len(result.units))),
-    ]
-    for i, (label, _) in enumerate(key):  # row by row: the sheet is streamed (xlsx.StreamedWorksheet)
-        ws.write_string(2, i, label, head)
-    for i, (_, value) in enumerate(key):
-        ws.write(3, i, value, body)
-    r0 = 5
-    for i, h in enumerate((*unit_headers, *(c.header for c in C.DASHBOARD_RETURN_COLUMNS))):
-        ws.write_string(r0, i, h, head)
-    for r, u in enumerate(result.units, start=r0 + 1):
+    missing = st.get(border=1, align="center", font_color="#C00000")
+    for i, h in enumerate((*UNIT_HEADERS, *(c.header for c in C.DASHBOARD_RETURN_COLUMNS))):
+        ws.write_string(_UNITS_ROW, i, h, head)
+    for r, u in enumerate(result.units, start=_UNITS_ROW + 1):
         ws.write_string(r, 0, u.unit.short, name_fmt)
-        given = {
-            "reporter": u.reporter,
-            "phone": u.phone,
-            "date": u.date,
-            "file": Path(u.file).name if u.file else "",
-        }
-        for i, col in returned_cols:
+        given = {"reporter": u.reporter, "phone": u.phone, "date": u.date, "file": Path(u.file).name if u.file else ""}
+        for i, col in _RETURN_COLS:
             ws.write_string(r, i, given[col.field], name_fmt)
-        ws.set_row(r, row_height([(u.unit.short, 34), *((given[c.field], c.width) for _, c in returned_cols)]))
+        ws.set_row(r, row_height([(u.unit.short, 34), *((given[c.field], c.width) for _, c in _RETURN_COLS)]))
         ws.write_number(r, 1, u.tasks, body)
         ws.write_number(r, 2, u.leads, body)
-        ws.write_string(
-            r,
-            3,
-            "是" if u.returned else "否",
-            st.get(border=1, align="center", font_color="#C00000") if not u.returned else body,
-        )
+        ws.write_string(r, 3, "是" if u.returned else "否", body if u.returned else missing)
         for i, s in enumerate(SUMMARY_STATUSES, start=4):
             ws.write_number(r, i, u.counts.get(s, 0), body)
         ws.write_number(r, 4 + len(SUMMARY_STATUSES), u.overdue, body)
-        ws.write_number(r, rate_col, u.done_rate, pct)
-    last_unit = r0 + len(result.units)
-    s0 = last_unit + 2
-    sec_headers = ("栏目", "任务数", *SUMMARY_STATUSES, "逾期")
-    for i, h in enumerate(sec_headers):
-        ws.write_string(s0, i, h, head)
+        ws.write_number(r, _RATE_COL, u.done_rate, pct)
+    return _UNITS_ROW + len(result.units)
+
+
+def _dashboard_sections(ws: Worksheet, st: Styles, result: Consolidation, s0: int) -> None:
+    """A row per section: its tasks by status."""
+    body, name_fmt = st.get(border=1, align="center"), st.get(border=1, align="left", text_wrap=True)
+    for i, h in enumerate(("栏目", "任务数", *SUMMARY_STATUSES, "逾期")):
+        ws.write_string(s0, i, h, st.head())
     sections: dict[str, list[TaskResult]] = {}
     for t in result.tasks:
         sections.setdefault(t.section, []).append(t)
@@ -117,13 +124,16 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
         for i, s in enumerate(SUMMARY_STATUSES, start=2):
             ws.write_number(r, i, c.get(s, 0), body)
         ws.write_number(r, 2 + len(SUMMARY_STATUSES), sum(1 for t in rows if t.overdue), body)
-    # charts: completion by unit, and the share of each status
+
+
+def _dashboard_charts(wb: Workbook, ws: Worksheet, units: int, last_unit: int, last_col: int) -> None:
+    """Completion by unit (a bar each) and the share of each status."""
     bar = wb.add_chart({"type": "bar"})
     bar.add_series(
         {
             "name": "完成率",
-            "categories": [C.SHEET_DASHBOARD, r0 + 1, 0, last_unit, 0],
-            "values": [C.SHEET_DASHBOARD, r0 + 1, rate_col, last_unit, rate_col],
+            "categories": [C.SHEET_DASHBOARD, _UNITS_ROW + 1, 0, last_unit, 0],
+            "values": [C.SHEET_DASHBOARD, _UNITS_ROW + 1, _RATE_COL, last_unit, _RATE_COL],
             "fill": {"color": "#5B9BD5"},
             "data_labels": {"value": True, "num_format": "0%"},
         }
@@ -133,7 +143,7 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
     bar.set_y_axis({"reverse": True, "num_font": {"name": C.FONT_BODY, "size": 8}})
     bar.set_legend({"none": True})
     # a bar per unit; past ~100 units the bars get thin rather than the chart taller than a screen can scroll
-    bar.set_size({"width": 560, "height": min(2000, max(320, 18 * len(result.units) + 80))})
+    bar.set_size({"width": 560, "height": min(2000, max(320, 18 * units + 80))})
     ws.insert_chart(20, last_col + 2, bar)
     pie = wb.add_chart({"type": "pie"})
     pie.add_series(
@@ -148,8 +158,6 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
     pie.set_title({"name": "任务状态分布", "name_font": {"name": C.FONT_HEAD, "size": 12}})
     pie.set_size({"width": 480, "height": 320})
     ws.insert_chart(2, last_col + 2, pie)
-    ws.freeze_panes(r0 + 1, 1)
-    print_setup(ws, 0, 0)
 
 
 def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, int]) -> None:
