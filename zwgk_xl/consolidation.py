@@ -224,6 +224,15 @@ class Consolidation:
             }
             for u in self.units
         ]
+        return {
+            "tasks": tasks,
+            "units": units,
+            "findings": [dict(f.to_dict()) for f in self.findings],
+            "answers": self._answer_rows(),
+        }
+
+    def _answer_rows(self) -> list[dict[str, object]]:
+        """Every unit's answer on every task it has, in roster order; 未报送 where it has none."""
         by_unit = {s.unit.id: s for s in self.collection.submissions}
         answers: list[dict[str, object]] = []
         for plan in self.plans:
@@ -248,12 +257,7 @@ class Consolidation:
                         "cell": ans.cell("status") if ans else "",
                     }
                 )
-        return {
-            "tasks": tasks,
-            "units": units,
-            "findings": [dict(f.to_dict()) for f in self.findings],
-            "answers": answers,
-        }
+        return answers
 
 
 def unit_status(sub: Submission | None, task_id: str) -> str:

@@ -286,29 +286,7 @@ def write_merged(
     with atomic_path(target) as tmp, paused_gc():
         wb = new_workbook(tmp, large=True)
         st = Styles(wb)
-        lines = readme_lines(
-            tl,
-            list(result.plans),
-            result.master.meta.get(C.K_DUE, ""),
-            result.master.meta.get(C.K_CONTACT, ""),
-            result.master.round,
-            with_unit_sheets,
-        )
-        counts = result.status_counts()
-        returned = sum(1 for u in result.units if u.returned)
-        overdue = sum(1 for t in result.tasks if t.overdue)
-        lines[2:2] = [
-            f"汇总截至 {result.as_of.isoformat()}：{returned_units(returned, len(result.units))}；"
-            + "，".join(f"{k} {v}" for k, v in counts.items() if v)
-            + f"；逾期 {overdue} 项；{findings.tally(result.findings)}，见“{C.SHEET_FINDINGS}”。",
-            f"各单位逐项填报内容见“{C.SHEET_DETAIL}”（可按单位、完成状态筛选）"
-            + (
-                "，每个单位另有一张工作表。"
-                if with_unit_sheets
-                else f"；单位较多（{len(result.plans)} 个），未逐个生成单位工作表。"
-            ),
-        ]
-        write_readme(wb.add_worksheet(C.SHEET_README), st, lines)
+        write_readme(wb.add_worksheet(C.SHEET_README), st, _readme(result, with_unit_sheets))
         task_rows = write_master_table(
             wb.add_worksheet(C.SHEET_MASTER), st, tl, {t.task.id: t.cells() for t in result.tasks}
         )
@@ -325,27 +303,56 @@ def write_merged(
         write_roster_sheet(
             wb.add_worksheet(C.SHEET_ROSTER), st, result.master.roster, {p.unit.id: len(p.rows) for p in result.plans}
         )
-        generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
-        meta = result.master.meta
-        write_hidden(
-            wb,
-            info_pairs(
-                tl,
-                result.master.round,
-                generated,
-                [
-                    (C.K_KIND, "master"),
-                    (C.K_DUE, meta.get(C.K_DUE, "")),
-                    (C.K_CONTACT, meta.get(C.K_CONTACT, "")),
-                    (C.K_TASK_IDS, ",".join(t.id for t in tl.tasks)),
-                    ("merged_as_of", result.as_of.isoformat()),
-                ],
-            ),
-        )
+        write_hidden(wb, _hidden_pairs(result, now))
         write_rows(wb, from_consolidation(result))
         wb.worksheets()[1].activate()
         wb.close()
     return target
+
+
+def _readme(result: Consolidation, with_unit_sheets: bool) -> list[str]:
+    """The master's 说明, with what the merge found at its head."""
+    meta = result.master.meta
+    lines = readme_lines(
+        result.master.tasklist,
+        list(result.plans),
+        meta.get(C.K_DUE, ""),
+        meta.get(C.K_CONTACT, ""),
+        result.master.round,
+        with_unit_sheets,
+    )
+    counts = result.status_counts()
+    overdue = sum(1 for t in result.tasks if t.overdue)
+    lines[2:2] = [
+        f"汇总截至 {result.as_of.isoformat()}：{returned_units(result.returned, len(result.units))}；"
+        + "，".join(f"{k} {v}" for k, v in counts.items() if v)
+        + f"；逾期 {overdue} 项；{findings.tally(result.findings)}，见“{C.SHEET_FINDINGS}”。",
+        f"各单位逐项填报内容见“{C.SHEET_DETAIL}”（可按单位、完成状态筛选）"
+        + (
+            "，每个单位另有一张工作表。"
+            if with_unit_sheets
+            else f"；单位较多（{len(result.plans)} 个），未逐个生成单位工作表。"
+        ),
+    ]
+    return lines
+
+
+def _hidden_pairs(result: Consolidation, now: dt.datetime | None) -> list[tuple[str, str]]:
+    """The hidden sheet of a master (so the merged workbook can be split and merged again), and the as-of date."""
+    tl, meta = result.master.tasklist, result.master.meta
+    generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
+    return info_pairs(
+        tl,
+        result.master.round,
+        generated,
+        [
+            (C.K_KIND, "master"),
+            (C.K_DUE, meta.get(C.K_DUE, "")),
+            (C.K_CONTACT, meta.get(C.K_CONTACT, "")),
+            (C.K_TASK_IDS, ",".join(t.id for t in tl.tasks)),
+            ("merged_as_of", result.as_of.isoformat()),
+        ],
+    )
 
 
 def _answer_cells(a: Answer) -> dict[str, object]:
