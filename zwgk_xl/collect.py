@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import html
 import io
 import itertools
 import os
@@ -33,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
@@ -131,32 +131,82 @@ _ID_AT = next(k for k, c in enumerate(C.UNIT_LOCKED) if c.field == "id")
 _TEXT_AT = next(k for k, c in enumerate(C.UNIT_LOCKED) if c.field == "text")
 
 
-_SHEET_TAG = re.compile(r"<sheet\b[^>]*>")
-_REL_TAG = re.compile(r"<Relationship\b[^>]*>")
-_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
-_FORMULA = re.compile(r"<f[\s>/]")
-_FORMULA_BYTES = re.compile(rb"<f[\s>/]")
-_CELL_WITH_FORMULA = re.compile(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>((?:(?!</c>).)*?<f\b.*?)</c>', re.S)
-_F = re.compile(r"<f\b[^>]*>(.*?)</f>|<f\b[^>]*/>", re.S)
+_FORMULA_BYTES = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 
 
-def _attrs(tag: str) -> dict[str, str]:
-    return dict(_ATTR.findall(tag))
+class _Refused(Exception):
+    """An entity declared inside a part: no office software writes one, so the part is not trusted."""
+
+
+def _expat(
+    xml: bytes,
+    start: Callable[[str, dict[str, str]], None],
+    end: Callable[[str], None] | None = None,
+    text: Callable[[str], None] | None = None,
+) -> bool:
+    """Run a pull parser (expat) over one part, names given without their namespace prefix. Work is linear in the
+    bytes whatever they hold (the regular expressions this replaced were quadratic on a comment full of "<c ");
+    no entity is declared, fetched or expanded. False when the XML is damaged (what came before was seen)."""
+
+    def refuse(*_: object) -> None:
+        raise _Refused
+
+    p = expat.ParserCreate()
+    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    p.EntityDeclHandler = refuse
+    p.ExternalEntityRefHandler = refuse
+    p.buffer_text = True
+    p.StartElementHandler = lambda name, attrs: start(name.rpartition(":")[2], attrs)
+    if end is not None:
+        p.EndElementHandler = lambda name: end(name.rpartition(":")[2])
+    if text is not None:
+        p.CharacterDataHandler = text
+    try:
+        p.Parse(xml, True)
+    except (expat.ExpatError, _Refused, ValueError):
+        return False
+    return True
+
+
+def _attr(attrs: dict[str, str], name: str) -> str:
+    """An attribute by its local name (``r:id`` whatever prefix the office suite chose)."""
+    return next((v for k, v in attrs.items() if k.rpartition(":")[2] == name), "")
 
 
 def formula_cells(z: zipfile.ZipFile | None, sheet: str, parts: dict[str, bytes]) -> dict[str, str]:
-    """Cells holding a formula in one sheet of an .xlsx/.xlsm, read from the XML text without running anything.
+    """Cells holding a formula in one sheet of an .xlsx/.xlsm, read from the XML without running anything.
     ``parts``: the worksheet parts, inflated (sheet_parts). Most returns hold none, so the sheet's XML is only
-    searched cell by cell when an <f> element exists."""
+    parsed when an <f> element may exist."""
     if z is None or not any(_FORMULA_BYTES.search(xml) for xml in parts.values()):
         return {}
     part = workbook_sheets(z).get(sheet, "")
-    xml = parts[part].decode("utf-8", "replace") if part in parts else ""
-    out = {}
-    for cm in _CELL_WITH_FORMULA.finditer(xml) if _FORMULA.search(xml) else ():
-        fm = _F.search(cm.group(2))
-        if fm:
-            out[cm.group(1)] = _unescape(fm.group(1) or "(共享公式)")
+    if part not in parts or not _FORMULA_BYTES.search(parts[part]):
+        return {}
+    out: dict[str, str] = {}
+    cell: list[str] = []  # the reference of the cell being read, and the text of its <f> so far
+    in_f = False
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal in_f
+        if name == "c":
+            cell[:] = [attrs.get("r", "")]
+        elif name == "f" and cell and cell[0]:
+            in_f = True
+            cell[1:] = [""]
+
+    def end(name: str) -> None:
+        nonlocal in_f
+        if name == "f" and in_f:
+            in_f = False
+            out[cell[0]] = cell[1] or "(共享公式)"
+        elif name == "c":
+            cell.clear()
+
+    def text(data: str) -> None:
+        if in_f:
+            cell[1] += data
+
+    _expat(parts[part], start, end, text)  # a damaged part: what came before counts; calamine judges the file
     return out
 
 
@@ -170,11 +220,24 @@ def _worksheet_rels(z: zipfile.ZipFile) -> dict[str, str]:
     return {rid: name for rid, name in _worksheet_targets(rels) if name in names}
 
 
+def _elements(xml: bytes, tag: str) -> list[dict[str, str]]:
+    """The attributes (by local name) of every ``tag`` element of a small part; a damaged part yields those before
+    the damage."""
+    out: list[dict[str, str]] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == tag:
+            out.append({k.rpartition(":")[2]: v for k, v in attrs.items()})
+
+    _expat(xml, start)
+    return out
+
+
 @functools.lru_cache(maxsize=64)  # returns written by one office suite share their relationships part
 def _worksheet_targets(rels: bytes) -> tuple[tuple[str, str], ...]:
     out = []
-    for a in map(_attrs, _REL_TAG.findall(rels.decode("utf-8", "replace"))):
-        target = html.unescape(a.get("Target", ""))
+    for a in _elements(rels, "Relationship"):
+        target = a.get("Target", "")
         if a.get("Type", "").endswith("/worksheet") and target:
             name = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
             out.append((a.get("Id", ""), name))
@@ -189,12 +252,11 @@ def sheet_parts(z: zipfile.ZipFile) -> dict[str, bytes]:
 def workbook_sheets(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → worksheet part name (read only where a sheet must be named: a formula, a refused range)."""
     try:
-        wb_xml = _member(z, "xl/workbook.xml").decode("utf-8", "replace")
+        wb_xml = _member(z, "xl/workbook.xml")
     except KeyError:
         return {}
     rels = _worksheet_rels(z)
-    tags = map(_attrs, _SHEET_TAG.findall(wb_xml))
-    return {html.unescape(a.get("name", "")): rels[a["r:id"]] for a in tags if a.get("r:id") in rels}
+    return {a.get("name", ""): rels[a["id"]] for a in _elements(wb_xml, "sheet") if a.get("id") in rels}
 
 
 #: Cells a worksheet's range may span before calamine is let parse it. calamine builds the range densely, from its
@@ -207,9 +269,7 @@ ORDINARY_SPAN = (9_999, 26)
 WORST_SPAN = (1_048_576, 16_384)
 _UNUSUAL_CELL = re.compile(rb'<c(?! r="[A-Z]?[0-9]{1,4}")[\s/>]')  # a cell not led by a reference A1 … Z9999
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")  # <x:c …>: calamine reads prefixed elements too
-_ROW_OR_CELL = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
-_R_ATTR = re.compile(rb'\sr="([^"]*)"')
-_R_VALUE = re.compile(rb"([A-Z]{0,3})([0-9]{0,7})")
+_R_VALUE = re.compile(r"([A-Z]{0,3})([0-9]{0,7})")
 
 
 def cell_span(xml: bytes) -> tuple[int, int]:
@@ -219,20 +279,26 @@ def cell_span(xml: bytes) -> tuple[int, int]:
         # the common case, settled by two searches: every cell is placed by its own short reference (calamine
         # places a cell by its reference whatever its row says; rows only place cells that have none)
         return ORDINARY_SPAN
-    row = col = rows = cols = 0
-    for m in _ROW_OR_CELL.finditer(xml):
-        ref = _R_ATTR.search(m.group(2))
-        value = _R_VALUE.fullmatch(ref.group(1)) if ref else None
-        if ref and value is None:
-            return WORST_SPAN
-        letters, digits = (value.group(1), value.group(2)) if value else (b"", b"")
-        if m.group(1) == b"row":
-            row, col = (int(digits) if digits else row + 1), 0
-            continue
-        col = xl_cell_to_rowcol(letters.decode() + "1")[1] + 1 if letters else col + 1
-        row = int(digits) if digits else row
-        rows, cols = max(rows, row), max(cols, col)
-    return rows, cols
+    at = [0, 0, 0, 0]  # row, column, rows, columns
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name not in ("row", "c"):
+            return
+        ref = attrs.get("r")
+        value = _R_VALUE.fullmatch(ref) if ref is not None else None
+        if ref is not None and value is None:
+            raise _Refused
+        letters, digits = (value.group(1), value.group(2)) if value else ("", "")
+        if name == "row":
+            at[0], at[1] = (int(digits) if digits else at[0] + 1), 0
+            return
+        at[1] = xl_cell_to_rowcol(letters + "1")[1] + 1 if letters else at[1] + 1
+        at[0] = int(digits) if digits else at[0]
+        at[2], at[3] = max(at[2], at[0]), max(at[3], at[1])
+
+    if not _expat(xml, start):
+        return WORST_SPAN  # a reference no office software writes, or XML the parser refuses: read it bounded
+    return at[2], at[3]
 
 
 def _member(z: zipfile.ZipFile, name: str) -> bytes:
@@ -256,10 +322,6 @@ def _member(z: zipfile.ZipFile, name: str) -> bytes:
                 if out and len(out) == info.file_size:
                     return out
     return z.read(name)
-
-
-def _unescape(s: str) -> str:
-    return html.unescape(s)
 
 
 def _find_header(grid: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]]:
