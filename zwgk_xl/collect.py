@@ -17,19 +17,23 @@ result does not depend on the threads.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import hashlib
 import io
 import itertools
 import os
 import posixpath
+import queue
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
@@ -37,8 +41,8 @@ from xml.parsers import expat
 from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
+from zwgk_xl import containers, findings
 from zwgk_xl import contract as C
-from zwgk_xl import findings
 from zwgk_xl.bulk import paused_gc
 from zwgk_xl.contract import cell_text
 from zwgk_xl.deadlines import parse as parse_deadline
@@ -272,10 +276,11 @@ _PREFIXED_CELL = re.compile(rb":c[\s/>]")  # <x:c …>: calamine reads prefixed 
 _R_VALUE = re.compile(r"([A-Z]{0,3})([0-9]{0,7})")
 
 
-def cell_span(xml: bytes) -> tuple[int, int]:
+def cell_span(xml: bytes, exact: bool = False) -> tuple[int, int]:
     """Rows × columns (an upper bound) of the range calamine would build from a worksheet's XML. A row or cell
-    written without its reference follows the one before it, as calamine places it."""
-    if not (_UNUSUAL_CELL.search(xml) or _PREFIXED_CELL.search(xml)):
+    written without its reference follows the one before it, as calamine places it. Unless ``exact``, an ordinary
+    sheet is answered by ORDINARY_SPAN without reading its cells."""
+    if not exact and not (_UNUSUAL_CELL.search(xml) or _PREFIXED_CELL.search(xml)):
         # the common case, settled by two searches: every cell is placed by its own short reference (calamine
         # places a cell by its reference whatever its row says; rows only place cells that have none)
         return ORDINARY_SPAN
@@ -612,6 +617,28 @@ def sniff(data: bytes) -> tuple[tuple[str, dict[str, object]] | None, zipfile.Zi
     return ("file-unreadable", {"reason": "不是 Excel 工作簿（可能是改了扩展名的其他文件）"}), None
 
 
+def os_reason(exc: OSError) -> tuple[str, dict[str, object]]:
+    """An operating-system error as the finding a clerk can act on, in Chinese (never the library's English)."""
+    code = exc.errno
+    if code == errno.ENAMETOOLONG:
+        return "file-unreadable", {"reason": "路径或文件名过长，系统无法打开；请把它移到较浅的文件夹或改短文件名"}
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        return "file-unreadable", {"reason": "汇总过程中文件已被移走或删除"}
+    if code == errno.ELOOP:
+        return "file-unreadable", {"reason": "快捷方式（符号链接）指向自身，无法打开"}
+    if code == errno.EISDIR:
+        return "file-unreadable", {"reason": "这是一个文件夹"}
+    if code in (errno.EACCES, errno.EPERM):
+        why = "没有读取权限，或正被其他程序（如 Excel、WPS、杀毒软件）占用"
+    elif code == errno.EBUSY:
+        why = "正被其他程序占用"
+    elif code == errno.EIO:
+        why = "磁盘或网络读取出错"
+    else:
+        why = "系统拒绝读取"
+    return "file-locked", {"reason": f"{why}（错误码 {code}）"}
+
+
 def _read_bytes(path: Path) -> tuple[bytes | None, float, tuple[str, dict[str, object]] | None]:
     """The file's bytes (read once for every check and the parser) and its time; a size check comes first."""
     try:
@@ -619,9 +646,47 @@ def _read_bytes(path: Path) -> tuple[bytes | None, float, tuple[str, dict[str, o
         if st.st_size > MAX_FILE_BYTES:
             return None, st.st_mtime, ("file-too-large", {"size": f"{st.st_size / 2**20:.0f} MB"})
         with path.open("rb") as f:
-            return f.read(), st.st_mtime, None
+            return f.read(MAX_FILE_BYTES + 1), st.st_mtime, None
     except OSError as exc:
-        return None, 0.0, ("file-locked", {"reason": f"{type(exc).__name__}: {exc.strerror or exc}"})
+        return None, 0.0, os_reason(exc)
+
+
+def display(path: Path) -> Path:
+    """The path as a clerk can read it and every writer can encode it. A name that is not valid UTF-8 (GBK bytes
+    left by a zip made on Windows and unpacked on Linux) arrives with surrogate escapes, which no XML, JSON or
+    encode() accepts: such a part is decoded as GB18030 where it can be, else with the bad bytes replaced."""
+    text = str(path)
+    if text.isascii() or not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return path
+    parts = []
+    for part in path.parts:
+        raw = os.fsencode(part)
+        try:
+            raw.decode("utf-8")
+            parts.append(part)
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            parts.append(raw.decode("gb18030"))
+        except UnicodeDecodeError:
+            parts.append(raw.decode("utf-8", "replace"))
+    return Path(*parts)
+
+
+#: Names other software leaves beside a workbook: never a return, never an error (an AppleDouble file a Mac
+#: wrote on a USB stick looks like a damaged workbook to every parser).
+LITTER = (
+    ("~$", "Office 临时锁文件（~$ 开头）"),
+    (".~lock.", "LibreOffice 临时锁文件（.~lock. 开头）"),
+    (".~", "WPS 临时文件（.~ 开头）"),
+    ("~WRL", "Office 临时文件（~WRL 开头）"),
+    ("._", "苹果电脑在 U 盘等处生成的附属文件（._ 开头）"),
+)
+
+
+def litter(name: str) -> str:
+    return next((kind for prefix, kind in LITTER if name.startswith(prefix)), "")
 
 
 @dataclass
@@ -640,6 +705,7 @@ class Loaded:
     cols: dict[str, int] = field(default_factory=dict)
     formulas: dict[str, str] = field(default_factory=dict)
     clipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet, farthest cell) read only in part
+    notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # findings told before the rest
 
 
 #: A sheet whose range is too large for calamine is read through openpyxl, this far (a unit sheet of 1,000 tasks
@@ -670,16 +736,93 @@ def _clipped_sheets(data: bytes) -> _Sheets:
 
 
 def load(path: Path) -> Loaded:
-    """Everything about one file that needs no list, roster or other file: safe to run in a worker thread."""
-    if path.name.startswith("~$"):
-        return Loaded(path, ("file-lock-skipped", {}))
+    """One workbook file: everything that needs no list, roster or other file (safe in a worker thread)."""
+    shown = display(path)
+    if kind := litter(path.name):
+        return Loaded(
+            shown, ("file-lock-skipped", {}) if path.name.startswith("~$") else ("file-litter", {"kind": kind})
+        )
     if path.suffix.lower() not in SPREADSHEETS:
-        return Loaded(path, ("file-not-spreadsheet", {}))
+        return Loaded(shown, ("file-not-spreadsheet", {}))
     data, mtime, problem = _read_bytes(path)
-    zf = None
-    if data is not None:
-        problem, zf = sniff(data)
-    if problem or data is None:
+    if data is None:
+        return Loaded(shown, problem, mtime=mtime)
+    return load_bytes(shown, data, mtime)
+
+
+def load_all(path: Path) -> list[Loaded]:
+    """Every workbook a file holds, the file first: one for a workbook, its members for an archive or saved mail
+    (each named container/member), a finding for anything else. Never raises: whatever escapes a reader becomes
+    file-unreadable, so one file cannot stop the run."""
+    try:
+        shown = display(path)
+        got = _load_all(path, shown, None, 0)
+        if shown != path:
+            got[0].notes.insert(0, ("file-name-garbled", {"name": shown.name}))
+        return got
+    except Exception as exc:
+        return [Loaded(display(path), ("file-unreadable", {"reason": unreadable_reason(exc)}))]
+
+
+def _wanted(name: str) -> bool:
+    suffix = Path(name).suffix.lower()
+    return (suffix in SPREADSHEETS or suffix in containers.KINDS) and not litter(Path(name).name)
+
+
+def _load_all(path: Path, shown: Path, data: bytes | None, depth: int) -> list[Loaded]:
+    suffix = path.suffix.lower()
+    if suffix not in containers.KINDS or litter(path.name):
+        if data is None:
+            return [load(path)]
+        return [load_bytes(shown, data, 0.0)]
+    kind = containers.KINDS[suffix]
+    mtime = 0.0
+    if data is None:
+        data, mtime, problem = _read_bytes(path)
+        if data is None:
+            return [Loaded(shown, problem, mtime=mtime)]
+    if depth >= containers.MAX_DEPTH:
+        return [Loaded(shown, ("container-unsupported", {"kind": kind, "reason": "压缩包套得太深"}))]
+    try:
+        opened = containers.open_container(path.name, data, _wanted)
+    except containers.Refused as exc:
+        return [Loaded(shown, ("container-unsupported", {"kind": kind, "reason": str(exc)}))]
+    if not opened.members:
+        detail = f"（其中有：{'、'.join(opened.skipped[:10])}）" if opened.skipped else ""
+        return [Loaded(shown, ("container-empty", {"kind": kind, "detail": detail}))]
+    names = "、".join(name for name, _ in opened.members)
+    out = [Loaded(shown, ("container-opened", {"kind": kind, "count": len(opened.members), "names": names}))]
+    for name, member in opened.members:
+        inner = Path(containers.join(str(shown), name))
+        for got in _load_all(Path(name), inner, member, depth + 1):
+            got.mtime = got.mtime or mtime
+            out.append(got)
+    return out
+
+
+def unreadable_reason(exc: BaseException) -> str:
+    """A reader's exception as a reason a clerk can read: the libraries' messages are English and technical
+    (CalamineError: Cannot detect file format); the type is kept in brackets for whoever maintains the tool."""
+    text = f"{type(exc).__name__}: {exc}".lower()
+    if isinstance(exc, zlib.error) or "zlib" in text or "inflat" in text or "deflate" in text:
+        why = "文件内压缩的数据已损坏"
+    elif "password" in text or "encrypt" in text:
+        why = "文件设置了密码或已加密"
+    elif "detect file format" in text or "unsupported" in text or "not a zip" in text:
+        why = "无法识别文件格式（可能已损坏，或是改了扩展名的其他文件）"
+    elif "xml" in text or "parse" in text or "syntax" in text:
+        why = "工作簿内部的数据已损坏（无法解析）"
+    elif "zip" in text or "eof" in text or "truncat" in text:
+        why = "文件不完整或已损坏"
+    else:
+        why = "文件已损坏或格式不受支持"
+    return f"{why}（技术信息：{type(exc).__name__}）"
+
+
+def load_bytes(path: Path, data: bytes, mtime: float) -> Loaded:
+    """One workbook's bytes (``path`` is its display name): sniff, bounds, parse, choose the unit sheet."""
+    problem, zf = sniff(data)
+    if problem:
         return Loaded(path, problem, mtime=mtime)
     got = Loaded(path, digest=hashlib.sha256(data).hexdigest(), mtime=mtime)
     try:
@@ -687,6 +830,10 @@ def load(path: Path) -> Loaded:
         got.clipped = _too_large(zf, parts) if zf else []
         names, grid_of = _clipped_sheets(data) if got.clipped else _calamine_sheets(data)
         got.meta = hidden_values(grid_of(C.SHEET_HIDDEN)) if C.SHEET_HIDDEN in names else {}
+        if got.meta.get(C.K_KIND) == "master":
+            merged = C.SHEET_RESULT in names or C.SHEET_FINDINGS in names
+            got.problem = ("own-workbook", {"kind": "汇总结果工作簿" if merged else "总表工作簿"})
+            return got
         sheet = C.SHEET_UNIT if C.SHEET_UNIT in names else ""
         for name in [sheet] if sheet else [n for n in names if n != C.SHEET_HIDDEN]:
             grid = grid_of(name)
@@ -697,7 +844,7 @@ def load(path: Path) -> Loaded:
         if got.header >= 0:
             got.formulas = formula_cells(zf, got.sheet, parts)
     except Exception as exc:  # zlib, calamine and openpyxl raise several types for corrupt or foreign files
-        got.problem = ("file-unreadable", {"reason": f"{type(exc).__name__}: {exc}"})
+        got.problem = ("file-unreadable", {"reason": unreadable_reason(exc)})
     return got
 
 
@@ -706,6 +853,11 @@ def _too_large(zf: zipfile.ZipFile, parts: dict[str, bytes]) -> list[tuple[str, 
     spans = {part: cell_span(xml) for part, xml in parts.items()}
     if all(rows * cols <= MAX_CELLS for rows, cols in spans.values()):
         return []
+    # ORDINARY_SPAN only bounds a sheet: the ordinary sheets beside the far one are measured, or each would be
+    # named as read in part (the unit form and _zwgk were, beside a far cell on another sheet)
+    spans = {
+        part: cell_span(parts[part], exact=True) if span == ORDINARY_SPAN else span for part, span in spans.items()
+    }
     by_part = {p: n for n, p in workbook_sheets(zf).items()}
     return [
         (by_part.get(part, part), xl_rowcol_to_cell(min(rows, 1_048_576) - 1, min(cols, 16_384) - 1))
@@ -716,20 +868,56 @@ def _too_large(zf: zipfile.ZipFile, parts: dict[str, bytes]) -> list[tuple[str, 
 
 #: Files loaded ahead of the checks. Each holds one return's bytes and grid, so memory stays bounded.
 AHEAD = 8
+#: Seconds one file may take to load before it is named as too slow and the run goes on without it. Every scan is
+#: linear, so only a parser's own defect could stall; the largest file allowed (100 MB) loads in well under this.
+FILE_BUDGET = 120.0
 
 
-def _loaded(files: Iterable[Path], threads: int) -> Iterator[Loaded]:
-    """``load`` over the files in their order, ``threads`` at a time, at most AHEAD files ahead of the consumer."""
-    if threads <= 1:
-        yield from map(load, files)
-        return
+def _loaded(files: Iterable[Path], threads: int, budget: float | None = FILE_BUDGET) -> Iterator[Loaded]:
+    """``load_all`` over the files in their order, in ``threads`` daemon worker threads, at most AHEAD files ahead
+    of the consumer. A file not loaded within ``budget`` seconds becomes a file-too-slow finding; its thread is
+    left to finish on its own (a thread cannot be stopped; being a daemon, it cannot hold up the process's exit)
+    and a fresh one takes its place."""
+    jobs: queue.SimpleQueue[tuple[Path, Future[list[Loaded]]] | None] = queue.SimpleQueue()
+
+    def work() -> None:
+        while (job := jobs.get()) is not None:
+            path, fut = job
+            if fut.set_running_or_notify_cancel():
+                fut.set_result(load_all(path))  # load_all never raises
+
+    def start() -> None:
+        threading.Thread(target=work, name="zwgk-load", daemon=True).start()
+
+    alive = max(1, threads)
+    for _ in range(alive):
+        start()
     it = iter(files)
-    with ThreadPoolExecutor(threads, thread_name_prefix="zwgk-load") as pool:
-        pending = deque(pool.submit(load, p) for p in itertools.islice(it, AHEAD))
+    pending: deque[tuple[Path, Future[list[Loaded]]]] = deque()
+
+    def feed(n: int) -> None:
+        for p in itertools.islice(it, n):
+            fut: Future[list[Loaded]] = Future()
+            jobs.put((p, fut))
+            pending.append((p, fut))
+
+    feed(AHEAD)
+    try:
         while pending:
-            got = pending.popleft().result()
-            pending.extend(pool.submit(load, p) for p in itertools.islice(it, 1))
-            yield got
+            path, fut = pending.popleft()
+            try:
+                got = fut.result(timeout=budget)
+            except FutureTimeout:
+                got = [Loaded(display(path), ("file-too-slow", {"seconds": f"{budget:g}"}))]
+                start()
+                alive += 1
+            feed(1)
+            yield from got
+    finally:
+        for _, fut in pending:
+            fut.cancel()
+        for _ in range(alive):
+            jobs.put(None)
 
 
 def default_threads() -> int:
@@ -737,8 +925,29 @@ def default_threads() -> int:
     return min(2, os.cpu_count() or 1)
 
 
+def walk(returns: Path) -> tuple[list[Path], list[tuple[Path, tuple[str, dict[str, object]]]]]:
+    """Every file under the folder, in name order, and every folder that could not be listed with the reason.
+    os.walk reports what it cannot read to ``onerror`` instead of raising; symbolic links to folders are not
+    followed (a link to a parent would loop)."""
+    problems: list[tuple[Path, tuple[str, dict[str, object]]]] = []
+
+    def failed(exc: OSError) -> None:
+        _, params = os_reason(exc)
+        where = Path(exc.filename) if exc.filename else returns
+        problems.append((where, ("folder-unreadable", params)))
+
+    files: list[Path] = []
+    try:
+        for folder, _dirs, names in os.walk(returns, onerror=failed, followlinks=False):
+            files.extend(Path(folder, n) for n in names)
+    except OSError as exc:  # os.walk reports through onerror; this is for what no version of it foresaw
+        failed(exc)
+    files.sort(key=lambda p: str(display(p)))
+    return files, problems
+
+
 def list_files(returns: Path) -> list[Path]:
-    return sorted(p for p in returns.rglob("*") if p.is_file())
+    return walk(returns)[0]
 
 
 class ReturnsError(Exception):
@@ -750,6 +959,7 @@ def collect(
     returns: str | Path,
     progress: Callable[[Path], None] | None = None,
     threads: int | None = None,
+    budget: float | None = FILE_BUDGET,
 ) -> Collection:
     """Files are loaded in ``threads`` worker threads (default: default_threads()) and checked here in name order.
     Worker processes were tried and taken out: on a 2-core machine spawning them (as Windows must) cost about a
@@ -762,12 +972,18 @@ def collect(
     reader = _Reader(master, {p.unit.id: p for p in plans}, master.index, out)
     subs: list[Submission] = []
     seen_bytes: dict[str, Path] = {}
-    files = list_files(root)
+    files, folder_problems = walk(root)
+    for folder, (code, params) in folder_problems:
+        reader.finding(code, display(folder), **params)
+    shown: list[Path] = []
     with paused_gc():
-        for got in _loaded(files, default_threads() if threads is None else threads):
+        for got in _loaded(files, default_threads() if threads is None else threads, budget):
             path = got.path
+            shown.append(path)
             if progress:
                 progress(path)
+            for code, params in got.notes:
+                reader.finding(code, path, **params)
             if got.digest:
                 if got.digest in seen_bytes:
                     reader.finding("duplicate-file", path, other=seen_bytes[got.digest].name)
@@ -776,7 +992,11 @@ def collect(
             if got.problem:
                 reader.finding(got.problem[0], path, **got.problem[1])
                 continue
-            sub = reader.read(got)
+            try:
+                sub = reader.read(got)
+            except Exception as exc:  # a defect of ours must not cost the other units their merge
+                reader.finding("file-unreadable", path, reason=unreadable_reason(exc))
+                continue
             if sub is not None:
                 subs.append(sub)
     winners: dict[str, Submission] = {}
@@ -809,4 +1029,4 @@ def collect(
     for u in missing:
         out.append(findings.make("not-returned", unit=u.name, count=len(reader.plans[u.id].rows)))
     ordered = sorted(winners.values(), key=lambda s: master.roster.order(s.unit))
-    return Collection(tuple(ordered), tuple(superseded), tuple(out), missing, tuple(files))
+    return Collection(tuple(ordered), tuple(superseded), tuple(out), missing, tuple(shown))
