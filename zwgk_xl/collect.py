@@ -17,6 +17,7 @@ result does not depend on the threads.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import errno
 import functools
 import hashlib
@@ -329,18 +330,109 @@ def _member(z: zipfile.ZipFile, name: str) -> bytes:
     return z.read(name)
 
 
-def _find_header(grid: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]]:
-    for r, row in enumerate(grid[:30]):
-        cols = {}
+#: Words that say what a column is, for headers a unit reworded ("进展情况（截至10月底）", "存在问题及下步打算"):
+#: the longest word found in a header names its field.
+_MEANINGS: dict[str, tuple[str, ...]] = {
+    "id": ("任务编号", "编号"),
+    "number": ("序号",),
+    "text": ("重点工作", "工作任务", "任务内容", "重点任务"),
+    "requirement": ("工作要求", "要求"),
+    "lead": ("牵头单位", "牵头部门"),
+    "responsible": ("责任单位", "责任部门", "配合单位"),
+    "role": ("本单位角色", "角色"),
+    "deadline": ("完成时限", "时限"),
+    "status": ("完成状态", "完成情况", "状态"),
+    "progress": ("进展情况", "工作进展", "进展", "落实情况", "推进情况"),
+    "done_date": ("完成（预计）时间", "预计完成时间", "完成时间", "完成日期"),
+    "evidence": ("佐证材料", "佐证", "证明材料", "附件"),
+    "plan": ("存在问题及下步计划", "存在问题", "下步计划", "下步打算", "下一步"),
+    "lead_summary": ("牵头汇总",),
+}
+#: Where each column stands in the form as issued (the lead column last, and only where the unit leads).
+_POSITION = {c.field: k for k, c in enumerate((*C.UNIT_LOCKED, *C.UNIT_INPUT, C.LEAD_SUMMARY))}
+_HEADER_ROWS = 200  # a unit may paste the notice above the table
+
+
+def _meaning(text: str, free: set[str]) -> str:
+    """The field a reworded header means, among the fields not yet found: the longest meaning word it holds,
+    else the closest header by similarity (at least 0.6), else ""."""
+    key = fold(text)
+    best, size = "", 0
+    for f in free:
+        for word in _MEANINGS.get(f, ()):
+            if word in key and len(word) > size:
+                best, size = f, len(word)
+    if best:
+        return best
+    scored = [(difflib.SequenceMatcher(None, key, fold(_HEADER_OF[f])).ratio(), f) for f in free if f in _HEADER_OF]
+    score, f = max(scored, default=(0.0, ""))
+    return f if score >= 0.6 else ""
+
+
+_HEADER_OF = {f: h for h, f in _HEADERS.items()}
+
+
+def _find_header(grid: Sequence[Sequence[object]]) -> tuple[int, dict[str, int], list[tuple[int, str, str]]]:
+    """The header row, its field → column, and the columns found though their header changed (column, header
+    as issued, header as found). Exact headers first; a row with three of them is the header, and its other
+    cells are matched by meaning, then a field still missing by its place in the form as issued."""
+    for r, row in enumerate(grid[:_HEADER_ROWS]):
+        cols: dict[str, int] = {}
         for c, v in enumerate(row):
             if not isinstance(v, str) or not v:
                 continue
             f = _HEADERS.get(v) or (_HEADERS.get(fold(v)) if len(v) <= 20 else None)
             if f and f not in cols:
                 cols[f] = c
+        if len(cols) < 3 and not ("status" in cols and ("id" in cols or "text" in cols)):
+            continue
+        renamed: list[tuple[int, str, str]] = []
+        taken = set(cols.values())
+        for c, v in enumerate(row):
+            text = cell_text(v)
+            if c in taken or not text or len(text) > 40:
+                continue
+            f = _meaning(text, set(_HEADER_OF) - set(cols))
+            if f:
+                cols[f] = c
+                taken.add(c)
+                renamed.append((c, _HEADER_OF[f], text))
+        for f in set(_INPUT_FIELDS) - set(cols) - {"lead_summary"}:
+            c = _POSITION[f]
+            if c < len(row) and c not in taken and cell_text(row[c]):
+                cols[f] = c
+                taken.add(c)
+                renamed.append((c, _HEADER_OF[f], cell_text(row[c])))
         if "status" in cols and ("id" in cols or "text" in cols):
-            return r, cols
-    return -1, {}
+            return r, cols, renamed
+    return -1, {}, []
+
+
+def added_columns(grid: Sequence[Sequence[object]], header: int, cols: dict[str, int]) -> list[tuple[int, str, str]]:
+    """Columns a unit added to the table (a header or text in a column no field is read from): (column, header,
+    every text under it, joined), so what was typed there is quoted, not lost."""
+    used = set(cols.values())
+    width = max((len(r) for r in grid[header:]), default=0)
+    out = []
+    for c in range(width):
+        if c in used:
+            continue
+        texts = [t for row in grid[header + 1 :] if c < len(row) and (t := cell_text(row[c]))]
+        head = cell_text(grid[header][c]) if c < len(grid[header]) else ""
+        if texts:
+            out.append((c, head or f"{_column(c)} 列", "；".join(texts)))
+    return out
+
+
+def _filled(grid: Sequence[Sequence[object]], header: int, cols: dict[str, int]) -> int:
+    at = [cols[f] for f in _INPUT_FIELDS if f in cols]
+    return sum(1 for row in grid[header + 1 :] for c in at if c < len(row) and cell_text(row[c]))
+
+
+def sheet_text(grid: Sequence[Sequence[object]]) -> str:
+    """Every text of a sheet, row by row (cells joined by " "), for a finding that quotes it whole."""
+    lines = (" ".join(t for v in row if (t := cell_text(v))) for row in grid)
+    return "\n".join(line for line in lines if line)
 
 
 def _info(grid: Sequence[Sequence[object]], header: int) -> dict[str, object]:
@@ -365,6 +457,8 @@ class _Reader:
         self.all_tasks = {t.id: t for t in self.master.tasklist.tasks}
         self.by_text = {fold(t.text): t.id for t in self.master.tasklist.tasks}
         self.errors_by_file: set[str] = set()
+        #: file → (the unit its hidden sheet names, what its 填报单位 cell says) where they disagree
+        self.conflicts: dict[str, tuple[Unit, str]] = {}
 
     def finding(self, code: str, path: Path, sheet: str = "", cell: str = "", **kw: object) -> None:
         f = findings.make(code, file=str(path), sheet=sheet, cell=cell, **kw)
@@ -381,6 +475,7 @@ class _Reader:
             texts = [cell_text(row[cols[f]]) for f in _INPUT_FIELDS if f in cols and cols[f] < len(row)]
             texts = [t for t in texts if t]
             if texts:
+                texts = [t for v in row if (t := cell_text(v))]  # the whole row, so nothing typed beside is lost
                 tid = cell_text(row[cols["id"]]) if "id" in cols and cols["id"] < len(row) else ""
                 self.finding("row-added", path, sheet, _ref(r, 0), task_id=tid, text="；".join(texts))
 
@@ -407,16 +502,24 @@ class _Reader:
         path, meta, sheet, grid, header, cols = got.path, got.meta, got.sheet, got.grid, got.header, got.cols
         for name, far in got.clipped:
             self.finding("range-clipped", path, name, far, far=far, rows=CLIPPED_ROWS, cols=CLIPPED_COLS)
+
+        def notes(unit: str = "") -> None:
+            for code, params in got.notes:
+                self.finding(code, path, **({"unit": unit} | params))
+
         if header < 0:
+            notes()
             self.finding("sheet-missing", path, sheet=C.SHEET_UNIT)
             return None
         if meta.get(C.K_KIND) == "unit" and meta.get(C.K_LIST_ID) != self.master.list_id:
+            notes()
             self.finding("foreign-list", path, sheet, title=meta.get(C.K_TITLE, "?"), year=meta.get(C.K_YEAR, "?"))
             self.unplaced(path, sheet, grid, header, cols)
             return None
         info = _info(grid, header)
         unit, how = self.identify(path, meta, info)
         if unit is None:
+            notes()
             name = meta.get(C.K_UNIT_NAME) or cell_text(info.get("unit"))
             if name:
                 self.finding("unknown-unit", path, sheet, name=name)
@@ -424,6 +527,12 @@ class _Reader:
                 self.finding("unidentified", path, sheet)
             self.unplaced(path, sheet, grid, header, cols)
             return None
+        notes(unit.name)
+        visible = cell_text(info.get("unit"))
+        if how == "hidden" and visible and fold(visible) not in {fold(n) for n in (unit.name, *unit.aliases)}:
+            other = self.index.lookup(visible)
+            if other is None or other.id != unit.id:
+                self.conflicts[str(path)] = (unit, visible)
         if how == "hidden" and meta.get(C.K_ROUND, "") != self.master.round:
             self.finding(
                 "stale-round", path, sheet, unit=unit.name, got=meta.get(C.K_ROUND, ""), expected=self.master.round
@@ -472,9 +581,8 @@ class _Reader:
                 if match:
                     self.finding("row-matched-by-text", path, sheet, _ref(r, 0), unit=unit.name, task_id=match)
                     tid = match
-                else:
-                    texts = [cell_text(row[c]) if c < n else "" for _, c in input_at]
-                    label = "；".join(t for t in [locked[_TEXT_AT][:40], *texts] if t)
+                else:  # every cell of the row, whole: notes typed under the table may be in any column
+                    label = "；".join(t for v in row if (t := cell_text(v)))
                     self.finding("row-added", path, sheet, _ref(r, 0), unit=unit.name, task_id=tid, text=label)
                     continue
             if tid in seen:
@@ -500,8 +608,8 @@ class _Reader:
                         unit=unit.name,
                         task_id=tid,
                         column=c.header,
-                        expected=w[:60],
-                        got=got[:60],
+                        expected=w,
+                        got=got,
                     )
             answer = self._answer(
                 path, sheet, r, row, input_at, columns, tid, assignment.role if assignment else "", formulas, year, unit
@@ -705,21 +813,44 @@ class Loaded:
     cols: dict[str, int] = field(default_factory=dict)
     formulas: dict[str, str] = field(default_factory=dict)
     clipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet, farthest cell) read only in part
+    renamed: list[tuple[int, str, str]] = field(default_factory=list)  # columns whose header changed
     notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # findings told before the rest
+
+    def note(self, code: str, **params: object) -> None:
+        self.notes.append((code, params))
 
 
 #: A sheet whose range is too large for calamine is read through openpyxl, this far (a unit sheet of 1,000 tasks
 #: fits); what lies beyond is named in a finding, not read.
 CLIPPED_ROWS, CLIPPED_COLS = 5_000, 64
-_Sheets = tuple[list[str], Callable[[str], list[list[object]]]]
 
 
-def _calamine_sheets(data: bytes) -> _Sheets:
+@dataclass
+class _Book:
+    """One reader's view of a workbook: its sheet names, which are hidden, a sheet's grid and merged ranges."""
+
+    names: list[str]
+    hidden: set[str]
+    grid: Callable[[str], list[list[object]]]
+    merged: Callable[[str], list[tuple[tuple[int, int], tuple[int, int]]]]
+
+
+def _calamine_sheets(data: bytes) -> _Book:
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    return wb.sheet_names, lambda name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    hidden = {m.name for m in wb.sheets_metadata if str(m.visible).rpartition(".")[2] != "Visible"}
+
+    def merged(name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        try:
+            return list(wb.get_sheet_by_name(name).merged_cell_ranges or [])
+        except Exception:  # merged regions are a nicety: a file that has none readable still merges
+            return []
+
+    return _Book(
+        wb.sheet_names, hidden, lambda name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False), merged
+    )
 
 
-def _clipped_sheets(data: bytes) -> _Sheets:
+def _clipped_sheets(data: bytes) -> _Book:
     """openpyxl's read-only reader stops at the last row asked for and keeps only the columns asked for, so a
     sheet that spans a billion cells costs what its first rows cost (its XML goes through defusedxml)."""
     from openpyxl import load_workbook
@@ -732,7 +863,8 @@ def _clipped_sheets(data: bytes) -> _Sheets:
             return []
         return [list(r) for r in ws.iter_rows(max_row=CLIPPED_ROWS, max_col=CLIPPED_COLS, values_only=True)]
 
-    return wb.sheetnames, grid
+    hidden = {ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") != "visible"}
+    return _Book(wb.sheetnames, hidden, grid, lambda name: [])
 
 
 def load(path: Path) -> Loaded:
@@ -820,7 +952,8 @@ def unreadable_reason(exc: BaseException) -> str:
 
 
 def load_bytes(path: Path, data: bytes, mtime: float) -> Loaded:
-    """One workbook's bytes (``path`` is its display name): sniff, bounds, parse, choose the unit sheet."""
+    """One workbook's bytes (``path`` is its display name): sniff, bounds, parse, choose the unit sheet, and note
+    whatever the unit wrote where no column is read (a copy of the sheet, another sheet, a comment, a text box)."""
     problem, zf = sniff(data)
     if problem:
         return Loaded(path, problem, mtime=mtime)
@@ -828,24 +961,232 @@ def load_bytes(path: Path, data: bytes, mtime: float) -> Loaded:
     try:
         parts = sheet_parts(zf) if zf else {}
         got.clipped = _too_large(zf, parts) if zf else []
-        names, grid_of = _clipped_sheets(data) if got.clipped else _calamine_sheets(data)
-        got.meta = hidden_values(grid_of(C.SHEET_HIDDEN)) if C.SHEET_HIDDEN in names else {}
+        book = _clipped_sheets(data) if got.clipped else _calamine_sheets(data)
+        got.meta = hidden_values(book.grid(C.SHEET_HIDDEN)) if C.SHEET_HIDDEN in book.names else {}
         if got.meta.get(C.K_KIND) == "master":
-            merged = C.SHEET_RESULT in names or C.SHEET_FINDINGS in names
+            merged = C.SHEET_RESULT in book.names or C.SHEET_FINDINGS in book.names
             got.problem = ("own-workbook", {"kind": "汇总结果工作簿" if merged else "总表工作簿"})
             return got
-        sheet = C.SHEET_UNIT if C.SHEET_UNIT in names else ""
-        for name in [sheet] if sheet else [n for n in names if n != C.SHEET_HIDDEN]:
-            grid = grid_of(name)
-            header, cols = _find_header(grid)
-            if header >= 0:
-                got.sheet, got.grid, got.header, got.cols = name, grid, header, cols
-                break
+        _choose_sheet(got, book)
         if got.header >= 0:
-            got.formulas = formula_cells(zf, got.sheet, parts)
+            _fill_merged(got, book.merged(got.sheet))
+            if zf is not None:
+                part = workbook_sheets(zf).get(got.sheet, "")
+                _percentages(got, zf, parts.get(part, b""))
+                got.formulas = formula_cells(zf, got.sheet, parts)
+                _side_texts(got, zf)
+            for c, head, text in added_columns(got.grid, got.header, got.cols):
+                got.notes.append(
+                    ("column-added", {"sheet": got.sheet, "cell": _ref(got.header, c), "header": head, "text": text})
+                )
+            for c, expected, found in got.renamed:
+                got.notes.append(
+                    (
+                        "header-changed",
+                        {"sheet": got.sheet, "cell": _ref(got.header, c), "expected": expected, "got": found},
+                    )
+                )
     except Exception as exc:  # zlib, calamine and openpyxl raise several types for corrupt or foreign files
         got.problem = ("file-unreadable", {"reason": unreadable_reason(exc)})
     return got
+
+
+def _choose_sheet(got: Loaded, book: _Book) -> None:
+    """The sheet to read: 填报表, unless it is blank and a visible copy of it ("填报表 (2)") was filled. Any other
+    visible sheet with text, and a filled copy not taken, is quoted in a sheet-added note. Hidden sheets are read
+    only when no visible one is the form."""
+    visible = [n for n in book.names if n != C.SHEET_HIDDEN and n not in book.hidden]
+    order = sorted(visible, key=lambda n: n != C.SHEET_UNIT)
+    forms: list[tuple[str, list[list[object]], int, dict[str, int], list[tuple[int, str, str]], int]] = []
+    others: list[tuple[str, list[list[object]]]] = []
+    for name in order:
+        grid = book.grid(name)
+        header, cols, renamed = _find_header(grid)
+        if header >= 0:
+            forms.append((name, grid, header, cols, renamed, _filled(grid, header, cols)))
+        else:
+            others.append((name, grid))
+    if not forms:
+        for name in [n for n in book.names if n in book.hidden and n != C.SHEET_HIDDEN]:
+            grid = book.grid(name)
+            header, cols, renamed = _find_header(grid)
+            if header >= 0:
+                forms.append((name, grid, header, cols, renamed, _filled(grid, header, cols)))
+                break
+    if not forms:
+        if got.meta.get(C.K_KIND) == "unit":  # our form with its header gone: quote what it holds
+            for name, grid in others:
+                if text := sheet_text(grid):
+                    got.notes.append(("sheet-added", {"sheet": name, "text": text}))
+        return
+    chosen = forms[0]
+    if chosen[5] == 0 and (filled := [f for f in forms[1:] if f[5] > 0]):
+        chosen = max(filled, key=lambda f: f[5])
+        got.notes.append(("sheet-copy", {"sheet": chosen[0], "why": f"原表“{forms[0][0]}”未填写"}))
+    got.sheet, got.grid, got.header, got.cols, got.renamed = chosen[0], chosen[1], chosen[2], chosen[3], chosen[4]
+    for name, grid, header, _cols, _renamed, filled in forms:
+        if name != got.sheet and filled:
+            got.notes.append(("sheet-added", {"sheet": name, "text": sheet_text(grid[header + 1 :])}))
+    for name, grid in others:
+        if text := sheet_text(grid):
+            got.notes.append(("sheet-added", {"sheet": name, "text": text}))
+
+
+def _fill_merged(got: Loaded, ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """A range merged over input cells (one "已完成" merged down the status column) means its value for every cell
+    it covers: each row gets it, and a note names the range."""
+    inputs = {got.cols[f] for f in _INPUT_FIELDS if f in got.cols}
+    for (r0, c0), (r1, c1) in ranges:
+        if r1 <= got.header or not any(c0 <= c <= c1 for c in inputs) or r0 >= len(got.grid):
+            continue
+        top = got.grid[r0][c0] if c0 < len(got.grid[r0]) else None
+        for r in range(max(r0, got.header + 1), min(r1, len(got.grid) - 1) + 1):
+            row = got.grid[r]
+            for c in range(c0, c1 + 1):
+                if c < len(row) and c in inputs and (r, c) != (r0, c0):
+                    row[c] = top
+        cells = f"{_ref(r0, c0)}:{_ref(r1, c1)}"
+        got.notes.append(
+            ("merged-input", {"sheet": got.sheet, "cell": _ref(r0, c0), "range": cells, "text": cell_text(top)})
+        )
+
+
+def _percentages(got: Loaded, zf: zipfile.ZipFile, xml: bytes) -> None:
+    """A number shown as a percentage reads as the unit typed it ("100%", not 1): calamine gives the number
+    only, so the cells whose style is a percentage are found in the styles and the sheet's XML (skipped where
+    the workbook has no percentage style, as the forms we send have none)."""
+    styles = _percent_styles(zf)
+    if not styles or not xml:
+        return
+    refs: list[str] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == "c" and attrs.get("s") in styles and attrs.get("r"):
+            refs.append(attrs["r"])
+
+    _expat(xml, start)
+    for ref in refs:
+        r, c = xl_cell_to_rowcol(ref)
+        if r < len(got.grid) and c < len(got.grid[r]):
+            v = got.grid[r][c]
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                got.grid[r][c] = f"{round(v * 100, 10):g}%"
+
+
+def _percent_styles(zf: zipfile.ZipFile) -> set[str]:
+    try:
+        xml = _member(zf, "xl/styles.xml")
+    except KeyError:
+        return set()
+    if b"%" not in xml and b'numFmtId="9"' not in xml and b'numFmtId="10"' not in xml:
+        return set()
+    custom = {a.get("numFmtId", ""): a.get("formatCode", "") for a in _elements(xml, "numFmt")}
+    percent = {i for i, code in custom.items() if "%" in code.replace("\\%", "")} | {"9", "10"}
+    xfs: list[str] = []
+    inside = [False]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == "cellXfs":
+            inside[0] = True
+        elif name == "xf" and inside[0]:
+            xfs.append(attrs.get("numFmtId", "0"))
+
+    def end(name: str) -> None:
+        if name == "cellXfs":
+            inside[0] = False
+
+    _expat(xml, start, end)
+    return {str(k) for k, fmt in enumerate(xfs) if fmt in percent}
+
+
+def _side_texts(got: Loaded, zf: zipfile.ZipFile) -> None:
+    """Comments and text boxes: text a unit wrote where no column is read. Each comment and each shape's text
+    becomes a note quoting it (the sheet named where the relationships say which sheet holds it)."""
+    names = zf.namelist()
+    if not any(n.startswith(("xl/comments", "xl/drawings/drawing")) for n in names):
+        return
+    owner = _owners(zf)
+    for name in names:
+        if name.startswith("xl/comments") and name.endswith(".xml"):
+            for ref, text in _comments(_member(zf, name)):
+                got.notes.append(("cell-comment", {"sheet": owner.get(name, ""), "cell": ref, "text": text}))
+        elif name.startswith("xl/drawings/drawing") and name.endswith(".xml"):
+            for text in _shape_texts(_member(zf, name)):
+                got.notes.append(("drawing-text", {"sheet": owner.get(name, ""), "text": text}))
+
+
+def _owners(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Comment or drawing part → the name of the sheet it belongs to, from each worksheet's relationships."""
+    out = {}
+    for sheet, part in workbook_sheets(zf).items():
+        folder, base = posixpath.split(part)
+        try:
+            rels = _member(zf, f"{folder}/_rels/{base}.rels")
+        except KeyError:
+            continue
+        for a in _elements(rels, "Relationship"):
+            target = a.get("Target", "")
+            if target:
+                out[posixpath.normpath(posixpath.join(folder, target)).lstrip("/")] = sheet
+    return out
+
+
+def _comments(xml: bytes) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    ref, texts, in_t = "", [], [False]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal ref
+        if name == "comment":
+            ref = attrs.get("ref", "")
+            texts.clear()
+        elif name == "t":
+            in_t[0] = True
+
+    def end(name: str) -> None:
+        if name == "t":
+            in_t[0] = False
+        elif name == "comment" and (text := "".join(texts).strip()):
+            out.append((ref, text))
+
+    def text(data: str) -> None:
+        if in_t[0]:
+            texts.append(data)
+
+    _expat(xml, start, end, text)
+    return out
+
+
+def _shape_texts(xml: bytes) -> list[str]:
+    """The text of each shape (text box, callout) of a drawing: its paragraphs joined by line breaks."""
+    out: list[str] = []
+    paras: list[list[str]] = []
+    depth, in_t = [0], [False]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == "sp":
+            depth[0] += 1
+            if depth[0] == 1:
+                paras.clear()
+        elif name == "p" and depth[0]:
+            paras.append([])
+        elif name == "t" and depth[0]:
+            in_t[0] = True
+
+    def end(name: str) -> None:
+        if name == "t":
+            in_t[0] = False
+        elif name == "sp" and depth[0]:
+            depth[0] -= 1
+            if depth[0] == 0 and (text := "\n".join("".join(p) for p in paras).strip()):
+                out.append(text)
+
+    def text(data: str) -> None:
+        if in_t[0] and paras:
+            paras[-1].append(data)
+
+    _expat(xml, start, end, text)
+    return out
 
 
 def _too_large(zf: zipfile.ZipFile, parts: dict[str, bytes]) -> list[tuple[str, str]]:
@@ -982,14 +1323,14 @@ def collect(
             shown.append(path)
             if progress:
                 progress(path)
-            for code, params in got.notes:
-                reader.finding(code, path, **params)
             if got.digest:
                 if got.digest in seen_bytes:
                     reader.finding("duplicate-file", path, other=seen_bytes[got.digest].name)
                     continue
                 seen_bytes[got.digest] = path
             if got.problem:
+                for code, params in got.notes:
+                    reader.finding(code, path, **params)
                 reader.finding(got.problem[0], path, **got.problem[1])
                 continue
             try:
@@ -1001,10 +1342,33 @@ def collect(
                 subs.append(sub)
     winners: dict[str, Submission] = {}
     superseded: list[Submission] = []
-    for sub in sorted(subs, key=lambda s: (s.date or dt.date.min, s.mtime, s.file)):
+    # a file whose 填报单位 names another unit never supersedes a unit's own return: it sorts first, so it counts
+    # only where the unit sent nothing else
+    conflicts = reader.conflicts
+    for sub in sorted(subs, key=lambda s: (s.file not in conflicts, s.date or dt.date.min, s.mtime, s.file)):
         if sub.unit.id in winners:
             superseded.append(winners[sub.unit.id])
         winners[sub.unit.id] = sub
+    for sub in subs:
+        if sub.file in conflicts:
+            unit, visible = conflicts[sub.file]
+            counted = winners[unit.id] is sub
+            outcome = (
+                f"已按 {unit.name} 的报送汇总（{unit.name} 没有其他报送）"
+                if counted
+                else f"{unit.name} 另有本单位的报送 {Path(winners[unit.id].file).name}，本文件未采用"
+            )
+            out.append(
+                findings.make(
+                    "identity-conflict",
+                    unit=unit.name,
+                    file=sub.file,
+                    sheet=sub.sheet,
+                    hidden=unit.name,
+                    visible=visible,
+                    outcome=outcome,
+                )
+            )
     for old in superseded:
         new = winners[old.unit.id]
         out.append(findings.make("resend-superseded", unit=old.unit.name, file=old.file, newer=Path(new.file).name))
