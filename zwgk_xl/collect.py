@@ -425,8 +425,9 @@ def added_columns(grid: Sequence[Sequence[object]], header: int, cols: dict[str,
 
 
 def _filled(grid: Sequence[Sequence[object]], header: int, cols: dict[str, int]) -> int:
+    """Input cells a unit typed in ("—", which the form puts in 牵头汇总 where the unit does not lead, is not)."""
     at = [cols[f] for f in _INPUT_FIELDS if f in cols]
-    return sum(1 for row in grid[header + 1 :] for c in at if c < len(row) and cell_text(row[c]))
+    return sum(1 for row in grid[header + 1 :] for c in at if c < len(row) and cell_text(row[c]) not in ("", "—"))
 
 
 def sheet_text(grid: Sequence[Sequence[object]]) -> str:

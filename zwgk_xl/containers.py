@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 #: Suffixes opened as containers, and what each is called in a finding.
 KINDS = {
@@ -117,14 +118,28 @@ def _7z(data: bytes, wanted: Callable[[str], bool]) -> Opened:
                     names.append(i.filename)
             if sum(i.uncompressed for i in infos if i.filename in names) > MAX_TOTAL_BYTES:
                 raise Refused("解压后过大，为安全起见未读取")
-            read = z.read(names) if names else {}
-            for name, f in (read or {}).items():
+            for name, f in _7z_read(z, names).items():
+                f.seek(0)
                 out.add(safe_name(name), f.read(MAX_MEMBER_BYTES + 1), wanted)
     except Refused:
         raise
     except Exception as exc:  # py7zr raises many kinds for a damaged archive
         raise Refused("压缩包已损坏，无法打开") from exc
     return out
+
+
+def _7z_read(z: Any, names: list[str]) -> dict[str, Any]:
+    """The named members in memory: py7zr 1.x writes them through a factory of bounded buffers, older versions
+    return them from read()."""
+    if not names:
+        return {}
+    if hasattr(z, "read"):
+        return dict(z.read(names) or {})
+    from py7zr.io import BytesIOFactory
+
+    factory = BytesIOFactory(MAX_MEMBER_BYTES + 1)
+    z.extract(targets=names, factory=factory)
+    return dict(factory.products)
 
 
 def _eml(data: bytes, wanted: Callable[[str], bool]) -> Opened:
