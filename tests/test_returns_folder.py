@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl.comments import Comment
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
@@ -485,3 +487,83 @@ def test_archives_and_mails_name_where_each_return_came_from(folder) -> None:
     assert "市场监管局.zip/市场监管局/市场监管局.xlsx" in returned_files["宁波市海曙区市场监督管理局"]
     assert "区府办报送.eml/区府办填报表.xlsx" in returned_files["宁波市海曙区人民政府办公室"]
     assert ".." not in returned_files["宁波市海曙区市场监督管理局"]
+
+
+# ------------------------------------------------------------------------------------------------ random litter
+
+_NAMES = st.text(alphabet="报送表单位abcXYZ0123 _-（）()~$.", min_size=1, max_size=12).filter(
+    lambda n: n not in (".", "..") and not n.endswith(" ")
+)
+_SUFFIXES = st.sampled_from(
+    [".xlsx", ".xls", ".xlsm", ".ods", ".et", ".zip", ".7z", ".rar", ".eml", ".msg", ".txt", ""]
+)
+_CELLS = st.one_of(
+    st.none(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.sampled_from(["任务编号", "完成状态", "进展情况", "重点工作", "已完成", "T001", "填报单位", "=1+1", "—"]),
+    st.text(max_size=30).map(lambda t: "".join(ch for ch in t if ch.isprintable())),
+)
+
+
+def _random_workbook(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _random_zip(members: list[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in members:
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+_CONTENT = st.one_of(
+    st.binary(max_size=300),
+    st.binary(max_size=200).map(lambda b: b"PK\x03\x04" + b),
+    st.lists(st.lists(_CELLS, max_size=8), max_size=12).map(_random_workbook),
+    st.lists(st.tuples(_NAMES.map(lambda n: n + ".xlsx"), st.binary(max_size=200)), max_size=3).map(_random_zip),
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    litter=st.lists(st.tuples(_NAMES, _SUFFIXES, _CONTENT), min_size=1, max_size=6, unique_by=lambda t: t[0] + t[1]),
+    gbk=st.booleans(),
+)
+def test_a_folder_of_random_litter_never_raises_and_names_every_file(built, tmp_path_factory, litter, gbk) -> None:
+    """Whatever a folder holds (random bytes, random zips, random workbooks, any name), `zwgk merge` finishes,
+    writes its workbook, merges the ordinary return beside the litter, and names every file: each is either a
+    unit's counted return or the file of at least one finding."""
+    _, b, s, _ = built["haishu_2021"]
+    ret = tmp_path_factory.mktemp("litter")
+    good = next(f for f in s.files if f.unit.name == "宁波市海曙区司法局")
+    fill_unit(good.path, ret / "司法局.xlsx", {"T016": {"status": "推进中", "progress": "杂物旁的正常报送"}})
+    for name, suffix, data in litter:
+        raw = (name + suffix).encode("gbk") if gbk else (name + suffix).encode()
+        with open(os.path.join(os.fsencode(ret), raw), "wb") as f:
+            f.write(data)
+    out = ret.parent / (ret.name + "-汇总.xlsx")
+    res = runner.invoke(app, ["merge", str(b.path), str(ret), "-o", str(out), "--json"])
+    assert res.exit_code in (0, 1), res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    data = json.loads(res.stdout)
+    assert "宁波市海曙区司法局" in data["returned"] and out.exists()
+    named = {Path(f["file"]).parts[len(ret.parts)] for f in data["findings"] if f["file"].startswith(str(ret))}
+    named |= {Path(u["file"]).name for u in data["units"] if u.get("file")}
+    on_disk = {os.fsdecode(n) for n in os.listdir(os.fsencode(ret))}
+    shown = {str(Path(*[p for p in _shown(ret / n).parts[len(ret.parts) :]])) for n in on_disk}
+    assert shown <= named, shown - named
+
+
+def _shown(path: Path) -> Path:
+    from zwgk_xl.collect import display
+
+    return display(path)
