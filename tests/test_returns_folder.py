@@ -567,3 +567,40 @@ def _shown(path: Path) -> Path:
     from zwgk_xl.collect import display
 
     return display(path)
+
+
+def test_a_stalled_file_becomes_a_finding_and_the_rest_merges(built, tmp_path, monkeypatch) -> None:
+    """Every scan is linear, so no real file is known to stall; a parser's own defect is stood in for by a load that
+    waits until released. The file is named as too slow once its budget is spent, the other returns merge, and
+    the stalled thread (a daemon) cannot hold up the run."""
+    import threading
+
+    from zwgk_xl import collect as collect_module
+    from zwgk_xl.master import read_master
+
+    _, b, s, _ = built["haishu_2021"]
+    files = {f.unit.name: f for f in s.files}
+    ret = tmp_path / "returns"
+    fill_unit(
+        _as(files, "宁波市海曙区司法局"), ret / "a司法局.xlsx", {"T016": {"status": "推进中", "progress": "先到"}}
+    )
+    shutil.copy(_as(files, "宁波市海曙区商务局"), ret / "b卡住.xlsx")
+    fill_unit(
+        _as(files, "宁波市海曙区信访局"), ret / "c信访局.xlsx", {"T024": {"status": "推进中", "progress": "后到"}}
+    )
+    release = threading.Event()
+    real = collect_module.load_all
+
+    def stalling(path: Path):
+        if path.name == "b卡住.xlsx":
+            release.wait(60)
+        return real(path)
+
+    monkeypatch.setattr(collect_module, "load_all", stalling)
+    try:
+        col = collect_module.collect(read_master(b.path), ret, budget=3.0)
+    finally:
+        release.set()
+    (slow,) = [f for f in col.findings if f.code == "file-too-slow"]
+    assert Path(slow.file).name == "b卡住.xlsx" and slow.severity == "error" and "3 秒" in slow.message
+    assert {x.unit.name for x in col.submissions} == {"宁波市海曙区司法局", "宁波市海曙区信访局"}
