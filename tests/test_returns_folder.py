@@ -257,6 +257,13 @@ def folder(built, tmp_path_factory):
         {"T006": {"status": "推进中", "progress": "农业农村局误填了商务局的表"}},
         edit=other_name,
     )
+    # a text past Excel's cell limit (an .ods holds it; openpyxl cuts on writing, so the XML is given the whole)
+    gulou = fill_unit(
+        _as(files, "宁波市海曙区鼓楼街道办事处"), tmp / "gl.xlsx", {"T008": {"status": "推进中", "progress": "鼓楼长"}}
+    )
+    _with_sheet(
+        gulou, ret / "鼓楼街道.xlsx", lambda x: x.replace("&#40723;&#27004;&#38271;", "鼓楼" + "长" * 40_000 + "尾")
+    )
     # our own master and an earlier merged workbook dropped into the folder
     shutil.copy(b.path, ret / "总表.xlsx")
     # archives and a saved mail, each holding a return
@@ -604,3 +611,17 @@ def test_a_stalled_file_becomes_a_finding_and_the_rest_merges(built, tmp_path, m
     (slow,) = [f for f in col.findings if f.code == "file-too-slow"]
     assert Path(slow.file).name == "b卡住.xlsx" and slow.severity == "error" and "3 秒" in slow.message
     assert {x.unit.name for x in col.submissions} == {"宁波市海曙区司法局", "宁波市海曙区信访局"}
+
+
+def test_texts_past_the_cell_limit_are_cut_with_a_note_on_every_sheet(folder) -> None:
+    out = folder[2]
+    wb = CalamineWorkbook.from_path(str(out))
+    cut = {}
+    for name in wb.sheet_names:
+        for row in wb.get_sheet_by_name(name).to_python():
+            for v in row:
+                if isinstance(v, str) and "鼓楼长长长" in v:
+                    cut[name] = v
+    assert cut and all(len(v) <= 32767 for v in cut.values())
+    for name, v in cut.items():
+        assert v.endswith("）") and "32767 字的上限" in v, name
