@@ -37,6 +37,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.parsers import expat
 
 from python_calamine import CalamineWorkbook
@@ -751,9 +752,11 @@ def display(path: Path) -> Path:
     """The path as a clerk can read it and every writer can encode it. A name that is not valid UTF-8 (GBK bytes
     left by a zip made on Windows and unpacked on Linux) arrives with surrogate escapes, which no XML, JSON or
     encode() accepts: such a part is decoded as GB18030 where it can be, else with the bad bytes replaced."""
-    text = str(path)
-    if text.isascii() or not any("\udc80" <= ch <= "\udcff" for ch in text):
+    try:
+        str(path).encode("utf-8")
         return path
+    except UnicodeEncodeError:
+        pass
     parts = []
     for part in path.parts:
         raw = os.fsencode(part)
@@ -826,16 +829,20 @@ class _Book:
 def _calamine_sheets(data: bytes) -> _Book:
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     hidden = {m.name for m in wb.sheets_metadata if str(m.visible).rpartition(".")[2] != "Visible"}
+    sheets: dict[str, Any] = {}  # each sheet parsed once, for its values and its merged ranges
+
+    def sheet(name: str) -> Any:
+        if name not in sheets:
+            sheets[name] = wb.get_sheet_by_name(name)
+        return sheets[name]
 
     def merged(name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         try:
-            return list(wb.get_sheet_by_name(name).merged_cell_ranges or [])
-        except Exception:  # merged regions are a nicety: a file that has none readable still merges
+            return list(sheet(name).merged_cell_ranges or [])
+        except Exception:  # merged regions are a nicety: a file whose regions cannot be read still merges
             return []
 
-    return _Book(
-        wb.sheet_names, hidden, lambda name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False), merged
-    )
+    return _Book(wb.sheet_names, hidden, lambda name: sheet(name).to_python(skip_empty_area=False), merged)
 
 
 def _clipped_sheets(data: bytes) -> _Book:
@@ -959,8 +966,7 @@ def load_bytes(path: Path, data: bytes, mtime: float) -> Loaded:
         if got.header >= 0:
             _fill_merged(got, book.merged(got.sheet))
             if zf is not None:
-                part = workbook_sheets(zf).get(got.sheet, "")
-                _percentages(got, zf, parts.get(part, b""))
+                _percentages(got, zf, parts)
                 got.formulas = formula_cells(zf, got.sheet, parts)
                 _side_texts(got, zf)
             for c, head, text in added_columns(got.grid, got.header, got.cols):
@@ -991,7 +997,9 @@ def _choose_sheet(got: Loaded, book: _Book) -> None:
         grid = book.grid(name)
         header, cols, renamed = _find_header(grid)
         if header >= 0:
-            forms.append((name, grid, header, cols, renamed, _filled(grid, header, cols)))
+            # how much was typed decides between copies of the form only: most returns have one
+            filled = _filled(grid, header, cols) if len(visible) > 1 else 1
+            forms.append((name, grid, header, cols, renamed, filled))
         else:
             others.append((name, grid))
     if not forms:
@@ -1039,12 +1047,13 @@ def _fill_merged(got: Loaded, ranges: list[tuple[tuple[int, int], tuple[int, int
         )
 
 
-def _percentages(got: Loaded, zf: zipfile.ZipFile, xml: bytes) -> None:
+def _percentages(got: Loaded, zf: zipfile.ZipFile, parts: dict[str, bytes]) -> None:
     """A number shown as a percentage reads as the unit typed it ("100%", not 1): calamine gives the number
     only, so the cells whose style is a percentage are found in the styles and the sheet's XML (skipped where
     the workbook has no percentage style, as the forms we send have none)."""
     styles = _percent_styles(zf)
-    if not styles or not xml:
+    xml = parts.get(workbook_sheets(zf).get(got.sheet, ""), b"") if styles else b""
+    if not xml:
         return
     refs: list[str] = []
 
@@ -1061,13 +1070,27 @@ def _percentages(got: Loaded, zf: zipfile.ZipFile, xml: bytes) -> None:
                 got.grid[r][c] = f"{round(v * 100, 10):g}%"
 
 
-def _percent_styles(zf: zipfile.ZipFile) -> set[str]:
+def _percent_styles(zf: zipfile.ZipFile) -> frozenset[str]:
+    """The cell styles (their index) that show a number as a percentage. Returns made by one office suite from one
+    form share their styles part, so it is read once per distinct part (its CRC and size, from the zip directory)."""
     try:
-        xml = _member(zf, "xl/styles.xml")
+        info = zf.getinfo("xl/styles.xml")
     except KeyError:
-        return set()
+        return frozenset()
+    key = (info.CRC, info.file_size)
+    if key not in _PERCENT_STYLES:
+        if len(_PERCENT_STYLES) > 256:
+            _PERCENT_STYLES.clear()
+        _PERCENT_STYLES[key] = _read_percent_styles(_member(zf, "xl/styles.xml"))
+    return _PERCENT_STYLES[key]
+
+
+_PERCENT_STYLES: dict[tuple[int, int], frozenset[str]] = {}
+
+
+def _read_percent_styles(xml: bytes) -> frozenset[str]:
     if b"%" not in xml and b'numFmtId="9"' not in xml and b'numFmtId="10"' not in xml:
-        return set()
+        return frozenset()
     custom = {a.get("numFmtId", ""): a.get("formatCode", "") for a in _elements(xml, "numFmt")}
     percent = {i for i, code in custom.items() if "%" in code.replace("\\%", "")} | {"9", "10"}
     xfs: list[str] = []
@@ -1084,7 +1107,7 @@ def _percent_styles(zf: zipfile.ZipFile) -> set[str]:
             inside[0] = False
 
     _expat(xml, start, end)
-    return {str(k) for k, fmt in enumerate(xfs) if fmt in percent}
+    return frozenset(str(k) for k, fmt in enumerate(xfs) if fmt in percent)
 
 
 def _side_texts(got: Loaded, zf: zipfile.ZipFile) -> None:
