@@ -583,7 +583,7 @@ def test_a_stalled_file_becomes_a_finding_and_the_rest_merges(built, tmp_path, m
     import threading
 
     from zwgk_xl import collect as collect_module
-    from zwgk_xl.master import read_master
+    from zwgk_xl.workbook.master import read_master
 
     _, b, s, _ = built["haishu_2021"]
     files = {f.unit.name: f for f in s.files}

@@ -43,16 +43,17 @@ from xml.parsers import expat
 from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
-from zwgk_xl import containers, findings
 from zwgk_xl import contract as C
+from zwgk_xl import findings
 from zwgk_xl.bulk import paused_gc
 from zwgk_xl.contract import cell_text
 from zwgk_xl.deadlines import parse as parse_deadline
-from zwgk_xl.master import Master, hidden_values
 from zwgk_xl.model import Answer, Finding, Submission, Unit
-from zwgk_xl.plan import UnitPlan
+from zwgk_xl.plan import Master, UnitPlan
 from zwgk_xl.units import RosterIndex, fold
 from zwgk_xl.vocab import STATUS_SYNONYMS
+from zwgk_xl.workbook import containers
+from zwgk_xl.workbook.master import hidden_values
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
 
