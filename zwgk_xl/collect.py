@@ -490,8 +490,6 @@ class _Reader:
 
     def read(self, got: Loaded) -> Submission | None:
         path, meta, sheet, grid, header, cols = got.path, got.meta, got.sheet, got.grid, got.header, got.cols
-        for name, far in got.clipped:
-            self.finding("range-clipped", path, name, far, far=far, rows=CLIPPED_ROWS, cols=CLIPPED_COLS)
 
         def notes(unit: str = "") -> None:
             for code, params in got.notes:
@@ -957,6 +955,8 @@ def load_bytes(path: Path, data: bytes, mtime: float) -> Loaded:
     try:
         parts = sheet_parts(zf) if zf else {}
         got.clipped = _too_large(zf, parts) if zf else []
+        for name, far in got.clipped:
+            got.note("range-clipped", sheet=name, cell=far, far=far, rows=CLIPPED_ROWS, cols=CLIPPED_COLS)
         book = _clipped_sheets(data) if got.clipped else _calamine_sheets(data)
         got.meta = hidden_values(book.grid(C.SHEET_HIDDEN)) if C.SHEET_HIDDEN in book.names else {}
         if got.meta.get(C.K_KIND) == "master":
