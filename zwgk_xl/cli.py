@@ -209,7 +209,7 @@ def merge_(
         if as_json:
             result = zwgk_xl.consolidate(master, returns, as_of=day)
         else:
-            files = [p for p in returns.rglob("*") if p.is_file()] if returns.exists() else []
+            files = zwgk_xl.collect.list_files(returns) if returns.is_dir() else []
             with Progress(console=err, transient=True) as bar:
                 job = bar.add_task("读取报送文件", total=len(files))
                 result = zwgk_xl.consolidate(master, returns, as_of=day, progress=lambda p: bar.advance(job))
