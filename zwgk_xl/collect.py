@@ -142,7 +142,7 @@ def _expat(
     bytes whatever they hold (the regular expressions this replaced were quadratic on a comment full of "<c ");
     no entity is declared, fetched or expanded. False when the XML is damaged (what came before was seen)."""
 
-    def refuse(*_: object) -> None:
+    def refuse(*_: object) -> Any:
         raise _Refused
 
     p = expat.ParserCreate()
@@ -493,7 +493,8 @@ class _Reader:
 
         def notes(unit: str = "") -> None:
             for code, params in got.notes:
-                self.finding(code, path, **({"unit": unit} | params))
+                kw: dict[str, Any] = {"unit": unit, **params}
+                self.finding(code, path, **kw)
 
         if header < 0:
             notes()
@@ -620,9 +621,9 @@ class _Reader:
         order = [t for t in seen if t in expected]
         if order != [t.id for t, _ in plan.rows if t.id in order]:
             self.finding("row-moved", path, sheet, unit=unit.name)
-        for t, _ in plan.rows:
-            if t.id not in seen:
-                self.finding("row-deleted", path, sheet, unit=unit.name, task_id=t.id)
+        for task, _ in plan.rows:
+            if task.id not in seen:
+                self.finding("row-deleted", path, sheet, unit=unit.name, task_id=task.id)
         fp = meta.get(C.K_FINGERPRINT)
         if fp:
             now_fp = C.fingerprint(unit.name, locked_rows)
@@ -692,7 +693,7 @@ def _label(field_name: str) -> str:
     return next((c.header for c in (*C.UNIT_INPUT, C.LEAD_SUMMARY) if c.field == field_name), field_name)
 
 
-def sniff(data: bytes) -> tuple[tuple[str, dict[str, object]] | None, zipfile.ZipFile | None]:
+def sniff(data: bytes) -> tuple[tuple[str, dict[str, Any]] | None, zipfile.ZipFile | None]:
     """What is wrong with a file before any parser sees it (or None), and its open zip for the formula scan. Only
     the zip directory is read, so a decompression bomb costs nothing; an OLE file is scanned for an encrypted
     package (a password-protected workbook is an OLE container whatever its extension)."""
@@ -713,7 +714,7 @@ def sniff(data: bytes) -> tuple[tuple[str, dict[str, object]] | None, zipfile.Zi
     return ("file-unreadable", {"reason": "不是 Excel 工作簿（可能是改了扩展名的其他文件）"}), None
 
 
-def os_reason(exc: OSError) -> tuple[str, dict[str, object]]:
+def os_reason(exc: OSError) -> tuple[str, dict[str, Any]]:
     """An operating-system error as the finding a clerk can act on, in Chinese (never the library's English)."""
     code = exc.errno
     if code == errno.ENAMETOOLONG:
@@ -735,7 +736,7 @@ def os_reason(exc: OSError) -> tuple[str, dict[str, object]]:
     return "file-locked", {"reason": f"{why}（错误码 {code}）"}
 
 
-def _read_bytes(path: Path) -> tuple[bytes | None, float, tuple[str, dict[str, object]] | None]:
+def _read_bytes(path: Path) -> tuple[bytes | None, float, tuple[str, dict[str, Any]] | None]:
     """The file's bytes (read once for every check and the parser) and its time; a size check comes first."""
     try:
         st = path.stat()
@@ -804,7 +805,7 @@ class Loaded:
     formulas: dict[str, str] = field(default_factory=dict)
     clipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet, farthest cell) read only in part
     renamed: list[tuple[int, str, str]] = field(default_factory=list)  # columns whose header changed
-    notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # findings told before the rest
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # findings told before the rest
 
     def note(self, code: str, **params: object) -> None:
         self.notes.append((code, params))
@@ -1017,8 +1018,8 @@ def _choose_sheet(got: Loaded, book: _Book) -> None:
                     got.notes.append(("sheet-added", {"sheet": name, "text": text}))
         return
     chosen = forms[0]
-    if chosen[5] == 0 and (filled := [f for f in forms[1:] if f[5] > 0]):
-        chosen = max(filled, key=lambda f: f[5])
+    if chosen[5] == 0 and (copies := [f for f in forms[1:] if f[5] > 0]):
+        chosen = max(copies, key=lambda f: f[5])
         got.notes.append(("sheet-copy", {"sheet": chosen[0], "why": f"原表“{forms[0][0]}”未填写"}))
     got.sheet, got.grid, got.header, got.cols, got.renamed = chosen[0], chosen[1], chosen[2], chosen[3], chosen[4]
     for name, grid, header, _cols, _renamed, filled in forms:
@@ -1145,7 +1146,8 @@ def _owners(zf: zipfile.ZipFile) -> dict[str, str]:
 
 def _comments(xml: bytes) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    ref, texts, in_t = "", [], [False]
+    ref, in_t = "", [False]
+    texts: list[str] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal ref
@@ -1278,11 +1280,11 @@ def default_threads() -> int:
     return min(2, os.cpu_count() or 1)
 
 
-def walk(returns: Path) -> tuple[list[Path], list[tuple[Path, tuple[str, dict[str, object]]]]]:
+def walk(returns: Path) -> tuple[list[Path], list[tuple[Path, tuple[str, dict[str, Any]]]]]:
     """Every file under the folder, in name order, and every folder that could not be listed with the reason.
     os.walk reports what it cannot read to ``onerror`` instead of raising; symbolic links to folders are not
     followed (a link to a parent would loop)."""
-    problems: list[tuple[Path, tuple[str, dict[str, object]]]] = []
+    problems: list[tuple[Path, tuple[str, dict[str, Any]]]] = []
 
     def failed(exc: OSError) -> None:
         _, params = os_reason(exc)
