@@ -585,6 +585,9 @@ def write_merged(
             wb.add_worksheet(C.SHEET_MASTER), st, tl, {t.task.id: t.cells() for t in result.tasks}
         )
         _dashboard(wb, st, result)
+        from zwgk_xl.documents import facts_from_consolidation, notice  # the 通报 sheet: ranks and colours
+
+        notice.write_notice_sheet(wb, facts_from_consolidation(result))
         _findings_sheet(wb, st, result, task_rows)
         _detail_sheet(wb, st, result, by_unit)
         taken: set[str] = set(C.RESERVED_SHEETS)

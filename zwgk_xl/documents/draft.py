@@ -144,6 +144,7 @@ _KIND = {
 
 
 def _statement(st: F.Statement) -> str:
-    tasks = f"（涉及任务{'、'.join(st.tasks[:12])}{'等' if len(st.tasks) > 12 else ''}）" if st.tasks else ""
+    shown = "、".join(st.tasks[:6]) + (f"等{len(st.tasks)}项" if len(st.tasks) > 6 else "")
+    tasks = f"（涉及任务{shown}）" if st.tasks else ""
     end = "" if st.text[-1:] in "。！？；!?;" else "。"
     return f"{F.names(st.units)}：{st.text}{end}{tasks}"

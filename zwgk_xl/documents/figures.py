@@ -99,7 +99,7 @@ _VERB = re.compile(
 def short_title(text: str, limit: int = 30) -> str:
     """A task's short title, always the list's own words: its first sentence where that is short; else its leading
     clauses up to ``limit`` characters; else its first clause that starts with a verb (做好, 推进 …) and fits;
-    else its first ``limit`` characters and "……". A cut never leaves a quotation mark open."""
+    else its first ``limit`` characters and "……". A cut never leaves a quotation mark or bracket open."""
     first = sentences(text)[0] if sentences(text) else (text or "").strip()
     first = first.rstrip(_END + "，,")
     if len(first) <= limit:
@@ -115,14 +115,16 @@ def short_title(text: str, limit: int = 30) -> str:
         clause = clause.strip()
         if _VERB.match(clause) and 6 <= len(clause) <= limit and _balanced(clause):
             return clause
-    head = first[:limit]
-    while not _balanced(head) and len(head) > 4:
-        head = head[:-1]
-    return head.rstrip("“‘《（(") + "……"
+    head = first[:limit].rstrip("“‘《（(")
+    closing = "".join(b * (head.count(a) - head.count(b)) for a, b in reversed(_PAIRS) if head.count(a) > head.count(b))
+    return head + "……" + closing  # a mark left open inside the cut is closed after the ellipsis
+
+
+_PAIRS = ("“”", "‘’", "《》", "（）", "()")
 
 
 def _balanced(text: str) -> bool:
-    return all(text.count(a) == text.count(b) for a, b in ("“”", "‘’", "《》", "（）", "()"))
+    return all(text.count(a) == text.count(b) for a, b in _PAIRS)
 
 
 def _key(text: str) -> str:
@@ -534,7 +536,7 @@ def measure(by: str) -> str:
 
 def colour(facts: Facts, u: UnitReturn, soon: int = SOON_DAYS) -> tuple[str, tuple[str, ...], int, int]:
     """红/黄/绿 for one unit, the reasons, its unfilled tasks and its tasks due soon (rules in the module docstring)."""
-    mine = [e for e in facts.entries if e.unit.id == u.unit.id]
+    mine = facts.entries_for(u.unit.id)
     unfilled = sum(1 for e in mine if e.status == UNFILLED)
     horizon = facts.as_of + dt.timedelta(days=soon)
     due_soon = 0

@@ -74,6 +74,6 @@ def write_ledger(facts: Facts, path: str | Path) -> Path:
         ws.set_margins(left=0.25, right=0.25, top=0.5, bottom=0.5)
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(0, 1)
-        ws.set_footer("&C第 &P 页 共 &N 页", {"margin": 0.2})
+        ws.set_footer("&C&12第 &P 页 共 &N 页", {"margin": 0.2, "scale_with_doc": False})
         wb.close()
     return target

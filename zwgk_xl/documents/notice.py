@@ -7,11 +7,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from zwgk_xl import contract as C
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.documents import figures as F
 from zwgk_xl.documents.source import Facts
 
-SHEET_NOTICE = "通报"
+SHEET_NOTICE = C.SHEET_NOTICE
 COLOURS = {"红": "#FFC7CE", "黄": "#FFEB9C", "绿": "#C6EFCE"}
 MEANING = {
     "红": "有逾期任务或未报送",
@@ -143,11 +144,18 @@ def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int 
     first = r
     for i, h in enumerate(HEADERS):
         ws.write_string(r, i, h, head)
+    pct = wb.add_format({**base, "border": 1, "align": "center", "num_format": "0%"})
     for s, values in zip(standings, rows(standings), strict=True):
         r += 1
+        numbers = {0: s.rank, 2: s.unit.tasks, 3: s.unit.counts.get("已完成", 0), 5: s.unit.overdue}
         for i, v in enumerate(values):
-            fmt = fills[s.colour] if i == 7 else (left if i in (1, 6, 8) else cell)
-            ws.write_string(r, i, v, fmt)
+            if i in numbers:
+                ws.write_number(r, i, numbers[i], cell)
+            elif i == 4:
+                ws.write_number(r, i, s.unit.done_rate, pct)  # 汇总's 完成率, the same number
+            else:
+                fmt = fills[s.colour] if i == 7 else (left if i in (1, 6, 8) else cell)
+                ws.write_string(r, i, v, fmt)
     ws.autofilter(first, 0, max(r, first + 1), last)
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)

@@ -103,16 +103,22 @@ class Facts:
         return self.report.task(task_id)
 
     def entries_of(self, task_id: str) -> list[Entry]:
-        return self._by_task.get(task_id, [])
+        return self._index()[0].get(task_id, [])
 
-    @property
-    def _by_task(self) -> dict[str, list[Entry]]:
-        cached = self.__dict__.get("_by_task_cache")
+    def entries_for(self, unit_id: str) -> list[Entry]:
+        return self._index()[1].get(unit_id, [])
+
+    def _index(self) -> tuple[dict[str, list[Entry]], dict[str, list[Entry]]]:
+        """Entries by task and by unit, built once (a frozen dataclass: kept in its __dict__)."""
+        cached = self.__dict__.get("_index_cache")
         if cached is None:
-            cached = defaultdict(list)
+            by_task: dict[str, list[Entry]] = defaultdict(list)
+            by_unit: dict[str, list[Entry]] = defaultdict(list)
             for e in self.entries:
-                cached[e.task_id].append(e)
-            object.__setattr__(self, "_by_task_cache", cached)
+                by_task[e.task_id].append(e)
+                by_unit[e.unit.id].append(e)
+            cached = (by_task, by_unit)
+            object.__setattr__(self, "_index_cache", cached)
         return cached
 
 
