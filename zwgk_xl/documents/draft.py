@@ -22,7 +22,7 @@ def cn_number(n: int) -> str:
     return (CN_NUM[tens - 1] if tens > 1 else "") + "十" + (CN_NUM[ones - 1] if ones else "")
 
 
-_LIST_WORDS = re.compile(r"(任务清单|重点任务清单|主要任务分解表|任务分解表|分解表|清单)$")
+_LIST_WORDS = re.compile(r"(清单|分解表|一览表)$")
 
 
 def report_title(facts: Facts) -> str:
