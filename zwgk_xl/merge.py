@@ -598,11 +598,12 @@ def write_merged(
             wb.add_worksheet(C.SHEET_MASTER), st, tl, {t.task.id: t.cells() for t in result.tasks}
         )
         _dashboard(wb, st, result)
-        from zwgk_xl.documents import facts_from_consolidation, notice  # the 通报 sheet: ranks and colours
-
-        notice.write_notice_sheet(wb, facts_from_consolidation(result))
         _findings_sheet(wb, st, result, task_rows)
         _detail_sheet(wb, st, result, by_unit)
+        # the 通报 sheet (ranks and colours) after the sheets a clerk reads first
+        from zwgk_xl.documents import facts_from_consolidation, notice
+
+        notice.write_notice_sheet(wb, facts_from_consolidation(result))
         taken: set[str] = set(C.RESERVED_SHEETS)
         for plan in result.plans if with_unit_sheets else ():
             sub = by_unit.get(plan.unit.id)

@@ -28,14 +28,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from zwgk_xl import vocab as V
 from zwgk_xl.documents.source import Entry, Facts, UnitReturn, parse_day
 from zwgk_xl.model import Section, Task
 
-NOT_REPORTED = "未报送"
-UNFILLED = "未填报"
-DONE = frozenset({"已完成", "不涉及"})
+NOT_REPORTED = V.NOT_REPORTED
+UNFILLED = V.UNFILLED
+DONE = V.SETTLED
+LEAD = V.ROLE_LEAD
 #: Statuses in the order the documents list them (the merged workbook's order).
-STATUS_ORDER = ("已完成", "持续推进", "推进中", "未启动", "不涉及", NOT_REPORTED)
+STATUS_ORDER = V.SUMMARY_STATUSES
 QUOTE_LIMIT = 100
 QUOTED_GROUPS = 4
 NAMES_SHOWN = 8
@@ -341,8 +343,8 @@ def task_account(facts: Facts, task: Task, label: str) -> TaskAccount:
     line = facts.report.line(task.id)
     entries = facts.entries_of(task.id)
     segs: list[Segment] = []
-    returned = sorted((e for e in entries if e.returned), key=lambda e: e.role != "牵头")  # leads first
-    leads = [e for e in returned if e.role == "牵头"]
+    returned = sorted((e for e in entries if e.returned), key=lambda e: e.role != LEAD)  # leads first
+    leads = [e for e in returned if e.role == LEAD]
     few = len(leads) <= 3  # with a few leads each is marked (牵头); a task led by every town says so once
 
     def who(units: list[str]) -> str:
@@ -458,14 +460,14 @@ class AttachmentRow:
 
 
 def _lead_names(facts: Facts, task: Task) -> str:
-    units = [e.unit.short for e in facts.entries_of(task.id) if e.role == "牵头"]
+    units = [e.unit.short for e in facts.entries_of(task.id) if e.role == LEAD]
     return "、".join(units) or task.lead_raw or "、".join(u.display() for u in task.lead)
 
 
 def completion_date(entries: list[Entry]) -> str:
     """The lead's 完成（预计）时间 where it gave one, else the latest any unit gave (as typed)."""
     for e in entries:
-        if e.role == "牵头" and e.done_date:
+        if e.role == LEAD and e.done_date:
             return e.done_date
     dates = [e.done_date for e in entries if e.done_date]
     return max(dates) if dates else ""
@@ -480,7 +482,7 @@ def attachment(facts: Facts) -> list[AttachmentRow]:
         line = facts.report.line(t.id)
         entries = facts.entries_of(t.id)
         given = [e for e in entries if e.evidence]
-        first = [e for e in given if e.role == "牵头"] or given  # the lead's evidence where it gave any
+        first = [e for e in given if e.role == LEAD] or given  # the lead's evidence where it gave any
         ev = merge_duplicates([(e.unit.short, "", "evidence", e.evidence) for e in first])
         evidence = "；".join(f"{names(s.units, 2)}：{s.text}" for s in ev[:2])
         others = len(given) - sum(len(s.units) for s in ev[:2])
@@ -545,7 +547,7 @@ def colour(facts: Facts, u: UnitReturn, soon: int = SOON_DAYS) -> tuple[str, tup
         due = task.deadline.due
         if e.status in DONE or e.overdue or due is None or not (facts.as_of <= due <= horizon):
             continue
-        if e.status == "持续推进" and task.deadline.kind == "ongoing":
+        if e.status == V.ONGOING and task.deadline.kind == "ongoing":
             continue
         due_soon += 1
     reasons = []
@@ -643,7 +645,7 @@ def ledger_rows(facts: Facts) -> list[LedgerRow]:
         code = "".join(s.number for s in secs)
         heading = "　".join(s.heading for s in secs)
         lead = "、".join(u.display() for u in t.lead) or t.lead_raw  # as the list prints it
-        entries = sorted(facts.entries_of(t.id), key=lambda e: e.role != "牵头")
+        entries = sorted(facts.entries_of(t.id), key=lambda e: e.role != LEAD)
         for e in entries:
             r = returns.get(e.unit.id) if e.returned else None
             rows.append(

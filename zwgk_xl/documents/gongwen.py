@@ -178,7 +178,9 @@ def _defaults(doc) -> None:
 
 def _font_table(doc) -> None:
     """Each 公文 face in the font table with its GB2312 charset and the alternative Word/WPS substitute."""
-    part = next(r.target_part for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE)
+    part = next((r.target_part for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE), None)
+    if part is None:  # a template without a font table: Word and WPS fall back on their own
+        return
     root = parse_xml(part.blob)
     have = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
     for name, alt in FALLBACKS.items():
@@ -287,7 +289,7 @@ def table(
     ``shading[i]`` maps a column to a fill colour for data row i."""
     rows = list(rows)
     t = doc.add_table(rows=1 + len(rows), cols=len(headers))
-    t.style = doc.styles["Table Grid"]
+    _borders(t)  # set on the table itself: a template made in Word may not carry the "Table Grid" style
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     for i, w in enumerate(widths_mm):
@@ -318,6 +320,19 @@ def table(
             if shading and (fill := shading[r - 1].get(i)):
                 _shade(cell, fill)
     return t
+
+
+def _borders(t) -> None:
+    tblpr = t._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), "4")
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tblpr.append(borders)
 
 
 def _shade(cell, fill: str) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from zwgk_xl import contract as C
+from zwgk_xl import vocab as V
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.documents import figures as F
 from zwgk_xl.documents.source import Facts
@@ -33,7 +34,7 @@ def rows(standings: list[F.Standing]) -> list[tuple[str, ...]]:
             str(s.rank),
             s.unit.unit.short,
             str(s.unit.tasks),
-            str(s.unit.counts.get("已完成", 0)),
+            str(s.unit.counts.get(V.DONE, 0)),
             f"{s.unit.done_rate:.0%}",
             str(s.unit.overdue),
             s.returned,
@@ -147,7 +148,7 @@ def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int 
     pct = wb.add_format({**base, "border": 1, "align": "center", "num_format": "0%"})
     for s, values in zip(standings, rows(standings), strict=True):
         r += 1
-        numbers = {0: s.rank, 2: s.unit.tasks, 3: s.unit.counts.get("已完成", 0), 5: s.unit.overdue}
+        numbers = {0: s.rank, 2: s.unit.tasks, 3: s.unit.counts.get(V.DONE, 0), 5: s.unit.overdue}
         for i, v in enumerate(values):
             if i in numbers:
                 ws.write_number(r, i, numbers[i], cell)

@@ -22,6 +22,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from zwgk_xl import contract as C
+from zwgk_xl import vocab as V
 from zwgk_xl.deadlines import parse as parse_deadline
 from zwgk_xl.model import Task, TaskList, Unit
 from zwgk_xl.report import Report, from_consolidation, read_report
@@ -48,7 +49,7 @@ class Entry:
 
     @property
     def returned(self) -> bool:
-        return self.status != "未报送"
+        return self.status != V.NOT_REPORTED
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class UnitReturn:
     @property
     def done_rate(self) -> float:
         """(已完成 + 不涉及) / tasks: 汇总's 完成率."""
-        done = self.counts.get("已完成", 0) + self.counts.get("不涉及", 0)
+        done = sum(self.counts.get(s, 0) for s in V.SETTLED)
         return done / self.tasks if self.tasks else 0.0
 
 
@@ -229,7 +230,7 @@ def read_facts(path: str | Path) -> Facts:
         given = got.pop(0) if len(got) > 1 else got[0]
         entries.append(
             Entry(unit, a.task_id, a.role, a.status, a.overdue, **given)
-            if a.status != "未报送"
+            if a.status != V.NOT_REPORTED
             else Entry(unit, a.task_id, a.role, a.status, a.overdue)
         )
     return Facts(report, tuple(units), tuple(entries))
