@@ -388,6 +388,12 @@ def test_partial_merge(built, tmp_path) -> None:
     for f in files:
         assert f"{f.unit.name}正在推进。" in text
     assert "尚无单位报送。" in text
+    # 海曙 numbers its tasks afresh in each section: the draft labels them so, (1) again under each heading
+    for sec in F.by_section(facts):
+        for _, accts in sec.subsections:
+            labels = [a.label for a in accts]
+            assert labels == [a.task.number for a in accts] and len(set(labels)) == len(labels)
+    assert F.task_labels(facts.tasklist.tasks)[facts.tasklist.tasks[0].id] == facts.tasklist.tasks[0].id
 
 
 def _task_ids(path: Path) -> list[str]:

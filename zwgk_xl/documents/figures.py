@@ -392,11 +392,17 @@ def by_section(facts: Facts) -> list[SectionAccount]:
     labels = task_labels(tl.tasks)
     out: list[SectionAccount] = []
     index: dict[str | None, dict[str | None, list[TaskAccount]]] = {}
+    groups: dict[tuple[str, ...], list[Task]] = {}
+    for t in tl.tasks:
+        groups.setdefault(t.section_path, []).append(t)
+    local: dict[str, str] = {}  # a list that numbers its tasks afresh in each section (海曙 2021) is labelled so
+    for tasks in groups.values():
+        local.update(task_labels(tuple(tasks)))
     for t in tl.tasks:
         path = list(t.section_path)
         top = path[0] if path else None
         sub = path[1] if len(path) > 1 else None
-        index.setdefault(top, {}).setdefault(sub, []).append(task_account(facts, t, labels[t.id]))
+        index.setdefault(top, {}).setdefault(sub, []).append(task_account(facts, t, local.get(t.id, labels[t.id])))
     for top, subs in index.items():
         out.append(
             SectionAccount(
