@@ -3,6 +3,7 @@ an empty or partial merge still gives a draft; rendered through LibreOffice wher
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -498,7 +499,8 @@ def rendered(merged, libreoffice, tmp_path_factory):
     docs = {
         "draft": write_draft(facts, out / "落实情况报告.docx"),
         "notice": write_notice(facts, out / "通报.docx", by="overdue"),
-        "ledger": write_ledger(facts, out / "台账.xlsx"),
+        # the first 150 rows: a few pages show the print setup (the whole ledger is 229 pages, 25 s to render)
+        "ledger": write_ledger(dataclasses.replace(facts, entries=facts.entries[:150]), out / "台账.xlsx"),
     }
     return {k: (p, libreoffice(p, "pdf", out / "pdf")) for k, p in docs.items()}
 
