@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_SECTION
+from docx.document import Document as Doc
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
@@ -27,6 +28,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 from lxml import etree
 
 FONT_TITLE = "方正小标宋简体"
@@ -49,7 +53,7 @@ S_TITLE, S_H1, S_H2, S_H3, S_BODY = "公文标题", "一级标题", "二级标�
 S_TABLE, S_TABLE_HEAD, S_PAGE, S_SIGN = "表格文字", "表格表头", "页码", "落款"
 
 
-def set_fonts(target, east_asia: str, latin: str = FONT_LATIN) -> None:
+def set_fonts(target: Any, east_asia: str, latin: str = FONT_LATIN) -> None:
     """East-Asian and Latin slots of a style's or run's rFonts (theme fonts removed: they would override)."""
     rpr = target.get_or_add_rPr() if hasattr(target, "get_or_add_rPr") else target
     fonts = rpr.find(qn("w:rFonts"))
@@ -66,7 +70,9 @@ def set_fonts(target, east_asia: str, latin: str = FONT_LATIN) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _style(doc, name: str, font: str, size: float, *, base: str | None = None, outline: int | None = None):
+def _style(
+    doc: Doc, name: str, font: str, size: float, *, base: str | None = None, outline: int | None = None
+) -> ParagraphStyle:
     styles = doc.styles
     st = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     if base:
@@ -93,7 +99,7 @@ def _style(doc, name: str, font: str, size: float, *, base: str | None = None, o
     return st
 
 
-def _indent_chars(pf_element, chars: int, size: float) -> None:
+def _indent_chars(pf_element: Any, chars: int, size: float) -> None:
     """First-line indent of ``chars`` characters (w:firstLineChars, with the twips Word falls back to)."""
     ppr = pf_element.get_or_add_pPr()
     ind = ppr.find(qn("w:ind"))
@@ -104,7 +110,7 @@ def _indent_chars(pf_element, chars: int, size: float) -> None:
     ind.set(qn("w:firstLine"), str(int(chars * size * 20)))
 
 
-def new_document(template: str | Path | None = None):
+def new_document(template: str | Path | None = None) -> Doc:
     """An empty document in 公文 layout; with ``template``, its styles, page setup and footers, its body emptied.
     A style the template defines under one of our names is kept as the template has it."""
     doc = Document(str(template)) if template else Document()
@@ -160,7 +166,7 @@ def new_document(template: str | Path | None = None):
     return doc
 
 
-def _defaults(doc) -> None:
+def _defaults(doc: Doc) -> None:
     """Document defaults: 仿宋 / Times New Roman, Chinese language for East-Asian text, no theme fonts."""
     styles = doc.styles.element
     rpr = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
@@ -176,7 +182,7 @@ def _defaults(doc) -> None:
     normal.font.size = Pt(SIZE_BODY)
 
 
-def _font_table(doc) -> None:
+def _font_table(doc: Doc) -> None:
     """Each 公文 face in the font table with its GB2312 charset and the alternative Word/WPS substitute."""
     part = next((r.target_part for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE), None)
     if part is None:  # a template without a font table: Word and WPS fall back on their own
@@ -195,11 +201,11 @@ def _font_table(doc) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)  # a plain Part
 
 
-def _has_footer_text(doc) -> bool:
+def _has_footer_text(doc: Doc) -> bool:
     return any(p.text.strip() for s in doc.sections for p in s.footer.paragraphs)
 
 
-def _field_runs(paragraph, instr: str, shown: str) -> None:
+def _field_runs(paragraph: Paragraph, instr: str, shown: str) -> None:
     """A field Word and WPS update themselves (PAGE), in the complex form every office suite reads."""
     for kind, text in (("begin", None), ("instr", instr), ("separate", None), ("text", shown), ("end", None)):
         run = paragraph.add_run()
@@ -216,7 +222,7 @@ def _field_runs(paragraph, instr: str, shown: str) -> None:
             run._r.append(el)
 
 
-def page_numbers(doc) -> None:
+def page_numbers(doc: Doc) -> None:
     """ "— N —" in 4号 宋体 at the foot: odd pages right, even pages left, one character in (GB/T 9704 7.5)."""
     doc.settings.odd_and_even_pages_header_footer = True
     for sec in doc.sections:
@@ -238,7 +244,7 @@ def page_numbers(doc) -> None:
 # ------------------------------------------------------------------------------------------------ content
 
 
-def para(doc, style: str, text: str = "", bold_lead: str = ""):
+def para(doc: Doc, style: str, text: str = "", bold_lead: str = "") -> Paragraph:
     p = doc.add_paragraph(style=doc.styles[style])
     if bold_lead:
         p.add_run(bold_lead).bold = True
@@ -247,7 +253,7 @@ def para(doc, style: str, text: str = "", bold_lead: str = ""):
     return p
 
 
-def runs(doc, style: str, parts: Iterable[tuple[str, bool]]):
+def runs(doc: Doc, style: str, parts: Iterable[tuple[str, bool]]) -> Paragraph:
     """A paragraph of (text, bold) runs."""
     p = doc.add_paragraph(style=doc.styles[style])
     for text, bold in parts:
@@ -258,33 +264,24 @@ def runs(doc, style: str, parts: Iterable[tuple[str, bool]]):
     return p
 
 
-def blank(doc) -> None:
+def blank(doc: Doc) -> None:
     p = doc.add_paragraph(style=doc.styles[S_BODY])
     p.paragraph_format.first_line_indent = Pt(0)
 
 
-def page_break(doc) -> None:
+def page_break(doc: Doc) -> None:
     p = doc.add_paragraph(style=doc.styles[S_BODY])
     p.add_run().add_break(WD_BREAK.PAGE)
 
 
-def landscape_section(doc) -> None:
-    """A new section on a landscape page (a wide attachment), page numbers continued."""
-    sec = doc.add_section(WD_SECTION.NEW_PAGE)
-    sec.orientation = 1
-    sec.page_width, sec.page_height = Mm(297), Mm(210)
-    sec.top_margin, sec.bottom_margin = Mm(28), Mm(26)
-    sec.left_margin, sec.right_margin = Mm(37), Mm(35)
-
-
 def table(
-    doc,
+    doc: Doc,
     headers: Sequence[str],
     rows: Iterable[Sequence[str]],
     widths_mm: Sequence[float],
     shading: Sequence[dict[int, str]] | None = None,
     center: Sequence[int] = (),
-):
+) -> Table:
     """A bordered table whose header row repeats on every page (w:tblHeader); plain text cells, widths in mm.
     ``shading[i]`` maps a column to a fill colour for data row i."""
     rows = list(rows)
@@ -322,7 +319,7 @@ def table(
     return t
 
 
-def _borders(t) -> None:
+def _borders(t: Table) -> None:
     tblpr = t._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -335,7 +332,7 @@ def _borders(t) -> None:
     tblpr.append(borders)
 
 
-def _shade(cell, fill: str) -> None:
+def _shade(cell: _Cell, fill: str) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
