@@ -178,14 +178,22 @@ def merge_duplicates(items: list[tuple[str, str, str, str]]) -> list[Statement]:
     """(unit, task label, field, text) → statements, the same text (white space and end marks aside) said once,
     in the order first said."""
     out: dict[str, Statement] = {}
+    seen: set[tuple[str, str, str]] = set()  # (key, "u"/"t", name): one statement may come from every unit
+    keys: dict[str, str] = {}
     for unit, task, fld, text in items:
-        k = _key(text)
+        k = keys.get(text)
+        if k is None:
+            k = keys[text] = _key(text)
         if not k:
             continue
-        st = out.setdefault(k, Statement(text, fld))
-        if unit not in st.units:
+        st = out.get(k)
+        if st is None:
+            st = out[k] = Statement(text, fld)
+        if (k, "u", unit) not in seen:
+            seen.add((k, "u", unit))
             st.units.append(unit)
-        if task and task not in st.tasks:
+        if task and (k, "t", task) not in seen:
+            seen.add((k, "t", task))
             st.tasks.append(task)
     return list(out.values())
 

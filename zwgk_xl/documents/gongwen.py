@@ -230,7 +230,7 @@ def page_numbers(doc: Doc) -> None:
             footer.is_linked_to_previous = False
             p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
             p.text = ""
-            p.style = doc.styles[S_PAGE]
+            styled(p, doc, S_PAGE)
             p.alignment = align
             if align == WD_ALIGN_PARAGRAPH.RIGHT:
                 p.paragraph_format.right_indent = Pt(SIZE_PAGE)
@@ -244,8 +244,22 @@ def page_numbers(doc: Doc) -> None:
 # ------------------------------------------------------------------------------------------------ content
 
 
+def style_id(doc: Doc, name: str) -> str:
+    """A style's id, looked up once per document: setting ``paragraph.style`` by object makes python-docx scan
+    every style for the default each time (a 通报 of 1,000 units spent a minute there)."""
+    ids: dict[str, str] = doc.__dict__.setdefault("_zwgk_style_ids", {})
+    if name not in ids:
+        ids[name] = doc.styles[name].style_id
+    return ids[name]
+
+
+def styled(p: Paragraph, doc: Doc, name: str) -> Paragraph:
+    p._p.style = style_id(doc, name)
+    return p
+
+
 def para(doc: Doc, style: str, text: str = "", bold_lead: str = "") -> Paragraph:
-    p = doc.add_paragraph(style=doc.styles[style])
+    p = styled(doc.add_paragraph(), doc, style)
     if bold_lead:
         p.add_run(bold_lead).bold = True
     if text:
@@ -255,7 +269,7 @@ def para(doc: Doc, style: str, text: str = "", bold_lead: str = "") -> Paragraph
 
 def runs(doc: Doc, style: str, parts: Iterable[tuple[str, bool]]) -> Paragraph:
     """A paragraph of (text, bold) runs."""
-    p = doc.add_paragraph(style=doc.styles[style])
+    p = styled(doc.add_paragraph(), doc, style)
     for text, bold in parts:
         if text:
             r = p.add_run(text)
@@ -265,12 +279,12 @@ def runs(doc: Doc, style: str, parts: Iterable[tuple[str, bool]]) -> Paragraph:
 
 
 def blank(doc: Doc) -> None:
-    p = doc.add_paragraph(style=doc.styles[S_BODY])
+    p = styled(doc.add_paragraph(), doc, S_BODY)
     p.paragraph_format.first_line_indent = Pt(0)
 
 
 def page_break(doc: Doc) -> None:
-    p = doc.add_paragraph(style=doc.styles[S_BODY])
+    p = styled(doc.add_paragraph(), doc, S_BODY)
     p.add_run().add_break(WD_BREAK.PAGE)
 
 
@@ -283,38 +297,32 @@ def table(
     center: Sequence[int] = (),
 ) -> Table:
     """A bordered table whose header row repeats on every page (w:tblHeader); plain text cells, widths in mm.
-    ``shading[i]`` maps a column to a fill colour for data row i."""
-    rows = list(rows)
-    t = doc.add_table(rows=1 + len(rows), cols=len(headers))
+    ``shading[i]`` maps a column to a fill colour for data row i. Rows are walked once (indexing ``table.rows``
+    runs an XPath over every row)."""
+    data = list(rows)
+    t = doc.add_table(rows=1 + len(data), cols=len(headers))
     _borders(t)  # set on the table itself: a template made in Word may not carry the "Table Grid" style
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     for i, w in enumerate(widths_mm):
         t.columns[i].width = Mm(w)
-    head = t.rows[0]
-    trpr = head._tr.get_or_add_trPr()
-    trpr.append(OxmlElement("w:tblHeader"))
-    for i, h in enumerate(headers):
-        cell = head.cells[i]
-        cell.width = Mm(widths_mm[i])
-        cell.paragraphs[0].style = doc.styles[S_TABLE_HEAD]
-        cell.paragraphs[0].add_run(h)
-        _shade(cell, "D9D9D9")
-    for r, values in enumerate(rows, start=1):
-        row = t.rows[r]
-        for i, v in enumerate(values):
-            cell = row.cells[i]
-            cell.width = Mm(widths_mm[i])
+    widths = [Mm(w) for w in widths_mm]
+    for r, row in enumerate(t.rows):
+        if r == 0:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        values = headers if r == 0 else data[r - 1]
+        for i, (cell, v) in enumerate(zip(row.cells, values, strict=False)):
+            cell.width = widths[i]
             lines = str(v).split("\n")
-            p = cell.paragraphs[0]
-            p.style = doc.styles[S_TABLE]
-            if i in center:
+            p = styled(cell.paragraphs[0], doc, S_TABLE_HEAD if r == 0 else S_TABLE)
+            if r and i in center:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.add_run(lines[0])
             for more in lines[1:]:
-                q = cell.add_paragraph(style=doc.styles[S_TABLE])
-                q.add_run(more)
-            if shading and (fill := shading[r - 1].get(i)):
+                styled(cell.add_paragraph(), doc, S_TABLE).add_run(more)
+            if r == 0:
+                _shade(cell, "D9D9D9")
+            elif shading and (fill := shading[r - 1].get(i)):
                 _shade(cell, fill)
     return t
 
