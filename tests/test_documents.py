@@ -22,12 +22,13 @@ import zwgk_xl
 from zwgk_xl import contract as C
 from zwgk_xl import simulate
 from zwgk_xl.cli import app
-from zwgk_xl.documents import facts_from_consolidation, read_facts
 from zwgk_xl.documents import figures as F
 from zwgk_xl.documents import gongwen as G
 from zwgk_xl.documents.draft import cn_number, write_draft
+from zwgk_xl.documents.facts import facts_from_consolidation
 from zwgk_xl.documents.ledger import write_ledger
 from zwgk_xl.documents.notice import write_notice
+from zwgk_xl.documents.source import read_facts
 
 from .conftest import fill_unit
 

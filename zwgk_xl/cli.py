@@ -406,7 +406,7 @@ TemplateOpt = Annotated[Path | None, typer.Option("--template", help="Word Ê®°Êù
 
 
 def _facts(merged: Path):
-    from zwgk_xl.documents import read_facts
+    from zwgk_xl.documents.source import read_facts
 
     try:
         return read_facts(merged)

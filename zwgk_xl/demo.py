@@ -78,7 +78,8 @@ def main(argv: list[str]) -> int:
     kinds = "，".join(f"{k} {sum(1 for o in sent.sent if o.kind == k)} 封" for k in ("分发", "催报", "汇总", "牵头"))
     console.print(f"{kinds} → {mailbox}")
     console.rule("7. 落实情况报告、通报、台账（zwgk draft / notice / ledger）")
-    from zwgk_xl.documents import draft, ledger, notice, read_facts
+    from zwgk_xl.documents import draft, ledger, notice
+    from zwgk_xl.documents.source import read_facts
 
     facts = read_facts(merged)
     written = (

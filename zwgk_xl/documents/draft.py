@@ -9,7 +9,7 @@ from pathlib import Path
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.documents import figures as F
 from zwgk_xl.documents import gongwen as G
-from zwgk_xl.documents.source import Facts
+from zwgk_xl.documents.facts import Facts
 
 CN_NUM = "一二三四五六七八九十"
 

@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from zwgk_xl import vocab as V
-from zwgk_xl.documents.source import Entry, Facts, UnitReturn, parse_day
+from zwgk_xl.documents.facts import Entry, Facts, UnitReturn, parse_day
 from zwgk_xl.model import Section, Task
 
 NOT_REPORTED = V.NOT_REPORTED
@@ -613,6 +613,72 @@ def standings(facts: Facts, by: str = "completion", soon: int = SOON_DAYS) -> li
         c, reasons, unfilled, soon_n = colour(facts, u, soon)
         out.append(Standing(rank, u, c, reasons, ret, unfilled, soon_n))
     return out
+
+
+RAG_FILLS = {"红": "#FFC7CE", "黄": "#FFEB9C", "绿": "#C6EFCE"}
+MEANING = {
+    "红": "有逾期任务或未报送",
+    "黄": "有未填报或{soon}天内到期的任务",
+    "绿": "按进度推进",
+}
+NOTICE_HEADERS = ("名次", "单位", "任务数", "已完成", "完成率", "逾期任务", "报送情况", "评价", "说明")
+
+
+def notice_title(facts: Facts) -> str:
+    year = f"{facts.tasklist.year}年" if facts.tasklist.year else ""
+    return f"关于{year}政务公开重点任务落实情况的通报"
+
+
+def notice_rows(standings: list[Standing]) -> list[tuple[str, ...]]:
+    return [
+        (
+            str(s.rank),
+            s.unit.unit.short,
+            str(s.unit.tasks),
+            str(s.unit.counts.get(V.DONE, 0)),
+            f"{s.unit.done_rate:.0%}",
+            str(s.unit.overdue),
+            s.returned,
+            s.colour,
+            "；".join(s.reasons),
+        )
+        for s in standings
+    ]
+
+
+def notice_paragraphs(facts: Facts, standings: list[Standing], by: str, soon: int) -> dict[str, list[str]]:
+    """The 通报's sentences by part (报送情况, 落实情况, 有关要求)."""
+    ov = overview(facts)
+    by = measure(by)
+    sent = [
+        f"截至{cn_date(ov.as_of)}，应报送的{ov.units}个单位中已报送{ov.returned}个"
+        + (f"，其中按期（{cn_date(ov.return_due)}前）报送{len(ov.on_time)}个" if ov.return_due else "")
+        + "。"
+    ]
+    if ov.late:
+        sent.append("逾期报送的单位：" + "、".join(f"{n}（{d}报送）" for n, d in ov.late) + "。")
+    if ov.undated:
+        sent.append("报送时未填写填报日期的单位：" + "、".join(ov.undated) + "。")
+    sent.append(("未报送的单位：" + "、".join(ov.missing) + "。") if ov.missing else "全部单位均已报送。")
+    groups: dict[str, list[str]] = {"红": [], "黄": [], "绿": []}
+    for s in standings:
+        groups[s.colour].append(s.unit.unit.short)
+    done = [
+        f"按{MEASURES[by]}排序，各单位落实情况见下表。{ov.tasks}项任务中逾期{ov.overdue}项。",
+        *(
+            f"{c}色（{MEANING[c].format(soon=soon)}）{len(units)}个"
+            + (f"：{'、'.join(units)}。" if units and c != "绿" else "。")
+            for c, units in groups.items()
+        ),
+    ]
+    asks = []
+    if groups["红"]:
+        asks.append("请标为红色的单位对逾期任务和未报送事项逐项说明原因、明确完成时间，尽快补报。")
+    if groups["黄"]:
+        asks.append("请标为黄色的单位抓紧填报未填报的任务，确保即将到期的任务按期完成。")
+    if ov.nothing_returned:
+        asks = ["尚无单位报送，请各单位按要求尽快报送落实情况。"]
+    return {"报送情况": sent, "落实情况": done, "有关要求": asks}
 
 
 # ------------------------------------------------------------------------------------------------ 台账

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.documents import figures as F
-from zwgk_xl.documents.source import Facts
+from zwgk_xl.documents.facts import Facts
 from zwgk_xl.workbook.xlsx import fit_cell, new_workbook
 
 SHEET_LEDGER = "台账"
