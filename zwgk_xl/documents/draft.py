@@ -87,9 +87,9 @@ def write_draft(
     problems = F.statements(facts, "problems")
     if not problems:
         G.para(doc, G.S_BODY, "尚无单位报告存在的问题。" if ov.nothing_returned else "各单位未报告存在的问题。")
-    for i, (sec, items) in enumerate(problems, start=1):
-        if sec:
-            G.para(doc, G.S_H2, f"（{cn_number(i)}）{sec.title}")
+    for i, (psec, items) in enumerate(problems, start=1):
+        if psec:
+            G.para(doc, G.S_H2, f"（{cn_number(i)}）{psec.title}")
         for st in items:
             G.para(doc, G.S_BODY, _statement(st))
     h1("下一步工作")
@@ -98,9 +98,9 @@ def write_draft(
     if todo:
         k += 1
         G.para(doc, G.S_H2, f"（{cn_number(k)}）推进尚未完成的任务")
-        for kind, accts in todo.items():
-            listed = "；".join(f"{a.label}.{a.short}" for a in accts)
-            G.para(doc, G.S_BODY, f"{_KIND[kind]}{len(accts)}项：{listed}。")
+        for kind, undone in todo.items():
+            listed = "；".join(f"{a.label}.{a.short}" for a in undone)
+            G.para(doc, G.S_BODY, f"{_KIND[kind]}{len(undone)}项：{listed}。")
     plans = [st for _, items in F.statements(facts, "plans") for st in items]
     plans = F.merge_duplicates([(u, t, st.field, st.text) for st in plans for u in st.units for t in st.tasks])
     if plans:

@@ -23,10 +23,11 @@ Rules (what the issue left to us, chosen here):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from zwgk_xl import vocab as V
 from zwgk_xl.documents.facts import Entry, Facts, UnitReturn, parse_day
@@ -122,7 +123,7 @@ def short_title(text: str, limit: int = 30) -> str:
     return head + "……" + closing  # a mark left open inside the cut is closed after the ellipsis
 
 
-_PAIRS = ("“”", "‘’", "《》", "（）", "()")
+_PAIRS: tuple[tuple[str, str], ...] = (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"))
 
 
 def _balanced(text: str) -> bool:
@@ -167,8 +168,8 @@ class Statement:
 
     text: str
     field: str
-    units: list[str] = field(default_factory=list)
-    tasks: list[str] = field(default_factory=list)
+    units: list[str] = dataclasses.field(default_factory=list)
+    tasks: list[str] = dataclasses.field(default_factory=list)
 
     def quote(self) -> Quote:
         return Quote(tuple(self.units), self.field, self.text)

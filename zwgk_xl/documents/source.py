@@ -4,6 +4,7 @@ the units' words come from 填报明细 and 汇总 rather than the hidden result
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -17,7 +18,7 @@ from zwgk_xl.workbook.results import read_report
 _DETAIL_FIELDS = ("progress", "done_date", "evidence", "plan", "lead_summary")
 
 
-def _header_at(grid: list[list[object]], wanted: set[str], limit: int = 30) -> tuple[int, dict[str, int]]:
+def _header_at(grid: Sequence[Sequence[object]], wanted: set[str], limit: int = 30) -> tuple[int, dict[str, int]]:
     """The first row (of the first ``limit``) holding every header in ``wanted``, and each header's column."""
     for r, row in enumerate(grid[:limit]):
         cols = {C.cell_text(v): i for i, v in enumerate(row)}
@@ -39,7 +40,7 @@ def read_facts(path: str | Path) -> Facts:
         at = {f: cols[headers[f]] for f in _DETAIL_FIELDS if headers.get(f) in cols}
         for row in grid[r0 + 1 :] if r0 >= 0 else []:
 
-            def cell(i: int, row: list[object] = row) -> str:
+            def cell(i: int, row: Sequence[object] = row) -> str:
                 return C.cell_text(row[i]) if i < len(row) else ""
 
             key = (cell(cols[headers["unit"]]), cell(cols[headers["id"]]))

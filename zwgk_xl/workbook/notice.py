@@ -40,16 +40,16 @@ def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int 
     for i, h in enumerate(F.NOTICE_HEADERS):
         ws.write_string(r, i, h, head)
     pct = wb.add_format({**base, "border": 1, "align": "center", "num_format": "0%"})
-    for s, values in zip(standings, F.notice_rows(standings), strict=True):
+    for st, values in zip(standings, F.notice_rows(standings), strict=True):
         r += 1
-        numbers = {0: s.rank, 2: s.unit.tasks, 3: s.unit.counts.get(V.DONE, 0), 5: s.unit.overdue}
+        numbers = {0: st.rank, 2: st.unit.tasks, 3: st.unit.counts.get(V.DONE, 0), 5: st.unit.overdue}
         for i, v in enumerate(values):
             if i in numbers:
                 ws.write_number(r, i, numbers[i], cell)
             elif i == 4:
-                ws.write_number(r, i, s.unit.done_rate, pct)  # 汇总's 完成率, the same number
+                ws.write_number(r, i, st.unit.done_rate, pct)  # 汇总's 完成率, the same number
             else:
-                fmt = fills[s.colour] if i == 7 else (left if i in (1, 6, 8) else cell)
+                fmt = fills[st.colour] if i == 7 else (left if i in (1, 6, 8) else cell)
                 ws.write_string(r, i, v, fmt)
     ws.autofilter(first, 0, max(r, first + 1), last)
     ws.set_paper(9)
