@@ -77,6 +77,17 @@ def main(argv: list[str]) -> int:
     sent = zwgk_xl.mail.deliver(outgoing, zwgk_xl.mail.OutboxTransport(mailbox), mailbox / "已发送记录.jsonl")
     kinds = "，".join(f"{k} {sum(1 for o in sent.sent if o.kind == k)} 封" for k in ("分发", "催报", "汇总", "牵头"))
     console.print(f"{kinds} → {mailbox}")
+    console.rule("7. 落实情况报告、通报、台账（zwgk draft / notice / ledger）")
+    from zwgk_xl.documents import draft, ledger, notice
+    from zwgk_xl.documents.source import read_facts
+
+    facts = read_facts(merged)
+    written = (
+        draft.write_draft(facts, out / "落实情况报告.docx"),
+        notice.write_notice(facts, out / "通报.docx"),
+        ledger.write_ledger(facts, out / "台账.xlsx"),
+    )
+    console.print("、".join(p.name for p in written) + f" → {out}")
     console.rule("完成")
     console.print(f"所有输出在 {out.resolve()}")
     return 0

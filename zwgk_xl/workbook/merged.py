@@ -19,6 +19,7 @@ from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.bulk import paused_gc
 from zwgk_xl.consolidation import Consolidation, TaskResult
+from zwgk_xl.documents.facts import facts_from_consolidation
 from zwgk_xl.model import Answer, Submission
 from zwgk_xl.report import from_consolidation
 from zwgk_xl.vocab import (
@@ -31,6 +32,7 @@ from zwgk_xl.vocab import (
     returned_units,
 )
 from zwgk_xl.workbook.master import readme_lines, write_master_table, write_readme, write_roster_sheet
+from zwgk_xl.workbook.notice import write_notice_sheet
 from zwgk_xl.workbook.results import write_rows
 from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet, write_value
 from zwgk_xl.workbook.xlsx import (
@@ -293,6 +295,7 @@ def write_merged(
         _dashboard(wb, st, result)
         _findings_sheet(wb, st, result, task_rows)
         _detail_sheet(wb, st, result, by_unit)
+        write_notice_sheet(wb, facts_from_consolidation(result))  # 通报: ranks and colours (documents/figures.py)
         taken: set[str] = set(C.RESERVED_SHEETS)
         for plan in result.plans if with_unit_sheets else ():
             sub = by_unit.get(plan.unit.id)
