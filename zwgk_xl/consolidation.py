@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from zwgk_xl import contract as C
 from zwgk_xl.checks import is_overdue, return_findings
-from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
+from zwgk_xl.model import Answer, Finding, Outcome, Submission, Task, Unit
 from zwgk_xl.plan import Master, UnitPlan, task_fields
 from zwgk_xl.vocab import (
     DONE,
@@ -91,7 +91,7 @@ class UnitResult:
 
 
 @dataclass(frozen=True)
-class Consolidation:
+class Consolidation(Outcome):
     master: Master
     collection: Collection
     plans: tuple[UnitPlan, ...]
@@ -106,10 +106,6 @@ class Consolidation:
             f"returned {self.returned}/{len(self.units)} units, {len(self.tasks)} tasks, "
             f"{len(self.findings)} findings)"
         )
-
-    @property
-    def has_errors(self) -> bool:
-        return any(f.severity == "error" for f in self.findings)
 
     @property
     def returned(self) -> int:
