@@ -13,6 +13,7 @@ import once in Excel (macros/README.md); no VBA can be compiled into a workbook 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Sequence
@@ -217,8 +218,6 @@ def _path(settings: dict[str, object], key: str, base: Path, must_exist: bool = 
 
 
 def _date(value: object):
-    import datetime as dt
-
     if value in (None, ""):
         return dt.date.today()
     if isinstance(value, dt.datetime):
@@ -232,66 +231,71 @@ def _date(value: object):
         raise SettingsError(f"“汇总截至日期”应为日期，例如 2022-12-15，而不是“{value}”") from exc
 
 
-def run(action: str, settings: dict[str, object], base: Path):
-    """Run one button's action with the 设置 values; returns (status message, result sheets or None, as_of)."""
-    import datetime as dt
+ActionResult = tuple[str, "dict[str, list[list[object]]] | None", "dt.date | None"]
 
+
+def run(action: str, settings: dict[str, object], base: Path) -> ActionResult:
+    """Run one button's action with the 设置 values; returns (status message, result sheets or None, as_of)."""
+    actions = {"consolidate": _consolidate, "build_and_split": _build_and_split, "send_summary": _send_summary}
+    if action not in actions:
+        raise SettingsError(f"未知操作：{action}")
+    return actions[action](settings, base, _path(settings, "output", base, must_exist=False))
+
+
+def _consolidate(settings: dict[str, object], base: Path, output: Path) -> ActionResult:
     import zwgk_xl
 
-    output = _path(settings, "output", base, must_exist=False)
-    if action == "consolidate":
-        as_of = _date(settings.get("as_of"))
-        result = zwgk_xl.consolidate(_path(settings, "master", base), _path(settings, "returns", base), as_of=as_of)
-        merged = zwgk_xl.write_merged(result, output / f"汇总_{as_of.isoformat()}.xlsx")
-        returned = sum(1 for u in result.units if u.returned)
-        msg = (
-            f"一键汇总完成：{returned_units(returned, len(result.units))}，{findings.tally(result.findings)}，"
-            f"结果已写入本工作簿和 {merged}"
-        )
-        return msg, result.sheet_arrays(), as_of
-    if action == "build_and_split":
-        roster, _ = zwgk_xl.load_roster(_path(settings, "roster", base))
-        imported = zwgk_xl.import_tasklist(_path(settings, "tasks", base), roster)
-        master = _path(settings, "master", base, must_exist=False)
-        built = zwgk_xl.build_master(
-            imported.tasklist,
-            roster,
-            master,
-            round_label=str(settings.get("round") or "1"),
-            due=str(settings.get("due") or ""),
-            contact=str(settings.get("contact") or ""),
-        )
-        split = zwgk_xl.split_units(built.path, output / "分发")
-        return f"生成分发完成：总表 {built.path}，{len(split.files)} 个单位填报表在 {output / '分发'}", None, None
-    if action == "send_summary":
-        from zwgk_xl import config, mail
+    as_of = _date(settings.get("as_of"))
+    result = zwgk_xl.consolidate(_path(settings, "master", base), _path(settings, "returns", base), as_of=as_of)
+    merged = zwgk_xl.write_merged(result, output / f"汇总_{as_of.isoformat()}.xlsx")
+    msg = (
+        f"一键汇总完成：{returned_units(result.returned, len(result.units))}，{findings.tally(result.findings)}，"
+        f"结果已写入本工作簿和 {merged}"
+    )
+    return msg, result.sheet_arrays(), as_of
 
-        as_of = _date(settings.get("as_of"))
-        merged = output / f"汇总_{as_of.isoformat()}.xlsx"
-        if not merged.exists():
-            raise SettingsError(f"找不到 {merged}，请先“一键汇总”")
-        office = [a.strip() for a in str(settings.get("office") or "").replace("；", ";").split(";") if a.strip()]
-        if not office:
-            raise SettingsError("请在“设置”表中填写“区府办邮箱”")
-        cfg_path = settings.get("config")
-        cfg = config.load(_path(settings, "config", base) if cfg_path else None)
-        report = zwgk_xl.read_report(merged)
-        out = [mail.summary(report, merged, cfg.mail.sender or "zwgk@localhost", office)]
-        transport: mail.Transport
-        if cfg.mail.smtp:
-            transport = mail.SmtpTransport(
-                cfg.mail.host, cfg.mail.port, cfg.mail.security, cfg.mail.user, cfg.mail.password(), cfg.mail.timeout
-            )
-            log = Path(cfg.source).parent / "已发送记录.jsonl"
-        else:
-            transport, log = mail.OutboxTransport(output / "邮件"), output / "邮件" / "已发送记录.jsonl"
-        sent = mail.deliver(out, transport, log)
-        if sent.failed:
-            raise SettingsError(f"发送失败：{sent.failed[0][1]}")
-        how = "已发送" if cfg.mail.smtp else f"已生成 .eml 到 {output / '邮件'}"
-        return (
-            f"发送汇总：{how}（{len(sent.sent)} 封，跳过已发送 {len(sent.skipped)} 封）{dt.datetime.now():%H:%M}",
-            None,
-            None,
+
+def _build_and_split(settings: dict[str, object], base: Path, output: Path) -> ActionResult:
+    import zwgk_xl
+
+    roster, _ = zwgk_xl.load_roster(_path(settings, "roster", base))
+    imported = zwgk_xl.import_tasklist(_path(settings, "tasks", base), roster)
+    built = zwgk_xl.build_master(
+        imported.tasklist,
+        roster,
+        _path(settings, "master", base, must_exist=False),
+        round_label=str(settings.get("round") or "1"),
+        due=str(settings.get("due") or ""),
+        contact=str(settings.get("contact") or ""),
+    )
+    split = zwgk_xl.split_units(built.path, output / "分发")
+    return f"生成分发完成：总表 {built.path}，{len(split.files)} 个单位填报表在 {output / '分发'}", None, None
+
+
+def _send_summary(settings: dict[str, object], base: Path, output: Path) -> ActionResult:
+    import zwgk_xl
+    from zwgk_xl import config, mail
+
+    as_of = _date(settings.get("as_of"))
+    merged = output / f"汇总_{as_of.isoformat()}.xlsx"
+    if not merged.exists():
+        raise SettingsError(f"找不到 {merged}，请先“一键汇总”")
+    office = [a.strip() for a in str(settings.get("office") or "").replace("；", ";").split(";") if a.strip()]
+    if not office:
+        raise SettingsError("请在“设置”表中填写“区府办邮箱”")
+    cfg = config.load(_path(settings, "config", base) if settings.get("config") else None)
+    out = [mail.summary(zwgk_xl.read_report(merged), merged, cfg.mail.sender or "zwgk@localhost", office)]
+    transport: mail.Transport
+    if cfg.mail.smtp:
+        transport = mail.SmtpTransport(
+            cfg.mail.host, cfg.mail.port, cfg.mail.security, cfg.mail.user, cfg.mail.password(), cfg.mail.timeout
         )
-    raise SettingsError(f"未知操作：{action}")
+        log = Path(cfg.source).parent / "已发送记录.jsonl"
+    else:
+        transport, log = mail.OutboxTransport(output / "邮件"), output / "邮件" / "已发送记录.jsonl"
+    sent = mail.deliver(out, transport, log)
+    if sent.failed:
+        raise SettingsError(f"发送失败：{sent.failed[0][1]}")
+    how = "已发送" if cfg.mail.smtp else f"已生成 .eml 到 {output / '邮件'}"
+    now = dt.datetime.now()
+    return f"发送汇总：{how}（{len(sent.sent)} 封，跳过已发送 {len(sent.skipped)} 封）{now:%H:%M}", None, None
