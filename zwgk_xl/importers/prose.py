@@ -25,11 +25,28 @@ _TASK_NUMBER = re.compile(r"^\s*(?P<num>\d{1,3})\s*[.．、]\s*(?=\S)|^\s*(?P<pn
 _SENTENCE_END = "。；;！!？?"
 
 
+#: a heading or a task number inside a line that a copy flattened (a space before it, as the copy left it)
+_INLINE_START = re.compile(
+    r"\s+(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[、.．](?!\d)))"
+)
+
+
+def _unflatten(lines: Sequence[str]) -> list[tuple[str, int]]:
+    """Lines as (text, line number); a very long line holding several headings and tasks is cut before each."""
+    out: list[tuple[str, int]] = []
+    for n, line in enumerate(lines, start=1):
+        if len(line) > 300 and len(_INLINE_START.findall(line)) >= 2:
+            out.extend((piece, n) for piece in _INLINE_START.split(line))
+        else:
+            out.append((line, n))
+    return out
+
+
 def _paragraphs(lines: Sequence[str]) -> list[tuple[str, int]]:
     """Lines joined into paragraphs where a PDF or a narrow page broke one: a line continues the previous one
     unless the previous ended a sentence or a bracket, or this one starts a heading or a number."""
     out: list[tuple[str, int]] = []
-    for n, raw in enumerate(lines, start=1):
+    for raw, n in _unflatten(lines):
         s = raw.strip().replace("\u3000", " ").strip()
         if not s:
             if out:

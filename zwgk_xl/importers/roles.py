@@ -38,7 +38,7 @@ class Roles:
 
 
 _LEAD_WORD = re.compile(r"牵头|主办")
-_RESP_WORD = re.compile(r"配合|协办|参与|参照|协助|协同|负责|落实|按(?:照)?职责|依职责|执行")
+_RESP_WORD = re.compile(r"配合|协办|参与|参照|协助|协同|负责|落实|按(?:照)?职[责能]|依职[责能]|执行")
 _NOT_UNITS = re.compile(r"以下|不再|均需|均要|需要|应当|确保|做好|加强|推进|开展|列出|建立|完善")
 _TOGETHER = re.compile(r"^(?P<lead>.+?(?:局|办|委|部|厅|室|中心|政府|院))会同?(?P<resp>.+)$")
 

@@ -474,7 +474,7 @@ def _flexible_fixups(
             b.pending.append((f, old, vrefs.get("text", "")))
 
 
-_ROLE_WORDS = re.compile(r"牵头|负责|配合|会同|主办|协办|按职责|参与|落实|协同|[:：]")
+_ROLE_WORDS = re.compile(r"牵头|负责|配合|会同|主办|协办|职责|职能|参与|落实|协同|参照|[:：]")
 
 
 def _unit_cells(lead_raw: str, resp_raw: str) -> tuple[str, str]:
