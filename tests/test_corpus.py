@@ -85,6 +85,25 @@ def test_expected_facts_are_in_the_text(path: Path) -> None:
             assert fold(fact) in text, f"{fact!r} is not in {meta['file']}"
 
 
+@pytest.mark.parametrize(
+    "path",
+    [p for p in EXPECTATIONS if "traditional" in load(p)["layouts"]],
+    ids=lambda p: p.name.removesuffix(".expected.json"),
+)
+def test_expected_facts_are_in_the_traditional_text(path: Path) -> None:
+    """The simplified facts of a traditional copy are in its text once converted (OpenCC t2s) and stripped of the
+    pinyin some mirrors insert after characters; runs where OpenCC is installed."""
+    opencc = pytest.importorskip("opencc")
+    meta = load(path)
+    raw = (LISTS / meta["file"]).read_text(encoding="utf-8")
+    raw = re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "", raw)
+    text = fold(opencc.OpenCC("t2s").convert(raw))
+    for task in meta["tasks"]:
+        facts = [task["text_start"], *task.get("text_alt", []), *task["lead"], *task["responsible"], task["deadline"]]
+        for fact in facts:
+            assert fold(fact) in text, f"{fact!r} is not in {meta['file']}"
+
+
 def _scorer():
     """benchmarks/import_corpus.py, loaded from its file (benchmarks/ is not a package)."""
     import importlib.util
