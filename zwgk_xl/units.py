@@ -97,13 +97,14 @@ def is_vague(name: str) -> bool:
 
 
 _REGION_HEAD = re.compile(r"^各[省市区县州乡镇旗]{1,2}$")
+_REGION_TAIL = re.compile(r"^[省市区县州乡镇旗](?:\([^)]*\))?(?:人民)?政府")
 
 
 def _join_regions(parts: list[str]) -> list[str]:
     """ "各州、市人民政府" and "各区、县(市)政府" are one collective: a bare "各州" joins the name after it."""
     out: list[str] = []
     for part in parts:
-        if out and _REGION_HEAD.match(out[-1]):
+        if out and _REGION_HEAD.match(out[-1]) and _REGION_TAIL.match(part):
             out[-1] += "、" + part
         else:
             out.append(part)

@@ -37,13 +37,15 @@ def to_simplified(text: str) -> tuple[str, int]:
 def simplify(table: RawTable) -> tuple[RawTable, int]:
     """The table in simplified characters, when it is written in traditional ones (at least 20 characters changed
     and 2% of the text): a simplified list is left alone, so a name that OpenCC would rewrite is kept as printed."""
+    if table.converted:
+        return table, table.converted
     sample = "\n".join([*table.preamble, *("\t".join(r.cells) for r in table.rows)])
     _, changed = to_simplified(sample)
     if changed < 20 or changed < 0.02 * len(sample):
         return table, 0
     rows = [RawRow([to_simplified(c)[0] for c in r.cells], r.refs, set(r.inherited), r.note) for r in table.rows]
     preamble = [to_simplified(p)[0] for p in table.preamble]
-    return RawTable(rows, table.source, table.sheet, preamble, table.positional, table.flexible), changed
+    return RawTable(rows, table.source, table.sheet, preamble, table.positional, table.flexible, changed), changed
 
 
 def simplify_text(text: str) -> tuple[str, int]:
