@@ -161,7 +161,7 @@ def parse_text(text: str, source: str = "") -> RawTable:
 def candidates(text: str, source: str = "") -> list[tuple[str, RawTable]]:
     """Every text layout that could apply, as (layout name, rows); the caller keeps the one that reads best.
     The layout :func:`parse_text` picks comes first, so it wins a tie."""
-    from zwgk_xl.importers import prose, stream, traditional
+    from zwgk_xl.importers import traditional
 
     text, converted = traditional.simplify_text(text)  # column names and units are recognised in simplified form
     out = _candidates(text, source)
