@@ -194,6 +194,11 @@ def _candidates(text: str, source: str) -> list[tuple[str, RawTable]]:
         out.append(("para-cells", stream.segment(stream.paragraph_cells(lines), source)))
     if not any(name == "pipe-cells" for name, _ in out):
         out.append(("line-cells", stream.segment(stream.line_cells(lines), source)))
+    from zwgk_xl.importers import running
+
+    flat = running.rows(lines, source)
+    if len(flat.rows) > 1:
+        out.append(("running", flat))
     spaced = stream.spaced_rows(lines, source)
     if spaced.rows:
         out.append(("spaced", spaced))
