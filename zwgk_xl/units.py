@@ -66,7 +66,9 @@ def is_none_mark(text: str) -> bool:
 
 def _split_top(text: str) -> list[str]:
     """Split on 、 , ; and 及, but never inside brackets (a note may itself list names)."""
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1
@@ -307,10 +309,10 @@ def load_roster(path: str | Path) -> tuple[Roster, list[Finding]]:
     try:
         wb = CalamineWorkbook.from_path(str(p))
         name = "单位名册" if "单位名册" in wb.sheet_names else wb.sheet_names[0]
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        grid: list[list[object]] = [list(r) for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
     except Exception as exc:  # calamine raises several types for a file it cannot read
         raise RosterError(f"{p}：无法读取（{exc}）") from exc
-    return roster_from_rows(rows, str(p))
+    return roster_from_rows(grid, str(p))
 
 
 # Role words printed inside unit cells: what remains are the names (the roles themselves are read by

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from zwgk_xl import deadlines, findings
 from zwgk_xl.importers import roles
@@ -62,7 +62,7 @@ class Builder:
             self.sections.append(existing)
         self.path.append(existing)
 
-    def finding(self, code: str, ref: str = "", task_id: str = "", **params: object) -> None:
+    def finding(self, code: str, ref: str = "", task_id: str = "", **params: Any) -> None:
         self.out.append(findings.make(code, file=self.source, sheet=self.sheet, cell=ref, task_id=task_id, **params))
 
 

@@ -109,10 +109,10 @@ def _blank_line_cells(lines: list[str], source: str) -> RawTable:
     # find the header: the first run of >= 2 consecutive paragraphs that are all column names
     from zwgk_xl.importers.stream import _header_run
 
-    cells = [(p[0], p[2]) for p in paras]
+    named = [(p[0], p[2]) for p in paras]
     head, ncols = -1, 0
     for i in range(len(paras)):
-        run = _header_run(cells, i)
+        run = _header_run(named, i)
         if run >= 2:
             head, ncols = i, run
             break
