@@ -179,6 +179,40 @@ CASES: list[tuple[str, str, str, list[Fact]]] = [
 ]
 
 
+CASES += [
+    (
+        # rows copied out of Excel or WPS: tabs between cells, empty cells in place
+        "excel-tabs",
+        "2023年某区政务公开重点任务清单\n序号\t工作任务\t牵头单位\t责任单位\t完成时限\n一、主动公开\t\t\t\t\n"
+        "1\t公开预算\t区财政局\t各部门\t年底前\n2\t公开决算\t区财政局\t\t8月底前\n",
+        "tsv",
+        [("1", "公开预算", ["区财政局"], ["各部门"], "年底前"), ("2", "公开决算", ["区财政局"], [], "8月底前")],
+    ),
+    (
+        # a Markdown table (pipes at both ends, a rule line under the header)
+        "markdown",
+        "| 序号 | 工作任务 | 牵头单位 | 责任单位 | 完成时限 |\n| --- | --- | --- | --- | --- |\n"
+        "| 1 | 公开预算 | 区财政局 | 各部门 | 年底前 |\n| 2 | 公开决算 | 区财政局 |  | 8月底前 |\n",
+        "piped",
+        [("1", "公开预算", ["区财政局"], ["各部门"], "年底前"), ("2", "公开决算", ["区财政局"], [], "8月底前")],
+    ),
+    (
+        # 4. a table run together into text by a PDF-to-text site, header repeated, page markers (威海 2017)
+        "running-text",
+        "1、某局2017年政务公开重点工作实施方案序号 工作任务 具体要求 责任科室(单位) 完成时限加强组织领导,主要负责人"
+        "年内至少听取 1 次政务公开工作汇报。办公室牵头,各科室、单位配合 11 月底前局机关各网站栏目信息更新及时,不发\n"
+        "2、生严重错误。各科室、单位 11 月底前序号 工作任务 具体要求 责任科室(单位) 完成时限定期向档案馆报送政府信息。"
+        " 办公室 11 月底前\n",
+        "running",
+        [
+            ("", "加强组织领导,主", ["办公室"], ["各科室", "单位"], "11 月底前"),
+            ("", "局机关各网站栏目", [], ["各科室", "单位"], "11 月底前"),
+            ("", "定期向档案馆报送", [], ["办公室"], "11 月底前"),
+        ],
+    ),
+]
+
+
 @pytest.mark.parametrize(("name", "text", "layout", "facts"), CASES, ids=[c[0] for c in CASES])
 def test_layout(name: str, text: str, layout: str, facts: list[Fact], tmp_path: Path) -> None:
     result = _read(tmp_path, text)
@@ -186,14 +220,18 @@ def test_layout(name: str, text: str, layout: str, facts: list[Fact], tmp_path: 
     assert _facts(result) == facts
 
 
+def _text(name: str) -> str:
+    return next(c[1] for c in CASES if c[0] == name)
+
+
 def test_traditional_is_a_finding(tmp_path: Path) -> None:
-    result = _read(tmp_path, CASES[-1][1])
+    result = _read(tmp_path, _text("traditional"))
     assert [f.code for f in result.findings if f.code == "traditional-converted"] == ["traditional-converted"]
     assert "區" not in result.tasklist.tasks[0].text + str(result.to_json())
 
 
 def test_merged_unit_cell_in_text_is_an_info_finding(tmp_path: Path) -> None:
-    result = _read(tmp_path, CASES[-2][1])
+    result = _read(tmp_path, _text("split-header-merged-units"))
     inherited = [(f.task_id, f.cell) for f in result.findings if f.code == "cell-inherited"]
     assert inherited == [("T002", "第4行")]
 

@@ -17,6 +17,7 @@ from zwgk_xl.model import ImportResult, Layout
 
 #: What the clerk reads for each layout.
 LABELS = {
+    "tsv": "表格文字：从 Excel 复制，制表符分隔，每行一条",
     "tabbed": "表格文字：每格一行、制表符缩进",
     "piped": "表格文字：“|”分隔，每行一条",
     "pipe-cells": "表格文字：每格一行、以“|”分隔",

@@ -56,6 +56,16 @@ def _tabbed(lines: list[str], source: str) -> RawTable:
     return RawTable(rows, source, preamble=preamble, positional=False)
 
 
+def _tsv(lines: list[str], source: str) -> RawTable:
+    """Rows copied from Excel or WPS: one row a line, cells separated by tabs, empty cells kept in place."""
+    rows = [
+        RawRow([c.strip() for c in ln.rstrip("\r\n").split("\t")], [_line_ref(n)] * (ln.count("\t") + 1))
+        for n, ln in enumerate(lines, start=1)
+        if ln.strip()
+    ]
+    return RawTable(rows, source, positional=True)
+
+
 def _piped(lines: list[str], source: str) -> RawTable:
     rows: list[RawRow] = []
     cells: list[str] = []
@@ -74,6 +84,8 @@ def _piped(lines: list[str], source: str) -> RawTable:
         s = line.strip()
         if not s:
             flush()
+        elif re.fullmatch(r"[|:\-\s]*-{3,}[|:\-\s]*", s):
+            continue  # a Markdown table's rule line
         elif s == "|":
             open_cell = False
         elif "|" in s:
@@ -179,6 +191,9 @@ def _candidates(text: str, source: str) -> list[tuple[str, RawTable]]:
     piped = sum(1 for ln in nonblank if ln.strip() == "|" or re.search(r"\s\|\s", ln))
     pipes = sum(1 for ln in nonblank if "|" in ln)
     out: list[tuple[str, RawTable]] = []
+    inner_tabs = sum(1 for ln in nonblank if ln.strip("\r\n").lstrip(" \t").count("\t") >= 2)
+    if nonblank and inner_tabs >= 0.3 * len(nonblank):
+        out.append(("tsv", _tsv(lines, source)))
     if nonblank and tabbed >= 0.3 * len(nonblank):
         out.append(("tabbed", _tabbed(lines, source)))
     inline = sum(1 for ln in nonblank if ln.strip().strip("|").count("|") >= 1)
