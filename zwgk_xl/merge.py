@@ -35,7 +35,6 @@ from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
 from zwgk_xl.plan import UnitPlan
 from zwgk_xl.units import join_names
-from zwgk_xl.unitsheet import info_pairs, write_unit_sheet, write_value
 from zwgk_xl.vocab import (
     DONE,
     IN_PROGRESS,
@@ -53,7 +52,8 @@ from zwgk_xl.vocab import (
     fraction,
     returned_units,
 )
-from zwgk_xl.xlsx import (
+from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet, write_value
+from zwgk_xl.workbook.xlsx import (
     MAX_ROW_LINES,
     Styles,
     fit_cell,

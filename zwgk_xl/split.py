@@ -12,9 +12,9 @@ from zwgk_xl.atomic import atomic_path
 from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Finding, Unit
 from zwgk_xl.plan import UnitPlan, plan_units
-from zwgk_xl.unitsheet import info_pairs, write_unit_sheet
 from zwgk_xl.vocab import UNIT_NOTE
-from zwgk_xl.xlsx import Styles, file_name, new_workbook, write_hidden
+from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet
+from zwgk_xl.workbook.xlsx import Styles, file_name, new_workbook, write_hidden
 
 
 @dataclass(frozen=True)
