@@ -350,19 +350,7 @@ def _row(b: Builder, table: RawTable, row: RawRow, kinds: list[str], longest_hea
         b.section(*sec)
         cells, refs = cells[1:], refs[1:]
         inherited = {i - 1 for i in inherited if i > 0}
-    row_kinds, placed, missing = kinds, list(range(len(cells))), []
-    guessed = ""
-    if table.flexible:
-        row_kinds, placed = _flexible(cells, kinds)
-        if len([c for c in cells if c]) != ncols or placed != list(range(len(row_kinds) - ncols, len(row_kinds))):
-            guessed = "、".join(
-                f"“{c[:10]}”→{_COLUMN_NAMES.get(row_kinds[j], SYNONYMS[row_kinds[j]][0])}"
-                for c, j in zip(cells, placed, strict=False)
-                if c
-            )
-    elif len(cells) < ncols and not table.positional:
-        placed = align(cells, kinds)
-        missing = [SYNONYMS[kinds[j]][0] for j in range(ncols) if j not in placed and kinds[j] != "remark"]
+    row_kinds, placed, missing, guessed = _place(table, cells, kinds)
     values: dict[str, list[str]] = {}
     vrefs: dict[str, str] = {}
     for i, (c, j) in enumerate(zip(cells, placed, strict=False)):
@@ -391,6 +379,27 @@ def _row(b: Builder, table: RawTable, row: RawRow, kinds: list[str], longest_hea
         b.finding("column-by-content", ref=refs[0] if refs else "", task_id=task_id, columns=guessed)
     if missing:
         b.finding("row-short", ref=refs[0] if refs else "", task_id=task_id, columns="、".join(missing))
+
+
+def _place(table: RawTable, cells: list[str], kinds: list[str]) -> tuple[list[str], list[int], list[str], str]:
+    """The columns of a row's cells: (the row's column kinds, each cell's column, columns a short text row lacks,
+    the placement in words when it was decided by content)."""
+    ncols = len(kinds)
+    if table.flexible:
+        row_kinds, placed = _flexible(cells, kinds)
+        guessed = ""
+        if len([c for c in cells if c]) != ncols or placed != list(range(len(row_kinds) - ncols, len(row_kinds))):
+            guessed = "、".join(
+                f"“{c[:10]}”→{_COLUMN_NAMES.get(row_kinds[j], SYNONYMS[row_kinds[j]][0])}"
+                for c, j in zip(cells, placed, strict=False)
+                if c
+            )
+        return row_kinds, placed, [], guessed
+    if len(cells) < ncols and not table.positional:
+        placed = align(cells, kinds)
+        missing = [SYNONYMS[kinds[j]][0] for j in range(ncols) if j not in placed and kinds[j] != "remark"]
+        return kinds, placed, missing, ""
+    return kinds, list(range(len(cells))), [], ""
 
 
 def _flexible(cells: list[str], kinds: list[str]) -> tuple[list[str], list[int]]:
