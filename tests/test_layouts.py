@@ -181,6 +181,17 @@ CASES: list[tuple[str, str, str, list[Fact]]] = [
 
 CASES += [
     (
+        # 3. prose whose units and deadline follow each task on labelled lines of their own
+        "prose-labelled-lines",
+        "2023年某市政务公开工作任务分解\n一、深化主动公开\n1.推进预算公开，做好决算公开。\n牵头单位：市财政局\n"
+        "责任单位：各县区政府\n完成时限：2023年6月底前\n2.做好政策解读。\n责任单位：市司法局、市府办\n完成时限：长期坚持\n",
+        "prose",
+        [
+            ("1", "推进预算公开，做", ["市财政局"], ["各县区政府"], "2023年6月底前"),
+            ("2", "做好政策解读。", [], ["市司法局", "市府办"], "长期坚持"),
+        ],
+    ),
+    (
         # rows copied out of Excel or WPS: tabs between cells, empty cells in place
         "excel-tabs",
         "2023年某区政务公开重点任务清单\n序号\t工作任务\t牵头单位\t责任单位\t完成时限\n一、主动公开\t\t\t\t\n"

@@ -23,7 +23,7 @@ from zwgk_xl.units import strip_role_words
 _LEAD = r"牵头单位|牵头部门|牵头科室|牵头处室|牵头|主办单位|主办|负责单位"
 _RESP = r"责任单位|责任部门|责任科室|责任处室|责任主体|配合单位|配合部门|配合|参与单位|协办单位|协办|责任"
 _DEADLINE = r"完成时限|完成时间|时间节点|时限要求|时限|完成期限"
-_LABEL = re.compile(rf"(?P<label>{_LEAD}|{_RESP}|{_DEADLINE})\s*[:：]")
+LABEL = re.compile(rf"(?P<label>{_LEAD}|{_RESP}|{_DEADLINE})\s*[:：]")
 OPEN, CLOSE = "（(〔【[［", "）)〕】]］"
 
 
@@ -79,14 +79,14 @@ def phrase(text: str, default: str = "responsible") -> Roles | None:
     body = re.sub(r"\s+", "", body)
     if not body:
         return None
-    body = _LABEL.sub(lambda m: ";" + m.group(0), body)  # 主办：A 协办：B → clauses of their own
+    body = LABEL.sub(lambda m: ";" + m.group(0), body)  # 主办：A 协办：B → clauses of their own
     lead: list[str] = []
     resp: list[str] = []
     deadline: list[str] = []
     pending: list[str] = []
     label = ""
     for clause in _top_split(body, ";；,，"):
-        if m := _LABEL.match(clause):
+        if m := LABEL.match(clause):
             name = m.group("label")
             label = "deadline" if re.fullmatch(_DEADLINE, name) else "lead" if re.fullmatch(_LEAD, name) else "resp"
             clause = clause[m.end() :].strip()
