@@ -131,6 +131,11 @@ def trailing(text: str) -> tuple[Roles, str] | None:
     t = (text or "").rstrip()
     core = t.rstrip("。．.；; ")
     pairs = _pairs(core)
+    # a deadline in a bracket of its own after the units: （责任单位：A）（2023年6月底前完成）
+    if pairs and pairs[-1][1] == len(core) and is_deadline(core[pairs[-1][0] + 1 : -1]):
+        if (before := trailing(core[: pairs[-1][0]])) and not before[0].deadline:
+            found, rest = before
+            return Roles(found.lead, found.responsible, core[pairs[-1][0] + 1 : -1]), rest
     if pairs and pairs[-1][1] == len(core) and (roles := phrase(core[pairs[-1][0] + 1 : -1])):
         rest = core[: pairs[-1][0]].rstrip()
         # several brackets in a row: （牵头单位：A）（责任单位：B）
@@ -142,8 +147,13 @@ def trailing(text: str) -> tuple[Roles, str] | None:
                 )
                 return merged, rest2
         return roles, rest
-    # "……，由A牵头，B、C配合。" / "……。A负责。" at the end of a sentence
+    # "……。责任单位：A；完成时限：B" with no bracket, after the task's last sentence
     folded = unicodedata.normalize("NFKC", t)
+    label = LABEL.search(folded)
+    if label and label.start() > 0 and folded[label.start() - 1] in "。;；.":
+        if (roles := phrase(folded[label.start() :])) and (roles.lead or roles.responsible):
+            return roles, t[: label.start()].rstrip()
+    # "……，由A牵头，B、C配合。" / "……。A负责。" at the end of a sentence
     m = re.search(
         r"(?:^|[,，。;；])(?P<tail>[^,，。;；]{2,80}?(?:牵头|负责|主办)(?:落实)?(?:[,，][^,，。;；]{2,200})?)[。.]?$",
         folded,
