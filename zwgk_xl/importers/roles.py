@@ -132,7 +132,8 @@ def trailing(text: str) -> tuple[Roles, str] | None:
     core = t.rstrip("。．.；; ")
     pairs = _pairs(core)
     # a deadline in a bracket of its own after the units: （责任单位：A）（2023年6月底前完成）
-    if pairs and pairs[-1][1] == len(core) and is_deadline(core[pairs[-1][0] + 1 : -1]):
+    last = core[pairs[-1][0] + 1 : -1] if pairs and pairs[-1][1] == len(core) else ""
+    if last and not LABEL.search(last) and is_deadline(last):
         if (before := trailing(core[: pairs[-1][0]])) and not before[0].deadline:
             found, rest = before
             return Roles(found.lead, found.responsible, core[pairs[-1][0] + 1 : -1]), rest
