@@ -147,6 +147,9 @@ def build_(
     try:
         ros, roster_findings = zwgk_xl.load_roster(roster)
         imported = zwgk_xl.import_tasklist(tasks, ros)
+        if not imported.tasklist.tasks:
+            no_tasks = next((f.message for f in imported.findings if f.code == "no-tasks"), "没有读出任何任务")
+            raise _fail(f"{tasks}：{no_tasks}")
         result = zwgk_xl.build_master(imported.tasklist, ros, output, round_label=round_label, due=due, contact=contact)
     except (zwgk_xl.ImportError_, zwgk_xl.RosterError, zwgk_xl.OutputLocked) as exc:
         raise _fail(str(exc)) from exc
