@@ -133,10 +133,10 @@ def trailing(text: str) -> tuple[Roles, str] | None:
     pairs = _pairs(core)
     # a deadline in a bracket of its own after the units: （责任单位：A）（2023年6月底前完成）
     last = core[pairs[-1][0] + 1 : -1] if pairs and pairs[-1][1] == len(core) else ""
-    if last and not LABEL.search(last) and is_deadline(last):
-        if (before := trailing(core[: pairs[-1][0]])) and not before[0].deadline:
-            found, rest = before
-            return Roles(found.lead, found.responsible, core[pairs[-1][0] + 1 : -1]), rest
+    before = trailing(core[: pairs[-1][0]]) if last and not LABEL.search(last) and is_deadline(last) else None
+    if before and not before[0].deadline:
+        found, rest = before
+        return Roles(found.lead, found.responsible, last), rest
     if pairs and pairs[-1][1] == len(core) and (roles := phrase(core[pairs[-1][0] + 1 : -1])):
         rest = core[: pairs[-1][0]].rstrip()
         # several brackets in a row: （牵头单位：A）（责任单位：B）
@@ -151,9 +151,9 @@ def trailing(text: str) -> tuple[Roles, str] | None:
     # "……。责任单位：A；完成时限：B" with no bracket, after the task's last sentence
     folded = unicodedata.normalize("NFKC", t)
     label = LABEL.search(folded)
-    if label and label.start() > 0 and folded[label.start() - 1] in "。;；.":
-        if (roles := phrase(folded[label.start() :])) and (roles.lead or roles.responsible):
-            return roles, t[: label.start()].rstrip()
+    after_sentence = label is not None and label.start() > 0 and folded[label.start() - 1] in "。;；."
+    if label and after_sentence and (roles := phrase(folded[label.start() :])) and (roles.lead or roles.responsible):
+        return roles, t[: label.start()].rstrip()
     # "……，由A牵头，B、C配合。" / "……。A负责。" at the end of a sentence
     m = re.search(
         r"(?:^|[,，。;；])(?P<tail>[^,，。;；]{2,80}?(?:牵头|负责|主办)(?:落实)?(?:[,，][^,，。;；]{2,200})?)[。.]?$",
