@@ -27,8 +27,11 @@ _LABEL_LINE = re.compile(r"^\s*" + LABEL.pattern)
 
 
 #: a heading or a task number inside a line that a copy flattened (a space before it, as the copy left it)
+_STARTS = r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[、.．](?![\d%]))"
 _INLINE_START = re.compile(
-    r"\s+(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[、.．](?!\d)))"
+    rf"\s+(?={_STARTS})"
+    rf"|(?<=[。；;）)])(?={_STARTS})"  # no space left: right after a sentence or a bracket of units
+    r"|(?<=[\u4e00-\u9fff])(?=[（(][一二三四五六七八九十]{1,3}[）)])"  # or a （一） heading right after a title
 )
 
 

@@ -170,6 +170,8 @@ def clean(value: object) -> str:
 
 @functools.lru_cache(maxsize=4096)  # asked of every cell of every row (a header may repeat on each page)
 def header_field(cell: str) -> str | None:
+    if section_of(cell):  # 二、工作任务 is a heading, not a column name
+        return None
     key = fold(cell).lower()
     key = re.sub(r"[（(][^）)]*[）)]$", "", key)  # 牵头单位（部门）
     if key in _LOOKUP:
