@@ -39,7 +39,7 @@ def _unflatten(lines: Sequence[str]) -> list[tuple[str, int]]:
     """Lines as (text, line number); a very long line holding several headings and tasks is cut before each."""
     out: list[tuple[str, int]] = []
     for n, line in enumerate(lines, start=1):
-        if len(line) > 300 and len(_INLINE_START.findall(line)) >= 2:
+        if len(line) > 150 and len(_INLINE_START.findall(line)) >= 2:
             out.extend((piece, n) for piece in _INLINE_START.split(line))
         else:
             out.append((line, n))
