@@ -179,6 +179,8 @@ def test_cli_says_layout_and_canonical_highlights_guesses(tmp_path: Path) -> Non
     ws = load_workbook(out)["任务清单"]
     assert ws.cell(1, 11).value == "核对提示"
     assert "合并单元格" in ws.cell(3, 11).value and ws.cell(3, 5).fill.fgColor.rgb.endswith("FFF2CC")
+    info = {r[0].value: r[1].value for r in load_workbook(out)["清单信息"].iter_rows()}
+    assert info["识别版式"].startswith("表格文字") and "把握" in info["识别版式"]
     again = import_tasklist(out).tasklist  # the 核对提示 column is read past
     assert [t.text for t in again.tasks] == [t.text for t in import_tasklist(p).tasklist.tasks]
 

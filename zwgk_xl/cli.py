@@ -73,7 +73,9 @@ def import_(
     except (zwgk_xl.ImportError_, zwgk_xl.RosterError) as exc:
         raise _fail(str(exc)) from exc
     if output and result.tasklist.tasks:
-        zwgk_xl.write_canonical(result.tasklist, output, findings=result.findings)
+        layout = result.layout
+        described = f"{layout.label}（把握{layout.sureness}，{round(layout.confidence * 100)}%）" if layout else ""
+        zwgk_xl.write_canonical(result.tasklist, output, findings=result.findings, layout=described)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         if not result.tasklist.tasks:
