@@ -263,6 +263,19 @@ def test_merged_unit_cell_in_text_is_an_info_finding(tmp_path: Path) -> None:
     assert inherited == [("T002", "第4行")]
 
 
+def test_cell_printed_empty_is_not_inherited(tmp_path: Path) -> None:
+    """A lone "|" pair is an empty cell as printed; a cell missing altogether was merged from the row above."""
+    cells = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"]
+    cells += ["1", "公开年度预算。", "区财政局", "", "年底前", "2", "公开部门决算。", "区财政局", "区审计局", ""]
+    cells += ["3", "做好政策解读。", "区司法局", "持续推进"]
+    result = _read(tmp_path, "\n|\n".join(cells) + "\n|\n")
+    assert [t.deadline.text for t in result.tasklist.tasks] == ["年底前", "", "持续推进"]
+    # row 3 prints one unit and no empty cell: the lead above was merged over it
+    assert _facts(result)[2][2:4] == (["区财政局"], ["区司法局"])
+    inherited = [(f.task_id, f.message) for f in result.findings if f.code == "cell-inherited"]
+    assert len(inherited) == 1 and inherited[0][0] == "T003" and "牵头单位" in inherited[0][1]
+
+
 def test_prose_note_is_kept_not_a_task(tmp_path: Path) -> None:
     text = "一、深化公开\n以下均需各县市区落实，不再逐一列出。\n1.推进预算公开。（牵头单位：市财政局）\n"
     result = _read(tmp_path, text)

@@ -167,8 +167,6 @@ def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTab
 
     def flush() -> None:
         nonlocal after_end
-        while cur and not cur[-1][0]:
-            cur.pop()
         if any(c for c, _ in cur):
             rows.append(RawRow([c for c, _ in cur], [ref.format(n) for _, n in cur]))
         cur.clear()

@@ -328,6 +328,7 @@ def _row(b: Builder, table: RawTable, row: RawRow, kinds: list[str], longest_hea
     ncols = len(kinds)
     cells = [clean(c) for c in row.cells]
     refs = list(row.refs) + [row.refs[-1] if row.refs else ""] * (len(cells) - len(row.refs))
+    width = len(cells)  # with its empty cells: a cell printed empty was not merged from the row above
     if not table.positional:
         while cells and not cells[-1]:
             cells.pop()
@@ -363,7 +364,7 @@ def _row(b: Builder, table: RawTable, row: RawRow, kinds: list[str], longest_hea
             if i in inherited and f in _SIGNIFICANT:
                 b.pending.append((f, c, refs[i] if i < len(refs) else ""))
     if table.flexible:
-        _flexible_fixups(b, values, vrefs, len(cells) < ncols, kinds)
+        _flexible_fixups(b, values, vrefs, width < ncols, kinds)
     for f in ("section", "subsection"):
         for v in values.get(f, []):
             sec = section_of(v)
