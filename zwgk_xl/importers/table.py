@@ -159,8 +159,8 @@ class RawTable:
     #: rows cut from a cell stream (text without row marks): a row may also carry a leading category cell or an
     #: unheaded number cell, and a cell missing under a unit or deadline column was a merged cell printed once
     flexible: bool = False
-    #: how many characters were converted from traditional to simplified when the rows were made
-    converted: int = 0
+    #: how many characters were converted from traditional to simplified when the rows were made (None: not checked)
+    converted: int | None = None
 
 
 def clean(value: object) -> str:
