@@ -244,10 +244,11 @@ def _header(rows: Sequence[RawRow], positional: bool) -> tuple[int, int, dict[in
 def _category_column(rows: Sequence[RawRow], kinds: list[str]) -> list[str]:
     """A task-text column whose value spans several rows (a merged cell, or the category repeated on every row)
     is a category: its rows' task text is the next text column (具体要求)."""
-    if "text" not in kinds or "requirement" not in kinds:
-        return kinds
+    if "text" not in kinds or "requirement" not in kinds or "section" in kinds:
+        return kinds  # (a list with a category column of its own, such as our masters, keeps its task column)
     t, r = kinds.index("text"), kinds.index("requirement")
-    if r < t:
+    filled = [row for row in rows if t < len(row.cells) and clean(row.cells[t])]
+    if r < t or sum(1 for row in filled if r < len(row.cells) and clean(row.cells[r])) < 0.8 * len(filled):
         return kinds
     values = [clean(row.cells[t]) if t < len(row.cells) else "" for row in rows]
     values = [v for v in values if v]
