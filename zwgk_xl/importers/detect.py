@@ -31,6 +31,7 @@ LABELS = {
     "docx": "Word 表格",
     "html": "网页表格",
     "pdf-table": "PDF 表格",
+    "pdf-columns": "PDF 无线表格（按文字位置分列）",
 }
 
 
