@@ -12,6 +12,7 @@ clerk is told.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from zwgk_xl.importers.cells import is_number, section_of
 from zwgk_xl.importers.table import RawRow, RawTable, clean, header_field, header_map
@@ -24,7 +25,7 @@ def candidates(path: Path) -> list[tuple[str, RawTable]]:
 
     rows: list[RawRow] = []
     lines: list[str] = []
-    words: list[list[dict[str, object]]] = []
+    words: list[list[dict[str, Any]]] = []
     with pdfplumber.open(str(path)) as pdf:
         for p, page in enumerate(pdf.pages, start=1):
             for table in page.extract_tables():
@@ -65,18 +66,18 @@ def _rows(table: list[list[str | None]], page: int, above: list[str]) -> list[Ra
     return out
 
 
-def _lines(words: list[dict[str, object]]) -> list[list[dict[str, object]]]:
+def _lines(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Words grouped into printed lines (same top, within 3 points), left to right."""
-    out: list[list[dict[str, object]]] = []
-    for w in sorted(words, key=lambda w: (round(float(w["top"])), float(w["x0"]))):  # type: ignore[arg-type]
-        if out and abs(float(out[-1][0]["top"]) - float(w["top"])) <= 3:  # type: ignore[arg-type]
+    out: list[list[dict[str, Any]]] = []
+    for w in sorted(words, key=lambda w: (round(float(w["top"])), float(w["x0"]))):
+        if out and abs(float(out[-1][0]["top"]) - float(w["top"])) <= 3:
             out[-1].append(w)
         else:
             out.append([w])
-    return [sorted(line, key=lambda w: float(w["x0"])) for line in out]  # type: ignore[arg-type]
+    return [sorted(line, key=lambda w: float(w["x0"])) for line in out]
 
 
-def column_rows(pages: list[list[dict[str, object]]]) -> list[RawRow]:
+def column_rows(pages: list[list[dict[str, Any]]]) -> list[RawRow]:
     """An unruled table from the words' positions: the header line's names give the columns (a word belongs to the
     column whose header is nearest its centre); a line with a number under 序号 (or, without one, with a deadline)
     starts a row and the lines below it, a cell wrapped over several lines, continue it."""
@@ -88,7 +89,7 @@ def column_rows(pages: list[list[dict[str, object]]]) -> list[RawRow]:
             texts = [str(w["text"]) for w in line]
             if header_map(texts) and len(texts) >= 3 and all(header_field(t) for t in texts):
                 if not centres:
-                    centres = [(float(w["x0"]) + float(w["x1"])) / 2 for w in line]  # type: ignore[arg-type]
+                    centres = [(float(w["x0"]) + float(w["x1"])) / 2 for w in line]
                     kinds = [header_field(t) or "remark" for t in texts]
                     rows.append(RawRow(texts, [f"第{p}页第{n}行"] * len(texts)))
                 continue
@@ -96,7 +97,7 @@ def column_rows(pages: list[list[dict[str, object]]]) -> list[RawRow]:
                 continue
             cells = [""] * len(centres)
             for w in line:
-                mid = (float(w["x0"]) + float(w["x1"])) / 2  # type: ignore[arg-type]
+                mid = (float(w["x0"]) + float(w["x1"])) / 2
                 k = min(range(len(centres)), key=lambda i: abs(centres[i] - mid))
                 cells[k] += str(w["text"])
             filled = [c for c in cells if c]
