@@ -284,6 +284,15 @@ def test_prose_note_is_kept_not_a_task(tmp_path: Path) -> None:
     assert len(kept) == 1 and "以下均需各县市区落实" in kept[0].message and kept[0].cell == "第2行"
 
 
+def test_note_between_table_rows_is_kept_not_a_task(tmp_path: Path) -> None:
+    result = _read(
+        tmp_path,
+        "序号 | 工作任务 | 责任单位 | 完成时限\n1 | 公开预算 | 区财政局 | 年底前\n注：以上任务均需每月5日前报送进展\n",
+    )
+    assert len(result.tasklist.tasks) == 1
+    assert [(f.cell, f.task_id) for f in result.findings if f.code == "text-kept"] == [("第3行", "T001")]
+
+
 def test_repeated_header_and_title_rows(tmp_path: Path) -> None:
     text = (
         "2022年某县政务公开重点任务清单\n序号 | 工作任务 | 责任单位 | 完成时限\n"

@@ -321,6 +321,8 @@ def build(table: RawTable, title: str = "", year: int | None = None, issuer: str
 
 
 _SIGNIFICANT = ("lead", "responsible", "deadline")
+#: a line of text between rows that is a note about the list, not a task
+_NOTE = re.compile(r"^\s*(?:注[:：、]|备注[:：]|说明[:：]|以下|上述|以上|本表)")
 _COLUMN_NAMES = {"section": "栏目", "number": "序号", "text": "任务", "requirement": "要求", "remark": "备注"}
 
 
@@ -336,7 +338,7 @@ def _row(b: Builder, table: RawTable, row: RawRow, kinds: list[str], longest_hea
     nonempty = [c for c in cells if c]
     if not nonempty:
         return
-    if row.note:
+    if row.note or (not table.positional and len(nonempty) == 1 and _NOTE.match(nonempty[0])):
         task_id = str(b.tasks[-1]["id"]) if b.tasks else ""
         b.finding("text-kept", ref=refs[0] if refs else "", task_id=task_id, text="\n".join(nonempty))
         return
