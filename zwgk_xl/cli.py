@@ -123,7 +123,7 @@ def _show_layout(result: zwgk_xl.ImportResult) -> None:
     layout = result.layout
     if layout is not None:
         share = round(layout.confidence * 100)
-        console.print(f"识别为：{layout.label}（把握{layout.sureness}：{share}% 的任务读出了单位和时限）")
+        console.print(f"识别为：{layout.label}（把握{layout.sureness}：{share}% 的任务读全了文字、单位和时限）")
     guessed = sum(1 for f in result.findings if f.code in zwgk_xl.canonical.GUESSED)
     if guessed:
         console.print(

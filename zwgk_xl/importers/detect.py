@@ -36,6 +36,8 @@ LABELS = {
 
 
 def _complete(result: ImportResult) -> tuple[float, float]:
+    """(score, confidence): a task is complete with text, real unit names and, where the list has deadlines, a
+    readable one."""
     tasks = result.tasklist.tasks
     has_deadline = not any(f.code == "no-deadline-column" for f in result.findings) and any(
         t.deadline.kind != "none" for t in tasks
