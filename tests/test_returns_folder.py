@@ -319,7 +319,7 @@ def folder(built, tmp_path_factory):
 
 def _with_far_cell(path: Path, sheet: str) -> tuple[str, bytes]:
     """The part of ``sheet`` with a character typed at its last cell."""
-    from zwgk_xl.collect import workbook_sheets
+    from zwgk_xl.workbook.returnfile import workbook_sheets
 
     with zipfile.ZipFile(path) as z:
         part = workbook_sheets(z)[sheet]
@@ -571,7 +571,7 @@ def test_a_folder_of_random_litter_never_raises_and_names_every_file(built, tmp_
 
 
 def _shown(path: Path) -> Path:
-    from zwgk_xl.collect import display
+    from zwgk_xl.workbook.returnfile import display
 
     return display(path)
 
