@@ -186,8 +186,8 @@ class Verifier:
                 "stale-round", path, sheet, unit=unit.name, got=meta.get(C.K_ROUND, ""), expected=self.master.round
             )
         plan = self.plans.get(unit.id, UnitPlan(unit, ()))
-        answers = self._rows(path, sheet, grid, header, cols, unit, plan, meta, got.formulas)
         year = self.master.tasklist.year or dt.date.today().year
+        answers = self._rows(_Form(self, path, sheet, unit, plan, cols, got.formulas, year), grid, header, meta)
         date_raw = info.get("date", "")
         return Submission(
             file=str(path),
@@ -203,135 +203,107 @@ class Verifier:
             answers=tuple(answers),
         )
 
-    def _rows(self, path, sheet, grid, header, cols, unit: Unit, plan: UnitPlan, meta, formulas) -> list[Answer]:
-        expected = {t.id: a for t, a in plan.rows}
-        all_tasks, by_text = self.all_tasks, self.by_text
-        year = self.master.tasklist.year or dt.date.today().year
+    def _rows(self, form: _Form, grid: Sequence[Sequence[object]], header: int, meta: dict[str, str]) -> list[Answer]:
+        """Each row under the header matched to an issued task, checked, and read; then the order, the deleted rows
+        and the fingerprint over the whole table."""
         seen: list[str] = []
         answers: list[Answer] = []
         locked_rows: list[list[str]] = []
-        # this runs for every row of every return: column positions are looked up once per file
-        locked_at = [cols.get(c.field) for c in C.UNIT_LOCKED]
-        input_at = [(f, cols[f]) for f in INPUT_FIELDS if f in cols]
-        columns = _columns(tuple(input_at))  # one tuple shared by every answer of this file (and of most files)
-        check = [(k, c) for k, c in enumerate(C.UNIT_LOCKED) if c.field in cols]
-
         for r in range(header + 1, len(grid)):
             row = grid[r]
             if not any(map(cell_text, row)):
                 continue
             n = len(row)
-            locked = [cell_text(row[c]) if c is not None and c < n else "" for c in locked_at]
+            locked = [cell_text(row[c]) if c is not None and c < n else "" for c in form.locked_at]
             locked_rows.append(locked)
-            tid = locked[_ID_AT]
-            if tid not in all_tasks:
-                match = by_text.get(fold(locked[_TEXT_AT]))
-                if match:
-                    self.finding("row-matched-by-text", path, sheet, cell_ref(r, 0), unit=unit.name, task_id=match)
-                    tid = match
-                else:  # every cell of the row, whole: notes typed under the table may be in any column
-                    whole = "；".join(t for v in row if (t := cell_text(v)))
-                    self.finding("row-added", path, sheet, cell_ref(r, 0), unit=unit.name, task_id=tid, text=whole)
-                    continue
-            if tid in seen:
-                texts = "；".join(t for t in (cell_text(row[c]) if c < n else "" for _, c in input_at) if t)
-                self.finding(
-                    "row-added", path, sheet, cell_ref(r, 0), unit=unit.name, task_id=tid, text=texts or "（重复行）"
-                )
+            tid = self._task_of(form, r, row, locked, seen)
+            if not tid:
                 continue
             seen.append(tid)
-            assignment = expected.get(tid)
+            assignment = form.expected.get(tid)
             if assignment is not None:
-                want = plan.locked[tid]
-                for k, c in check:
-                    got, w = locked[k], want[k]
-                    if got == w or fold(got) == fold(w):
-                        continue
-                    code = "role-changed" if c.field == "role" else "locked-text-edited"
-                    self.finding(
-                        code,
-                        path,
-                        sheet,
-                        cell_ref(r, cols[c.field]),
-                        unit=unit.name,
-                        task_id=tid,
-                        column=c.header,
-                        expected=w,
-                        got=got,
-                    )
-            answer = self._answer(
-                path, sheet, r, row, input_at, columns, tid, assignment.role if assignment else "", formulas, year, unit
-            )
+                self._check_locked(form, r, tid, locked)
+            answer = self._answer(form, r, row, tid, assignment.role if assignment else "")
             if assignment is None:
-                self.finding("no-role", path, sheet, cell_ref(r, 0), unit=unit.name, task_id=tid)
-                for field_name, text in answer.texts().items():
-                    self.finding(
-                        "superseded-text",
-                        path,
-                        sheet,
-                        answer.cell(field_name),
-                        unit=unit.name,
-                        task_id=tid,
-                        field=label(field_name),
-                        text=text,
-                    )
-                continue
-            answers.append(answer)
-        order = [t for t in seen if t in expected]
-        if order != [t.id for t, _ in plan.rows if t.id in order]:
-            self.finding("row-moved", path, sheet, unit=unit.name)
-        for t, _ in plan.rows:
-            if t.id not in seen:
-                self.finding("row-deleted", path, sheet, unit=unit.name, task_id=t.id)
-        fp = meta.get(C.K_FINGERPRINT)
-        if fp:
-            now_fp = C.fingerprint(unit.name, locked_rows)
-            if now_fp != fp and str(path) not in self.errors_by_file:
-                self.finding("fingerprint-mismatch", path, sheet, unit=unit.name)
-            elif now_fp == fp and fp != plan.fingerprint:
-                self.finding("master-changed", path, sheet, unit=unit.name)
+                self._no_role(form, r, answer)
+            else:
+                answers.append(answer)
+        self._table(form, seen, locked_rows, meta)
         return answers
 
-    def _answer(self, path, sheet, r, row, input_at, columns, tid, role, formulas, year, unit: Unit) -> Answer:
+    def _task_of(self, form: _Form, r: int, row: Sequence[object], locked: list[str], seen: list[str]) -> str:
+        """The issued task a row is (by id, else by its text), or "" for a row that is none: a row added or
+        repeated goes to the findings with its text whole."""
+        tid = locked[_ID_AT]
+        if tid not in self.all_tasks:
+            match = self.by_text.get(fold(locked[_TEXT_AT]))
+            if not match:  # every cell of the row, whole: notes typed under the table may be in any column
+                whole = "；".join(t for v in row if (t := cell_text(v)))
+                form.say("row-added", cell_ref(r, 0), task_id=tid, text=whole)
+                return ""
+            form.say("row-matched-by-text", cell_ref(r, 0), task_id=match)
+            tid = match
+        if tid in seen:
+            n = len(row)
+            texts = "；".join(t for t in (cell_text(row[c]) if c < n else "" for _, c in form.input_at) if t)
+            form.say("row-added", cell_ref(r, 0), task_id=tid, text=texts or "（重复行）")
+            return ""
+        return tid
+
+    def _check_locked(self, form: _Form, r: int, tid: str, locked: list[str]) -> None:
+        """Each locked cell against the form as issued; a change is quoted whole, old and new."""
+        want = form.plan.locked[tid]
+        for k, c in form.check:
+            got, w = locked[k], want[k]
+            if got == w or fold(got) == fold(w):
+                continue
+            code = "role-changed" if c.field == "role" else "locked-text-edited"
+            form.say(code, cell_ref(r, form.cols[c.field]), task_id=tid, column=c.header, expected=w, got=got)
+
+    def _no_role(self, form: _Form, r: int, answer: Answer) -> None:
+        """A task the unit has no role in: not counted, but every text it typed is quoted."""
+        form.say("no-role", cell_ref(r, 0), task_id=answer.task_id)
+        for field_name, text in answer.texts().items():
+            form.say(
+                "superseded-text", answer.cell(field_name), task_id=answer.task_id, field=label(field_name), text=text
+            )
+
+    def _table(self, form: _Form, seen: list[str], locked_rows: list[list[str]], meta: dict[str, str]) -> None:
+        """What only the whole table shows: rows moved or deleted, and the fingerprint of the locked cells."""
+        order = [t for t in seen if t in form.expected]
+        if order != [t.id for t, _ in form.plan.rows if t.id in order]:
+            form.say("row-moved", "")
+        for t, _ in form.plan.rows:
+            if t.id not in seen:
+                form.say("row-deleted", "", task_id=t.id)
+        fp = meta.get(C.K_FINGERPRINT)
+        if fp:
+            now_fp = C.fingerprint(form.unit.name, locked_rows)
+            if now_fp != fp and str(form.path) not in self.errors_by_file:
+                form.say("fingerprint-mismatch", "")
+            elif now_fp == fp and fp != form.plan.fingerprint:
+                form.say("master-changed", "")
+
+    def _answer(self, form: _Form, r: int, row: Sequence[object], tid: str, role: str) -> Answer:
+        """One row's answer: the input cells as typed, the status and date understood, each doubt a finding."""
         values: dict[str, object] = {}
         n = len(row)
-        for f, c in input_at:
-            if c >= n:
-                continue
-            v = values[f] = row[c]
-            if formulas and (ref := cell_ref(r, c)) in formulas:
-                self.finding(
-                    "formula-in-input",
-                    path,
-                    sheet,
-                    ref,
-                    unit=unit.name,
-                    task_id=tid,
-                    formula="=" + formulas[ref],
-                    value=cell_text(v),
-                )
-        letters = dict(columns)
-
-        def cell(field_name: str) -> str:
-            return f"{letters[field_name]}{r + 1}" if field_name in letters else ""
-
-        raw_status = cell_text(values.get("status"))
-        status = normalise_status(raw_status) if raw_status else ""
-        ref_status = cell("status")
-        if raw_status and not status:
-            self.finding("status-unknown", path, sheet, ref_status, unit=unit.name, task_id=tid, raw=raw_status)
-        elif raw_status and status != raw_status:
-            self.finding(
-                "status-normalised", path, sheet, ref_status, unit=unit.name, task_id=tid, raw=raw_status, status=status
-            )
+        for f, c in form.input_at:
+            if c < n:
+                values[f] = row[c]
+                if form.formulas and (ref := cell_ref(r, c)) in form.formulas:
+                    form.say(
+                        "formula-in-input", ref, task_id=tid, formula="=" + form.formulas[ref], value=cell_text(row[c])
+                    )
+        status, raw_status = self._status(form, r, tid, cell_text(values.get("status")))
         lead_summary = cell_text(values.get("lead_summary"))
         if role != C.ROLE_LEAD and lead_summary == "—":
             lead_summary = ""
         date_v = values.get("done_date")
-        done = parse_date(date_v, year)
+        done = parse_date(date_v, form.year)
         raw_date = cell_text(date_v)
         if raw_date and done is None:
-            self.finding("date-unparsed", path, sheet, cell("done_date"), unit=unit.name, task_id=tid, raw=raw_date)
+            form.say("date-unparsed", form.cell("done_date", r), task_id=tid, raw=raw_date)
         return Answer(
             task_id=tid,
             role=role,
@@ -344,8 +316,46 @@ class Verifier:
             plan=cell_text(values.get("plan")),
             lead_summary=lead_summary,
             row=r + 1,
-            columns=columns,
+            columns=form.columns,
         )
+
+    def _status(self, form: _Form, r: int, tid: str, raw: str) -> tuple[str, str]:
+        """(the status it counts as, as typed): a synonym is counted and noted, unknown text kept and noted."""
+        status = normalise_status(raw) if raw else ""
+        if raw and not status:
+            form.say("status-unknown", form.cell("status", r), task_id=tid, raw=raw)
+        elif raw and status != raw:
+            form.say("status-normalised", form.cell("status", r), task_id=tid, raw=raw, status=status)
+        return status, raw
+
+
+@dataclass
+class _Form:
+    """One return's table as verification reads it: where things are (looked up once per file, as the rows are
+    read for every return) and whom the findings name."""
+
+    verifier: Verifier
+    path: Path
+    sheet: str
+    unit: Unit
+    plan: UnitPlan
+    cols: dict[str, int]
+    formulas: dict[str, str]
+    year: int
+
+    def __post_init__(self) -> None:
+        self.expected = {t.id: a for t, a in self.plan.rows}
+        self.locked_at = [self.cols.get(c.field) for c in C.UNIT_LOCKED]
+        self.input_at = [(f, self.cols[f]) for f in INPUT_FIELDS if f in self.cols]
+        self.columns = _columns(tuple(self.input_at))  # one tuple shared by every answer of this file (and most files)
+        self.letters = dict(self.columns)
+        self.check = [(k, c) for k, c in enumerate(C.UNIT_LOCKED) if c.field in self.cols]
+
+    def say(self, code: str, cell: str, **kw: object) -> None:
+        self.verifier.finding(code, self.path, self.sheet, cell, unit=self.unit.name, **kw)
+
+    def cell(self, field_name: str, r: int) -> str:
+        return f"{self.letters[field_name]}{r + 1}" if field_name in self.letters else ""
 
 
 def label(field_name: str) -> str:
