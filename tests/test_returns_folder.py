@@ -553,7 +553,12 @@ def test_filled_copy_of_the_form(folder) -> None:
 
 
 def test_whole_texts_of_notes_locked_edits_comments_and_columns(folder) -> None:
+    from zwgk_xl import read_report
+
     data = folder[3]
+    hidden = read_report(folder[2]).findings  # the merged workbook's hidden results, which remind and report read
+    assert any(f.code == "row-added" and LONG in f.message for f in hidden)
+    assert any(f.code == "locked-text-edited" and LONG in f.message for f in hidden)
     mine = _by(data, "信访局.xlsx")
     added = [f for f in mine if f["code"] == "row-added"]
     assert any(LONG in f["message"] and "联系人另见附件" in f["message"] for f in added)
