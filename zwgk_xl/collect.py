@@ -23,6 +23,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from zwgk_xl import findings
 from zwgk_xl.bulk import paused_gc
@@ -100,11 +101,11 @@ def default_threads() -> int:
     return min(2, os.cpu_count() or 1)
 
 
-def walk(returns: Path) -> tuple[list[Path], list[tuple[Path, tuple[str, dict[str, object]]]]]:
+def walk(returns: Path) -> tuple[list[Path], list[tuple[Path, tuple[str, dict[str, Any]]]]]:
     """Every file under the folder, in name order, and every folder that could not be listed with the reason.
     os.walk reports what it cannot read to ``onerror`` instead of raising; symbolic links to folders are not
     followed (a link to a parent would loop)."""
-    problems: list[tuple[Path, tuple[str, dict[str, object]]]] = []
+    problems: list[tuple[Path, tuple[str, dict[str, Any]]]] = []
 
     def failed(exc: OSError) -> None:
         _, params = os_reason(exc)

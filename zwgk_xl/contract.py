@@ -30,6 +30,7 @@ SHEET_UNIT = "填报表"  # the one visible sheet of a unit's workbook
 SHEET_DASHBOARD = "汇总"
 SHEET_FINDINGS = "问题清单"
 SHEET_DETAIL = "填报明细"  # merged workbook: every unit's answers in one table
+SHEET_NOTICE = "通报"  # merged workbook: units ranked, 红/黄/绿 (workbook/notice.py)
 RESERVED_SHEETS = (
     SHEET_README,
     SHEET_DETAIL,
@@ -39,6 +40,7 @@ RESERVED_SHEETS = (
     SHEET_RESULT,
     SHEET_DASHBOARD,
     SHEET_FINDINGS,
+    SHEET_NOTICE,
 )
 
 # ------------------------------------------------------------------------------------------------ columns

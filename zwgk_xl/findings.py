@@ -145,6 +145,7 @@ TABLE: dict[str, Kind] = {
     "lead-not-reported": Kind("warning", "牵头单位未报", "牵头单位 {unit} 未报送该任务，而责任单位已报送"),
     "lead-no-summary": Kind("warning", "缺牵头汇总", "牵头单位 {unit} 未填写“牵头汇总”"),
     "no-role": Kind("warning", "无角色填报", "{unit} 在该任务中没有角色，却填报了该任务"),
+    "no-role-text": Kind("info", "无角色的填报内容", "本单位在该任务中没有角色，该行“{field}”未汇入总表，原文：{text}"),
     "lead-done-resp-not": Kind("warning", "牵头已完成而责任未完成", "牵头单位填“已完成”，但 {units} 尚为“{statuses}”"),
     "resp-done-lead-not": Kind("info", "责任已完成而牵头未完成", "各责任单位均已完成，牵头单位尚为“{status}”"),
     "lead-designation": Kind("warning", "牵头未落实到单位", "牵头单位仍是“{name}”（统称或泛称），无具体单位汇总该任务"),
@@ -152,6 +153,7 @@ TABLE: dict[str, Kind] = {
     "done-no-date": Kind("warning", "缺完成时间", "填“已完成”但未填完成时间"),
     "done-no-progress": Kind("warning", "缺进展情况", "填“已完成”但未填进展情况"),
     # mail
+    "outbox-skipped": Kind("warning", "分发文件未发送", "{why}，未发送"),
     "no-email": Kind("warning", "缺邮箱", "名册中没有 {unit} 的邮箱，{kind}邮件未生成；请在单位名册中补充“邮箱”"),
 }
 
@@ -163,7 +165,7 @@ TITLES: dict[str, str] = {code: k.title for code, k in TABLE.items()}
 def tally(items: Iterable[Finding]) -> str:
     """ "问题 163 条（错误 1，警告 156，提示 6）": one wording for the 说明 sheet, the mail and Excel's status line, so
     the counts a clerk reads in each agree."""
-    counts = Counter(f.severity for f in items)
+    counts: Counter[str] = Counter(f.severity for f in items)
     parts = "，".join(f"{t} {counts[s]}" for s, t in SEVERITY_TITLES.items() if counts[s])
     return f"问题 {counts.total()} 条" + (f"（{parts}）" if parts else "")
 

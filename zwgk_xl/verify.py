@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -110,7 +110,7 @@ class Verifier:
         #: file → (the unit its hidden sheet names, what its 填报单位 cell says) where they disagree
         self.conflicts: dict[str, tuple[Unit, str]] = {}
 
-    def finding(self, code: str, path: Path, sheet: str = "", cell: str = "", **kw: object) -> None:
+    def finding(self, code: str, path: Path, sheet: str = "", cell: str = "", **kw: Any) -> None:
         f = findings.make(code, file=str(path), sheet=sheet, cell=cell, **kw)
         if f.severity != "info":
             self.errors_by_file.add(f.file)
@@ -153,7 +153,8 @@ class Verifier:
 
         def notes(unit: str = "") -> None:
             for code, params in got.notes:
-                self.finding(code, path, **({"unit": unit} | params))
+                kw: dict[str, Any] = {"unit": unit, **params}
+                self.finding(code, path, **kw)
 
         if header < 0:
             notes()
@@ -265,7 +266,7 @@ class Verifier:
         form.say("no-role", cell_ref(r, 0), task_id=answer.task_id)
         for field_name, text in answer.texts().items():
             form.say(
-                "superseded-text", answer.cell(field_name), task_id=answer.task_id, field=label(field_name), text=text
+                "no-role-text", answer.cell(field_name), task_id=answer.task_id, field=label(field_name), text=text
             )
 
     def _table(self, form: _Form, seen: list[str], locked_rows: list[list[str]], meta: dict[str, str]) -> None:

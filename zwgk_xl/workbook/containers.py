@@ -152,7 +152,8 @@ def _eml(data: bytes, wanted: Callable[[str], bool]) -> Opened:
         if not name or part.is_multipart():
             continue
         try:
-            payload = part.get_payload(decode=True) or b""
+            got = part.get_payload(decode=True)
+            payload = got if isinstance(got, bytes) else b""
         except Exception:  # a damaged transfer encoding
             payload = b""
         out.add(safe_name(str(name)), payload, wanted)

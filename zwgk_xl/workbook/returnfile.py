@@ -62,7 +62,7 @@ def _expat(
     bytes whatever they hold (the regular expressions this replaced were quadratic on a comment full of "<c ");
     no entity is declared, fetched or expanded. False when the XML is damaged (what came before was seen)."""
 
-    def refuse(*_: object) -> None:
+    def refuse(*_: object) -> Any:
         raise _Refused
 
     p = expat.ParserCreate()
@@ -345,7 +345,7 @@ def sheet_text(grid: Sequence[Sequence[object]]) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def sniff(data: bytes) -> tuple[tuple[str, dict[str, object]] | None, zipfile.ZipFile | None]:
+def sniff(data: bytes) -> tuple[tuple[str, dict[str, Any]] | None, zipfile.ZipFile | None]:
     """What is wrong with a file before any parser sees it (or None), and its open zip for the formula scan. Only
     the zip directory is read, so a decompression bomb costs nothing; an OLE file is scanned for an encrypted
     package (a password-protected workbook is an OLE container whatever its extension)."""
@@ -366,7 +366,7 @@ def sniff(data: bytes) -> tuple[tuple[str, dict[str, object]] | None, zipfile.Zi
     return ("file-unreadable", {"reason": "不是 Excel 工作簿（可能是改了扩展名的其他文件）"}), None
 
 
-def os_reason(exc: OSError) -> tuple[str, dict[str, object]]:
+def os_reason(exc: OSError) -> tuple[str, dict[str, Any]]:
     """An operating-system error as the finding a clerk can act on, in Chinese (never the library's English)."""
     code = exc.errno
     if code == errno.ENAMETOOLONG:
@@ -388,7 +388,7 @@ def os_reason(exc: OSError) -> tuple[str, dict[str, object]]:
     return "file-locked", {"reason": f"{why}（错误码 {code}）"}
 
 
-def _read_bytes(path: Path) -> tuple[bytes | None, float, tuple[str, dict[str, object]] | None]:
+def _read_bytes(path: Path) -> tuple[bytes | None, float, tuple[str, dict[str, Any]] | None]:
     """The file's bytes (read once for every check and the parser) and its time; a size check comes first."""
     try:
         st = path.stat()
@@ -446,7 +446,7 @@ class Loaded:
     ``digest`` is set once the bytes passed the sniff (a duplicate is told before whatever else is wrong)."""
 
     path: Path
-    problem: tuple[str, dict[str, object]] | None = None
+    problem: tuple[str, dict[str, Any]] | None = None
     digest: str = ""
     mtime: float = 0.0
     meta: dict[str, str] = field(default_factory=dict)
@@ -457,7 +457,7 @@ class Loaded:
     formulas: dict[str, str] = field(default_factory=dict)
     clipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet, farthest cell) read only in part
     renamed: list[tuple[int, str, str]] = field(default_factory=list)  # columns whose header changed
-    notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # findings told before the rest
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # findings told before the rest
 
     def note(self, code: str, **params: object) -> None:
         self.notes.append((code, params))
@@ -673,8 +673,8 @@ def _choose_sheet(got: Loaded, book: _Book) -> None:
                     got.notes.append(("sheet-added", {"sheet": name, "text": text}))
         return
     chosen = forms[0]
-    if chosen[5] == 0 and (filled := [f for f in forms[1:] if f[5] > 0]):
-        chosen = max(filled, key=lambda f: f[5])
+    if chosen[5] == 0 and (copies := [f for f in forms[1:] if f[5] > 0]):
+        chosen = max(copies, key=lambda f: f[5])
         got.notes.append(("sheet-copy", {"sheet": chosen[0], "why": f"原表“{forms[0][0]}”未填写"}))
     got.sheet, got.grid, got.header, got.cols, got.renamed = chosen[0], chosen[1], chosen[2], chosen[3], chosen[4]
     for name, grid, header, _cols, _renamed, filled in forms:
@@ -801,7 +801,8 @@ def _owners(zf: zipfile.ZipFile) -> dict[str, str]:
 
 def _comments(xml: bytes) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    ref, texts, in_t = "", [], [False]
+    ref, in_t = "", [False]
+    texts: list[str] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal ref
