@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from xlsxwriter import Workbook
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from zwgk_xl import contract as C
@@ -203,30 +204,37 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
     print_setup(ws, 0, 0)
 
 
-def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Submission]) -> None:
+def _detail_header(ws: Worksheet, st: Styles) -> list[Format]:
+    """填报明细's columns and header row; returns each column's body format."""
+    ws.hide_gridlines(0)
+    formats = []
+    for i, col in enumerate(C.DETAIL_COLUMNS):
+        ws.set_column(i, i, col.width)
+        ws.write_string(0, i, col.header, st.head())
+        formats.append(
+            st.get(
+                text_wrap=col.wrap,
+                align="center" if col.center else "left",
+                **({"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}),
+                **({"font_name": C.FONT_TEXT} if col.field in ("text", "progress", "lead_summary", "plan") else {}),
+            )
+        )
+    ws.set_row(0, 30)
+    return formats
+
+
+def _detail_sheet(wb: Workbook, st: Styles, result: Consolidation, by_unit: dict[str, Submission]) -> None:
     """Every unit's answer on every task it has, one row each, in roster order: the table a clerk filters by unit or
     status. A unit that did not return, or left a row out, shows 未报送 on it; a row without a status shows 未填报.
 
     Gridlines instead of cell borders (on screen and printed), so an empty cell costs nothing to write: this sheet
     has five rows per unit."""
     ws = wb.add_worksheet(C.SHEET_DETAIL)
-    ws.hide_gridlines(0)
     cols = C.DETAIL_COLUMNS
-    fmts = {}
-    for i, col in enumerate(cols):
-        ws.set_column(i, i, col.width)
-        ws.write_string(0, i, col.header, st.head())
-        fmts[col.field] = st.get(
-            text_wrap=col.wrap,
-            align="center" if col.center else "left",
-            **({"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}),
-            **({"font_name": C.FONT_TEXT} if col.field in ("text", "progress", "lead_summary", "plan") else {}),
-        )
-    ws.set_row(0, 30)
+    formats = _detail_header(ws, st)
     status_fmts = {s: st.get(align="center", bg_color=color) for s, color in C.STATUS_COLORS.items()}
     missing_fmt = st.get(align="center", font_color="#C00000")
     at = {col.field: i for i, col in enumerate(cols)}
-    formats = [fmts[col.field] for col in cols]
     widths = [col.width for col in cols]
     status_at = at["status"]
     answer_at = [(at[f], f) for f in ("progress", "done_date", "evidence", "plan", "lead_summary")]
