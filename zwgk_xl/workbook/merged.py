@@ -11,10 +11,6 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from xlsxwriter import Workbook
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
-
 from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
@@ -52,70 +48,66 @@ from zwgk_xl.workbook.xlsx import (
 UNIT_SHEETS_MAX = 200
 
 
-UNIT_HEADERS = ("单位", "任务数", "其中牵头", "是否报送", *SUMMARY_STATUSES, "逾期", "完成率")
-_RATE_COL = len(UNIT_HEADERS) - 1
-_RETURN_COLS = list(enumerate(C.DASHBOARD_RETURN_COLUMNS, start=len(UNIT_HEADERS)))
-_UNITS_ROW = 5  # 汇总's table of units starts here, under the key figures
-
-
-def _dashboard(wb: Workbook, st: Styles, result: Consolidation) -> None:
-    """汇总: key figures, a row per unit (with who returned what), a row per section, and two charts. Written top to
-    bottom: the sheet is streamed (xlsx.StreamedWorksheet)."""
+def _dashboard(wb, st: Styles, result: Consolidation) -> None:
     ws = wb.add_worksheet(C.SHEET_DASHBOARD)
-    last_col = _RETURN_COLS[-1][0]
+    tl = result.master.tasklist
+    unit_headers = ("单位", "任务数", "其中牵头", "是否报送", *SUMMARY_STATUSES, "逾期", "完成率")
+    rate_col = len(unit_headers) - 1
+    returned_cols = list(enumerate(C.DASHBOARD_RETURN_COLUMNS, start=len(unit_headers)))
+    last_col = returned_cols[-1][0]
     ws.set_column(0, 0, 34)
-    ws.set_column(1, _RATE_COL, 9)
-    for i, col in _RETURN_COLS:
+    ws.set_column(1, rate_col, 9)
+    for i, col in returned_cols:
         ws.set_column(i, i, col.width)
     ws.set_row(0, 30)
-    title = f"{result.master.tasklist.title}  汇总（截至 {result.as_of.isoformat()}）"
-    ws.merge_range(0, 0, 0, last_col, title, st.title())
-    key = [
-        ("任务总数", len(result.tasks)),
-        *result.status_counts().items(),
-        ("逾期", sum(1 for t in result.tasks if t.overdue)),
-        ("已报送单位", fraction(result.returned, len(result.units))),
-    ]
-    for i, (label, _) in enumerate(key):
-        ws.write_string(2, i, label, st.head())
-    for i, (_, value) in enumerate(key):
-        ws.write(3, i, value, st.get(border=1, align="center"))
-    last_unit = _dashboard_units(ws, st, result)
-    _dashboard_sections(ws, st, result, last_unit + 2)
-    _dashboard_charts(wb, ws, len(result.units), last_unit, last_col)
-    ws.freeze_panes(_UNITS_ROW + 1, 1)
-    print_setup(ws, 0, 0)
-
-
-def _dashboard_units(ws: Worksheet, st: Styles, result: Consolidation) -> int:
-    """The table of units; returns its last row."""
+    ws.merge_range(0, 0, 0, last_col, f"{tl.title}  汇总（截至 {result.as_of.isoformat()}）", st.title())
+    counts = result.status_counts()
+    overdue = sum(1 for t in result.tasks if t.overdue)
+    returned = sum(1 for u in result.units if u.returned)
     head, body = st.head(), st.get(border=1, align="center")
     name_fmt = st.get(border=1, align="left", text_wrap=True)
     pct = st.get(border=1, align="center", num_format="0%")
-    missing = st.get(border=1, align="center", font_color="#C00000")
-    for i, h in enumerate((*UNIT_HEADERS, *(c.header for c in C.DASHBOARD_RETURN_COLUMNS))):
-        ws.write_string(_UNITS_ROW, i, h, head)
-    for r, u in enumerate(result.units, start=_UNITS_ROW + 1):
+    key = [
+        ("任务总数", len(result.tasks)),
+        *counts.items(),
+        ("逾期", overdue),
+        ("已报送单位", fraction(returned, len(result.units))),
+    ]
+    for i, (label, _) in enumerate(key):  # row by row: the sheet is streamed (xlsx.StreamedWorksheet)
+        ws.write_string(2, i, label, head)
+    for i, (_, value) in enumerate(key):
+        ws.write(3, i, value, body)
+    r0 = 5
+    for i, h in enumerate((*unit_headers, *(c.header for c in C.DASHBOARD_RETURN_COLUMNS))):
+        ws.write_string(r0, i, h, head)
+    for r, u in enumerate(result.units, start=r0 + 1):
         ws.write_string(r, 0, u.unit.short, name_fmt)
-        given = {"reporter": u.reporter, "phone": u.phone, "date": u.date, "file": Path(u.file).name if u.file else ""}
-        for i, col in _RETURN_COLS:
+        given = {
+            "reporter": u.reporter,
+            "phone": u.phone,
+            "date": u.date,
+            "file": Path(u.file).name if u.file else "",
+        }
+        for i, col in returned_cols:
             ws.write_string(r, i, given[col.field], name_fmt)
-        ws.set_row(r, row_height([(u.unit.short, 34), *((given[c.field], c.width) for _, c in _RETURN_COLS)]))
+        ws.set_row(r, row_height([(u.unit.short, 34), *((given[c.field], c.width) for _, c in returned_cols)]))
         ws.write_number(r, 1, u.tasks, body)
         ws.write_number(r, 2, u.leads, body)
-        ws.write_string(r, 3, "是" if u.returned else "否", body if u.returned else missing)
+        ws.write_string(
+            r,
+            3,
+            "是" if u.returned else "否",
+            st.get(border=1, align="center", font_color="#C00000") if not u.returned else body,
+        )
         for i, s in enumerate(SUMMARY_STATUSES, start=4):
             ws.write_number(r, i, u.counts.get(s, 0), body)
         ws.write_number(r, 4 + len(SUMMARY_STATUSES), u.overdue, body)
-        ws.write_number(r, _RATE_COL, u.done_rate, pct)
-    return _UNITS_ROW + len(result.units)
-
-
-def _dashboard_sections(ws: Worksheet, st: Styles, result: Consolidation, s0: int) -> None:
-    """A row per section: its tasks by status."""
-    body, name_fmt = st.get(border=1, align="center"), st.get(border=1, align="left", text_wrap=True)
-    for i, h in enumerate(("栏目", "任务数", *SUMMARY_STATUSES, "逾期")):
-        ws.write_string(s0, i, h, st.head())
+        ws.write_number(r, rate_col, u.done_rate, pct)
+    last_unit = r0 + len(result.units)
+    s0 = last_unit + 2
+    sec_headers = ("栏目", "任务数", *SUMMARY_STATUSES, "逾期")
+    for i, h in enumerate(sec_headers):
+        ws.write_string(s0, i, h, head)
     sections: dict[str, list[TaskResult]] = {}
     for t in result.tasks:
         sections.setdefault(t.section, []).append(t)
@@ -127,16 +119,13 @@ def _dashboard_sections(ws: Worksheet, st: Styles, result: Consolidation, s0: in
         for i, s in enumerate(SUMMARY_STATUSES, start=2):
             ws.write_number(r, i, c.get(s, 0), body)
         ws.write_number(r, 2 + len(SUMMARY_STATUSES), sum(1 for t in rows if t.overdue), body)
-
-
-def _dashboard_charts(wb: Workbook, ws: Worksheet, units: int, last_unit: int, last_col: int) -> None:
-    """Completion by unit (a bar each) and the share of each status."""
+    # charts: completion by unit, and the share of each status
     bar = wb.add_chart({"type": "bar"})
     bar.add_series(
         {
             "name": "完成率",
-            "categories": [C.SHEET_DASHBOARD, _UNITS_ROW + 1, 0, last_unit, 0],
-            "values": [C.SHEET_DASHBOARD, _UNITS_ROW + 1, _RATE_COL, last_unit, _RATE_COL],
+            "categories": [C.SHEET_DASHBOARD, r0 + 1, 0, last_unit, 0],
+            "values": [C.SHEET_DASHBOARD, r0 + 1, rate_col, last_unit, rate_col],
             "fill": {"color": "#5B9BD5"},
             "data_labels": {"value": True, "num_format": "0%"},
         }
@@ -146,7 +135,7 @@ def _dashboard_charts(wb: Workbook, ws: Worksheet, units: int, last_unit: int, l
     bar.set_y_axis({"reverse": True, "num_font": {"name": C.FONT_BODY, "size": 8}})
     bar.set_legend({"none": True})
     # a bar per unit; past ~100 units the bars get thin rather than the chart taller than a screen can scroll
-    bar.set_size({"width": 560, "height": min(2000, max(320, 18 * units + 80))})
+    bar.set_size({"width": 560, "height": min(2000, max(320, 18 * len(result.units) + 80))})
     ws.insert_chart(20, last_col + 2, bar)
     pie = wb.add_chart({"type": "pie"})
     pie.add_series(
@@ -161,6 +150,8 @@ def _dashboard_charts(wb: Workbook, ws: Worksheet, units: int, last_unit: int, l
     pie.set_title({"name": "任务状态分布", "name_font": {"name": C.FONT_HEAD, "size": 12}})
     pie.set_size({"width": 480, "height": 320})
     ws.insert_chart(2, last_col + 2, pie)
+    ws.freeze_panes(r0 + 1, 1)
+    print_setup(ws, 0, 0)
 
 
 def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, int]) -> None:
@@ -204,37 +195,30 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
     print_setup(ws, 0, 0)
 
 
-def _detail_header(ws: Worksheet, st: Styles) -> list[Format]:
-    """填报明细's columns and header row; returns each column's body format."""
-    ws.hide_gridlines(0)
-    formats = []
-    for i, col in enumerate(C.DETAIL_COLUMNS):
-        ws.set_column(i, i, col.width)
-        ws.write_string(0, i, col.header, st.head())
-        formats.append(
-            st.get(
-                text_wrap=col.wrap,
-                align="center" if col.center else "left",
-                **({"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}),
-                **({"font_name": C.FONT_TEXT} if col.field in ("text", "progress", "lead_summary", "plan") else {}),
-            )
-        )
-    ws.set_row(0, 30)
-    return formats
-
-
-def _detail_sheet(wb: Workbook, st: Styles, result: Consolidation, by_unit: dict[str, Submission]) -> None:
+def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Submission]) -> None:
     """Every unit's answer on every task it has, one row each, in roster order: the table a clerk filters by unit or
     status. A unit that did not return, or left a row out, shows 未报送 on it; a row without a status shows 未填报.
 
     Gridlines instead of cell borders (on screen and printed), so an empty cell costs nothing to write: this sheet
     has five rows per unit."""
     ws = wb.add_worksheet(C.SHEET_DETAIL)
+    ws.hide_gridlines(0)
     cols = C.DETAIL_COLUMNS
-    formats = _detail_header(ws, st)
+    fmts = {}
+    for i, col in enumerate(cols):
+        ws.set_column(i, i, col.width)
+        ws.write_string(0, i, col.header, st.head())
+        fmts[col.field] = st.get(
+            text_wrap=col.wrap,
+            align="center" if col.center else "left",
+            **({"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}),
+            **({"font_name": C.FONT_TEXT} if col.field in ("text", "progress", "lead_summary", "plan") else {}),
+        )
+    ws.set_row(0, 30)
     status_fmts = {s: st.get(align="center", bg_color=color) for s, color in C.STATUS_COLORS.items()}
     missing_fmt = st.get(align="center", font_color="#C00000")
     at = {col.field: i for i, col in enumerate(cols)}
+    formats = [fmts[col.field] for col in cols]
     widths = [col.width for col in cols]
     status_at = at["status"]
     answer_at = [(at[f], f) for f in ("progress", "done_date", "evidence", "plan", "lead_summary")]
@@ -296,7 +280,29 @@ def write_merged(
     with atomic_path(target) as tmp, paused_gc():
         wb = new_workbook(tmp, large=True)
         st = Styles(wb)
-        write_readme(wb.add_worksheet(C.SHEET_README), st, _readme(result, with_unit_sheets))
+        lines = readme_lines(
+            tl,
+            list(result.plans),
+            result.master.meta.get(C.K_DUE, ""),
+            result.master.meta.get(C.K_CONTACT, ""),
+            result.master.round,
+            with_unit_sheets,
+        )
+        counts = result.status_counts()
+        returned = sum(1 for u in result.units if u.returned)
+        overdue = sum(1 for t in result.tasks if t.overdue)
+        lines[2:2] = [
+            f"汇总截至 {result.as_of.isoformat()}：{returned_units(returned, len(result.units))}；"
+            + "，".join(f"{k} {v}" for k, v in counts.items() if v)
+            + f"；逾期 {overdue} 项；{findings.tally(result.findings)}，见“{C.SHEET_FINDINGS}”。",
+            f"各单位逐项填报内容见“{C.SHEET_DETAIL}”（可按单位、完成状态筛选）"
+            + (
+                "，每个单位另有一张工作表。"
+                if with_unit_sheets
+                else f"；单位较多（{len(result.plans)} 个），未逐个生成单位工作表。"
+            ),
+        ]
+        write_readme(wb.add_worksheet(C.SHEET_README), st, lines)
         task_rows = write_master_table(
             wb.add_worksheet(C.SHEET_MASTER), st, tl, {t.task.id: t.cells() for t in result.tasks}
         )
@@ -314,56 +320,27 @@ def write_merged(
         write_roster_sheet(
             wb.add_worksheet(C.SHEET_ROSTER), st, result.master.roster, {p.unit.id: len(p.rows) for p in result.plans}
         )
-        write_hidden(wb, _hidden_pairs(result, now))
+        generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
+        meta = result.master.meta
+        write_hidden(
+            wb,
+            info_pairs(
+                tl,
+                result.master.round,
+                generated,
+                [
+                    (C.K_KIND, "master"),
+                    (C.K_DUE, meta.get(C.K_DUE, "")),
+                    (C.K_CONTACT, meta.get(C.K_CONTACT, "")),
+                    (C.K_TASK_IDS, ",".join(t.id for t in tl.tasks)),
+                    ("merged_as_of", result.as_of.isoformat()),
+                ],
+            ),
+        )
         write_rows(wb, from_consolidation(result))
         wb.worksheets()[1].activate()
         wb.close()
     return target
-
-
-def _readme(result: Consolidation, with_unit_sheets: bool) -> list[str]:
-    """The master's 说明, with what the merge found at its head."""
-    meta = result.master.meta
-    lines = readme_lines(
-        result.master.tasklist,
-        list(result.plans),
-        meta.get(C.K_DUE, ""),
-        meta.get(C.K_CONTACT, ""),
-        result.master.round,
-        with_unit_sheets,
-    )
-    counts = result.status_counts()
-    overdue = sum(1 for t in result.tasks if t.overdue)
-    lines[2:2] = [
-        f"汇总截至 {result.as_of.isoformat()}：{returned_units(result.returned, len(result.units))}；"
-        + "，".join(f"{k} {v}" for k, v in counts.items() if v)
-        + f"；逾期 {overdue} 项；{findings.tally(result.findings)}，见“{C.SHEET_FINDINGS}”。",
-        f"各单位逐项填报内容见“{C.SHEET_DETAIL}”（可按单位、完成状态筛选）"
-        + (
-            "，每个单位另有一张工作表。"
-            if with_unit_sheets
-            else f"；单位较多（{len(result.plans)} 个），未逐个生成单位工作表。"
-        ),
-    ]
-    return lines
-
-
-def _hidden_pairs(result: Consolidation, now: dt.datetime | None) -> list[tuple[str, str]]:
-    """The hidden sheet of a master (so the merged workbook can be split and merged again), and the as-of date."""
-    tl, meta = result.master.tasklist, result.master.meta
-    generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
-    return info_pairs(
-        tl,
-        result.master.round,
-        generated,
-        [
-            (C.K_KIND, "master"),
-            (C.K_DUE, meta.get(C.K_DUE, "")),
-            (C.K_CONTACT, meta.get(C.K_CONTACT, "")),
-            (C.K_TASK_IDS, ",".join(t.id for t in tl.tasks)),
-            ("merged_as_of", result.as_of.isoformat()),
-        ],
-    )
 
 
 def _answer_cells(a: Answer) -> dict[str, object]:
