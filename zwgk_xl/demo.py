@@ -20,13 +20,14 @@ WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
 console = Console()
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], workbooks: Path = WORKBOOKS) -> int:
+    """``workbooks``: where the samples are (the Windows bundle keeps them beside its lib/, not the package)."""
     out = Path(argv[0] if argv else "demo_out")
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    source = WORKBOOKS / "shangyu_2022_tasklist.txt"
-    roster, roster_findings = zwgk_xl.load_roster(WORKBOOKS / "shangyu_roster.csv")
+    source = workbooks / "shangyu_2022_tasklist.txt"
+    roster, roster_findings = zwgk_xl.load_roster(workbooks / "shangyu_roster.csv")
     console.rule("1. 导入任务清单")
     result = zwgk_xl.import_tasklist(source, roster)
     tl = result.tasklist

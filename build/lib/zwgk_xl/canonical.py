@@ -1,0 +1,106 @@
+"""The canonical task-list workbook: one row per task with its stable id, for a clerk to review and correct.
+
+It is an ordinary table the importer reads like any other (the 任务编号 column carries the ids through), plus a
+清单信息 sheet with the title, year and issuer, so import → canonical → import gives the same list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zwgk_xl.atomic import atomic_path
+from zwgk_xl.model import TaskList
+from zwgk_xl.units import is_none_mark, join_names
+
+COLUMNS = (
+    "任务编号",
+    "序号",
+    "一级栏目",
+    "二级栏目",
+    "重点工作",
+    "工作要求",
+    "牵头单位",
+    "责任单位",
+    "完成时限",
+    "备注",
+)
+WIDTHS = (10, 6, 24, 24, 60, 40, 24, 30, 14, 16)
+META_SHEET = "清单信息"
+META_KEYS = {"标题": "title", "年度": "year", "发文单位": "issuer"}
+
+
+def rows(tl: TaskList) -> list[list[str]]:
+    out = []
+    for t in tl.tasks:
+        secs = [tl.section(s) for s in t.section_path]
+        level1 = next((s.heading for s in secs if s.level == 1), "")
+        level2 = next((s.heading for s in secs if s.level == 2), "")
+        lead = join_names(t.lead) or ("\\" if is_none_mark(t.lead_raw) else "")
+        out.append(
+            [
+                t.id,
+                t.number,
+                level1,
+                level2,
+                t.text,
+                t.requirement,
+                lead,
+                join_names(t.responsible),
+                t.deadline.text,
+                t.remark,
+            ]
+        )
+    return out
+
+
+def write(tl: TaskList, path: str | Path) -> Path:
+    import xlsxwriter
+
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        head = wb.add_format({"bold": True, "font_name": "黑体", "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
+        body = wb.add_format({"font_name": "宋体", "text_wrap": True, "valign": "top", "border": 1})
+        ws = wb.add_worksheet("任务清单")
+        ws.write_row(0, 0, COLUMNS, head)
+        for i, w in enumerate(WIDTHS):
+            ws.set_column(i, i, w, body)
+        for r, row in enumerate(rows(tl), start=1):
+            ws.write_row(r, 0, row, body)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, len(tl.tasks), len(COLUMNS) - 1)
+        meta = wb.add_worksheet(META_SHEET)
+        meta.set_column(0, 0, 12)
+        meta.set_column(1, 1, 80)
+        for r, (label, value) in enumerate(
+            [("标题", tl.title), ("年度", tl.year or ""), ("发文单位", tl.issuer), ("通知", tl.notice)]
+        ):
+            meta.write_string(r, 0, label, head)
+            meta.write_string(r, 1, str(value), body)
+        wb.close()
+    return target
+
+
+def read_meta(path: Path) -> dict[str, object]:
+    """Title, year and issuer from a 清单信息 sheet, if the workbook has one."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        if META_SHEET not in wb.sheet_names:
+            return {}
+        data = wb.get_sheet_by_name(META_SHEET).to_python()
+    except Exception:
+        return {}
+    out: dict[str, object] = {}
+    for row in data:
+        if len(row) >= 2 and str(row[0]).strip() in META_KEYS and str(row[1]).strip():
+            key = META_KEYS[str(row[0]).strip()]
+            value: object = str(row[1]).strip()
+            if key == "year":
+                try:
+                    value = int(float(str(value)))
+                except ValueError:
+                    continue
+            out[key] = value
+    return out

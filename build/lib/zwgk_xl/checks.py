@@ -1,0 +1,164 @@
+"""Rules that yield findings. Each rule reads data and returns findings; none raises on bad data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from zwgk_xl import findings
+from zwgk_xl.model import Assignment, Finding, Resolved, Roster, Task, TaskList
+from zwgk_xl.units import RosterIndex, is_none_mark
+
+if TYPE_CHECKING:
+    from zwgk_xl.unitsheet import UnitPlan
+
+
+def resolve_task(task: Task, index: RosterIndex) -> tuple[list[Resolved], list[Resolved]]:
+    return [index.resolve(r) for r in task.lead], [index.resolve(r) for r in task.responsible]
+
+
+def assignments(task: Task, index: RosterIndex) -> list[Assignment]:
+    """The units a task reaches, in roster order, each once; a unit that is both lead and responsible is lead."""
+    lead, resp = resolve_task(task, index)
+    seen: dict[str, Assignment] = {}
+    for role, resolved in (("牵头", lead), ("责任", resp)):
+        for r in resolved:
+            for unit in r.units:
+                if unit.id not in seen:
+                    via = r.ref.name if r.kind == "collective" else ""
+                    seen[unit.id] = Assignment(unit, role, via, r.ref.note)  # type: ignore[arg-type]
+    return sorted(seen.values(), key=lambda a: index.roster.order(a.unit))
+
+
+def _hint(r: Resolved) -> str:
+    return f"，最接近的名册单位：{'、'.join(r.suggestions)}" if r.suggestions else "，名册中也没有相近的名称"
+
+
+def tasklist_findings(tl: TaskList, roster: Roster) -> list[Finding]:
+    return list(_tasklist_findings(tl, roster))
+
+
+def _tasklist_findings(tl: TaskList, roster: Roster) -> Iterator[Finding]:
+    index = RosterIndex(roster)
+    src = tl.source
+    used: set[str] = set()
+    for task in tl.tasks:
+
+        def f(code: str, unit: str = "", task: Task = task, **params: object) -> Finding:
+            return findings.make(code, unit=unit, task_id=task.id, file=src, **params)
+
+        lead, resp = resolve_task(task, index)
+        if not task.lead:
+            yield f("lead-none-printed" if is_none_mark(task.lead_raw) else "lead-missing")
+        for r in lead:
+            if r.kind == "collective":
+                yield f("lead-collective", name=r.ref.name, count=len(r.units))
+            elif r.kind == "vague":
+                yield f("lead-vague", unit=r.ref.name, name=r.ref.name)
+        lead_ids = {u.id for r in lead if r.kind == "unit" for u in r.units}
+        for r in resp:
+            if r.kind == "unit" and r.units[0].id in lead_ids:
+                yield f("lead-and-responsible", unit=r.units[0].name)
+            if r.kind == "vague":
+                yield f("vague-designation", unit=r.ref.name, name=r.ref.name)
+        for r in (*lead, *resp):
+            if r.kind == "unknown":
+                yield f("unit-unknown", unit=r.ref.name, name=r.ref.name, hint=_hint(r))
+            used.update(u.id for u in r.units)
+    for unit in roster.units:
+        if unit.id not in used:
+            yield findings.make("unit-no-task", unit=unit.name, file=roster.source)
+
+
+# ------------------------------------------------------------------------------------------------ return rules
+
+
+def is_overdue(task: Task, status: str, as_of: dt.date) -> bool:
+    """Past its due date (the last date of its 完成时限) and not 已完成/不涉及; 持续推进 is fine for a task whose
+    完成时限 is itself ongoing."""
+    due = task.deadline.due
+    if due is None or due >= as_of or status in {"已完成", "不涉及"}:
+        return False
+    return not (status == "持续推进" and task.deadline.kind == "ongoing")
+
+
+def return_findings(
+    tl: TaskList, plans: Sequence[UnitPlan], submissions: dict, as_of: dt.date, index: RosterIndex
+) -> list[Finding]:
+    """Lead versus responsible, overdue and completeness rules over the identified returns.
+
+    ``plans`` are the UnitPlans of the master; ``submissions`` maps unit id → the Submission that counts."""
+    out: list[Finding] = []
+    for task in tl.tasks:  # nobody leads: the lead is still a designation
+        for ref in task.lead:
+            if index.resolve(ref).kind in {"collective", "vague"}:
+                out.append(findings.make("lead-designation", unit=ref.name, task_id=task.id, name=ref.name))
+    per_task: dict[str, list] = {t.id: [] for t in tl.tasks}
+    for plan in plans:
+        sub = submissions.get(plan.unit.id)
+        for task, a in plan.rows:
+            per_task[task.id].append((plan.unit, a.role, sub, sub.answer(task.id) if sub else None))
+    for task in tl.tasks:
+        entries = per_task[task.id]
+        leads = [e for e in entries if e[1] == "牵头"]
+        resps = [e for e in entries if e[1] == "责任"]
+        resp_reported = [e for e in resps if e[3] is not None]
+        for unit, _, sub, a in leads:
+            if a is None and resp_reported:
+                out.append(
+                    findings.make("lead-not-reported", unit=unit.name, task_id=task.id, file=sub.file if sub else "")
+                )
+            elif a is not None and not a.lead_summary and resps:
+                out.append(
+                    findings.make(
+                        "lead-no-summary",
+                        unit=unit.name,
+                        task_id=task.id,
+                        file=sub.file,
+                        sheet=sub.sheet,
+                        cell=a.cell("lead_summary"),
+                    )
+                )
+        lead_done = [e for e in leads if e[3] is not None and e[3].status == "已完成"]
+        lagging = [e for e in resp_reported if e[3].status in {"未启动", "推进中"}]
+        if lead_done and lagging:
+            out.append(
+                findings.make(
+                    "lead-done-resp-not",
+                    unit=lead_done[0][0].name,
+                    task_id=task.id,
+                    units="、".join(e[0].name for e in lagging),
+                    statuses="、".join(sorted({e[3].status for e in lagging})),
+                )
+            )
+        if resps and len(resp_reported) == len(resps) and all(e[3].status == "已完成" for e in resp_reported):
+            for unit, _, _sub, a in leads:
+                if a is not None and a.status not in {"已完成", ""}:
+                    out.append(findings.make("resp-done-lead-not", unit=unit.name, task_id=task.id, status=a.status))
+        for unit, _, sub, a in entries:
+            if a is None:
+                continue
+            where = {"file": sub.file, "sheet": sub.sheet}
+            status = a.status or "推进中"
+            if is_overdue(task, status, as_of):
+                out.append(
+                    findings.make(
+                        "overdue",
+                        unit=unit.name,
+                        task_id=task.id,
+                        cell=a.cell("status"),
+                        due=task.deadline.due.isoformat(),
+                        status=a.status_raw or a.status or "（未填）",
+                        **where,
+                    )
+                )
+            if a.status == "已完成" and not (a.done_date or a.done_date_raw):
+                out.append(
+                    findings.make("done-no-date", unit=unit.name, task_id=task.id, cell=a.cell("done_date"), **where)
+                )
+            if a.status == "已完成" and not a.progress:
+                out.append(
+                    findings.make("done-no-progress", unit=unit.name, task_id=task.id, cell=a.cell("progress"), **where)
+                )
+    return out

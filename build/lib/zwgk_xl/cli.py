@@ -1,0 +1,395 @@
+"""`zwgk` command line: parses arguments, calls the library, prints. No logic lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+import zwgk_xl
+from zwgk_xl.model import Finding
+
+app = typer.Typer(
+    help="政务公开重点任务清单：导入、生成总表、分发、汇总。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+console = Console()
+
+
+@app.callback()
+def _root() -> None:
+    """政务公开重点任务清单：导入、生成总表、分发、汇总。"""
+
+
+err = Console(stderr=True)
+
+_SEVERITY = {"error": "[red]错误[/]", "warning": "[yellow]警告[/]", "info": "[cyan]提示[/]"}
+
+
+def show_findings(items: tuple[Finding, ...] | list[Finding], limit: int = 200) -> None:
+    if not items:
+        console.print("[green]没有发现问题。[/]")
+        return
+    table = Table(title=f"问题清单（{len(items)} 条）", show_lines=False, expand=True)
+    for col in ("级别", "问题类型", "任务", "单位", "位置", "说明"):
+        table.add_column(col, overflow="fold")
+    for f in list(items)[:limit]:
+        where = " ".join(x for x in (Path(f.file).name if f.file else "", f.sheet, f.cell) if x)
+        table.add_row(_SEVERITY[f.severity], zwgk_xl.findings.title(f.code), f.task_id, f.unit, where, f.message)
+    console.print(table)
+    if len(items) > limit:
+        console.print(f"……另有 {len(items) - limit} 条未显示（用 --json 查看全部）")
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]错误：[/]{message}")
+    return typer.Exit(2)
+
+
+@app.command("import")
+def import_(
+    source: Annotated[Path, typer.Argument(help="任务清单：.txt / .docx / .html / .xlsx / .csv")],
+    roster: Annotated[Path | None, typer.Option("--roster", "-r", help="单位名册 .xlsx 或 .csv")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写出规范任务清单 .xlsx，供核对修改")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出清单和问题")] = False,
+) -> None:
+    """导入任务清单并检查单位名称。
+
+    示例：zwgk import workbooks/shangyu_2022_tasklist.txt -r workbooks/shangyu_roster.csv -o tasks.xlsx
+    """
+    try:
+        ros = zwgk_xl.load_roster(roster)[0] if roster else None
+        result = zwgk_xl.import_tasklist(source, ros)
+    except (zwgk_xl.ImportError_, zwgk_xl.RosterError) as exc:
+        raise _fail(str(exc)) from exc
+    if output:
+        zwgk_xl.write_canonical(result.tasklist, output)
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return
+    tl = result.tasklist
+    n1 = sum(1 for s in tl.sections if s.level == 1)
+    n2 = sum(1 for s in tl.sections if s.level == 2)
+    console.print(f"[bold]{tl.title}[/]（{tl.year or '年度未知'}）{tl.issuer}")
+    console.print(f"{n1} 个部分，{n2} 个小节，{len(tl.tasks)} 项任务")
+    table = Table(show_lines=False, expand=True)
+    for col, kw in (
+        ("序号", {"width": 4}),
+        ("重点工作", {"ratio": 5}),
+        ("牵头单位", {"ratio": 2}),
+        ("责任单位", {"ratio": 2}),
+        ("完成时限", {"width": 10}),
+    ):
+        table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
+    current: tuple[str, ...] = ()
+    for t in tl.tasks:
+        if t.section_path != current:
+            for sid in t.section_path[len(_common(current, t.section_path)) :]:
+                table.add_row("", f"[bold]{tl.section(sid).heading}[/]", "", "", "")
+            current = t.section_path
+        table.add_row(
+            t.number,
+            t.text if len(t.text) <= 80 else t.text[:78] + "……",
+            "、".join(u.display() for u in t.lead) or "—",
+            "、".join(u.display() for u in t.responsible) or "—",
+            t.deadline.text or "—",
+        )
+    console.print(table)
+    show_findings(result.findings)
+    if output:
+        console.print(f"规范任务清单已写出：{output}")
+
+
+@app.command("build")
+def build_(
+    tasks: Annotated[Path, typer.Argument(help="任务清单（导入支持的任意格式，或核对后的规范任务清单）")],
+    roster: Annotated[Path, typer.Option("--roster", "-r", help="单位名册 .xlsx 或 .csv")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出的总表工作簿 .xlsx")] = Path("总表.xlsx"),
+    round_label: Annotated[str, typer.Option("--round", help="轮次，如 2022-1 或 三季度")] = "1",
+    due: Annotated[str, typer.Option("--due", help="报送截止时间，写入说明和各单位填报表")] = "",
+    contact: Annotated[str, typer.Option("--contact", help="联系人及电话")] = "",
+) -> None:
+    """生成总表工作簿（说明、总表、各单位工作表、单位名册）。
+
+    示例：zwgk build workbooks/shangyu_2022_tasklist.txt -r workbooks/shangyu_roster.csv -o 总表.xlsx --due 2022-11-30
+    """
+    try:
+        ros, roster_findings = zwgk_xl.load_roster(roster)
+        imported = zwgk_xl.import_tasklist(tasks, ros)
+        result = zwgk_xl.build_master(imported.tasklist, ros, output, round_label=round_label, due=due, contact=contact)
+    except (zwgk_xl.ImportError_, zwgk_xl.RosterError, zwgk_xl.OutputLocked) as exc:
+        raise _fail(str(exc)) from exc
+    console.print(
+        f"总表已生成：{result.path}（{len(imported.tasklist.tasks)} 项任务，{len(result.plans)} 个单位工作表）"
+    )
+    if result.idle_units:
+        console.print("名册中没有任务的单位（不生成工作表）：" + "、".join(u.name for u in result.idle_units))
+    show_findings([*roster_findings, *result.findings])
+
+
+@app.command("split")
+def split_(
+    master: Annotated[Path, typer.Argument(help="总表工作簿（zwgk build 生成，可在 Excel 中修改后再拆分）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件夹")] = Path("outbox"),
+    password: Annotated[str, typer.Option("--password", help="工作表保护密码（默认不设密码）")] = "",
+) -> None:
+    """把总表拆分为各单位的填报工作簿（每单位一个文件）。
+
+    示例：zwgk split 总表.xlsx -o outbox/
+    """
+    try:
+        result = zwgk_xl.split_units(master, output, password=password)
+    except (zwgk_xl.MasterError, zwgk_xl.OutputLocked) as exc:
+        raise _fail(str(exc)) from exc
+    table = Table(title=f"已生成 {len(result.files)} 个单位填报表 → {output}", expand=True)
+    for col in ("单位", "任务数", "其中牵头", "文件"):
+        table.add_column(col, overflow="fold")
+    for f in result.files:
+        table.add_row(f.unit.name, str(f.tasks), str(f.leads), f.path.name)
+    console.print(table)
+    if result.idle_units:
+        console.print("没有任务、未生成文件的单位：" + "、".join(u.name for u in result.idle_units))
+    show_findings(result.findings)
+
+
+@app.command("merge")
+def merge_(
+    master: Annotated[Path, typer.Argument(help="总表工作簿（zwgk build 生成）")],
+    returns: Annotated[Path, typer.Argument(help="各单位报送文件所在文件夹（含子文件夹，文件名不限）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="汇总后的新总表（不会覆盖原总表）")] = Path(
+        "汇总.xlsx"
+    ),
+    as_of: Annotated[str, typer.Option("--as-of", help="按此日期判断逾期，默认今天，如 2022-12-15")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出问题和各任务结果")] = False,
+    unit_sheets: Annotated[
+        bool | None,
+        typer.Option("--unit-sheets/--no-unit-sheets", help="每个单位一张工作表（默认：不超过 200 个单位时生成）"),
+    ] = None,
+) -> None:
+    """汇总各单位报送的填报表，重建总表、汇总页、问题清单和填报明细。有“错误”级问题时退出码为 1。
+
+    示例：zwgk merge 总表.xlsx returns/ -o 汇总.xlsx --as-of 2022-12-15
+    """
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError as exc:
+        raise _fail(f"--as-of 日期格式应为 2022-12-15，收到“{as_of}”") from exc
+    try:
+        if as_json:
+            result = zwgk_xl.consolidate(master, returns, as_of=day)
+        else:
+            files = [p for p in returns.rglob("*") if p.is_file()] if returns.exists() else []
+            with Progress(console=err, transient=True) as bar:
+                job = bar.add_task("读取报送文件", total=len(files))
+                result = zwgk_xl.consolidate(master, returns, as_of=day, progress=lambda p: bar.advance(job))
+        zwgk_xl.write_merged(result, output, unit_sheets=unit_sheets)
+    except (zwgk_xl.MasterError, zwgk_xl.ReturnsError, zwgk_xl.OutputLocked, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    else:
+        show_findings(result.findings)
+        counts = "，".join(f"{k} {v}" for k, v in result.status_counts().items() if v)
+        returned = sum(1 for u in result.units if u.returned)
+        overdue = sum(t.overdue for t in result.tasks)
+        console.print(f"已报送 {returned}/{len(result.units)} 个单位；任务状态：{counts}；逾期 {overdue} 项")
+        if result.collection.missing:
+            console.print("[yellow]未报送（催报）：[/]" + "、".join(u.name for u in result.collection.missing))
+        console.print(f"汇总结果：{output}")
+    raise typer.Exit(1 if result.has_errors else 0)
+
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="配置文件 zwgk.toml（邮件服务器等）")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="只列出将发给谁、附件多大，不发送")]
+ResendOpt = Annotated[bool, typer.Option("--resend", help="已发送过的邮件也重新发送")]
+OutboxOpt = Annotated[Path | None, typer.Option("--outbox", help="写成 .eml 文件到此文件夹（不经邮件服务器）")]
+
+
+def _deliver(
+    outgoing: list, found: list, config: Path | None, dry_run: bool, resend: bool, outbox: Path | None
+) -> None:
+    """Shared tail of send/remind/report: show, then send or write, then report."""
+    try:
+        cfg = zwgk_xl.config.load(config)
+    except zwgk_xl.config.ConfigError as exc:
+        raise _fail(str(exc)) from exc
+    table = Table(title=f"{'将' if dry_run else '准备'}发送 {len(outgoing)} 封邮件", expand=True)
+    for col in ("类型", "单位", "收件人", "主题", "附件大小"):
+        table.add_column(col, overflow="fold")
+    for o in outgoing:
+        size = f"{o.size / 1024:.0f} KB" if o.attachment else ""
+        table.add_row(o.kind, o.unit or "区府办", o.to, str(o.message["Subject"]), size)
+    console.print(table)
+    show_findings(found)
+    if dry_run or not outgoing:
+        return
+    mail = cfg.mail
+    if outbox or not mail.smtp:
+        folder = outbox or Path(mail.outbox)
+        transport = zwgk_xl.mail.OutboxTransport(folder)
+        log = folder / "已发送记录.jsonl"
+    else:
+        transport = zwgk_xl.mail.SmtpTransport(
+            mail.host, mail.port, mail.security, mail.user, mail.password(), mail.timeout
+        )
+        log = Path(cfg.source).parent / "已发送记录.jsonl"
+    try:
+        result = zwgk_xl.mail.deliver(outgoing, transport, log, resend=resend, pause=0 if outbox else mail.pause)
+    except (OSError, zwgk_xl.mail.smtplib.SMTPException) as exc:
+        raise _fail(f"无法连接邮件服务器 {mail.host}:{mail.port}（{exc}）") from exc
+    console.print(f"已发送 {len(result.sent)} 封；此前已发送、跳过 {len(result.skipped)} 封（需重发请加 --resend）")
+    for o, reason in result.failed:
+        err.print(f"[red]发送失败[/] {o.unit or '区府办'} {o.to}：{reason}")
+    if isinstance(transport, zwgk_xl.mail.OutboxTransport):
+        console.print(f".eml 文件在 {transport.folder}，可用邮件客户端打开后发送")
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _sender(config: Path | None) -> str:
+    try:
+        cfg = zwgk_xl.config.load(config)
+    except zwgk_xl.config.ConfigError as exc:
+        raise _fail(str(exc)) from exc
+    return cfg.mail.sender or cfg.mail.user or "zwgk@localhost"
+
+
+@app.command("send")
+def send_(
+    outbox_dir: Annotated[Path, typer.Argument(help="zwgk split 生成的各单位填报表文件夹")],
+    master: Annotated[Path, typer.Option("--master", "-m", help="总表工作簿（取单位名册中的邮箱）")],
+    config: ConfigOpt = None,
+    dry_run: DryRunOpt = False,
+    resend: ResendOpt = False,
+    outbox: OutboxOpt = None,
+) -> None:
+    """把各单位填报表分别发给各单位。
+
+    示例：zwgk send outbox/ -m 总表.xlsx --dry-run
+    """
+    try:
+        m = zwgk_xl.read_master(master)
+        files = zwgk_xl.mail_files(m, outbox_dir)
+    except zwgk_xl.MasterError as exc:
+        raise _fail(str(exc)) from exc
+    outgoing, found = zwgk_xl.mail.distribution(m, files, _sender(config))
+    _deliver(outgoing, found, config, dry_run, resend, outbox)
+
+
+@app.command("remind")
+def remind_(
+    merged: Annotated[Path, typer.Argument(help="zwgk merge 生成的汇总工作簿")],
+    config: ConfigOpt = None,
+    dry_run: DryRunOpt = False,
+    resend: ResendOpt = False,
+    outbox: OutboxOpt = None,
+) -> None:
+    """给未报送、或有逾期任务的单位发催报邮件，逐项列出任务。
+
+    示例：zwgk remind 汇总.xlsx --dry-run
+    """
+    try:
+        report = zwgk_xl.read_report(merged)
+    except (zwgk_xl.MasterError, zwgk_xl.ReportError) as exc:
+        raise _fail(str(exc)) from exc
+    outgoing, found = zwgk_xl.mail.reminders(report, _sender(config))
+    _deliver(outgoing, found, config, dry_run, resend, outbox)
+
+
+@app.command("report")
+def report_(
+    merged: Annotated[Path, typer.Argument(help="zwgk merge 生成的汇总工作簿")],
+    to: Annotated[list[str] | None, typer.Option("--to", help="区府办收件人（默认取配置 mail.office）")] = None,
+    leads: Annotated[bool, typer.Option("--leads/--no-leads", help="同时给各牵头单位发其牵头任务的进展")] = True,
+    config: ConfigOpt = None,
+    dry_run: DryRunOpt = False,
+    resend: ResendOpt = False,
+    outbox: OutboxOpt = None,
+) -> None:
+    """把汇总结果（附汇总工作簿）发给区府办，并给各牵头单位发其牵头任务的进展。
+
+    示例：zwgk report 汇总.xlsx --to office@example.gov.cn --dry-run
+    """
+    try:
+        report = zwgk_xl.read_report(merged)
+        cfg = zwgk_xl.config.load(config)
+    except (zwgk_xl.MasterError, zwgk_xl.ReportError, zwgk_xl.config.ConfigError) as exc:
+        raise _fail(str(exc)) from exc
+    office = list(to or cfg.mail.office)
+    if not office:
+        raise _fail("请用 --to 指定区府办收件人，或在 zwgk.toml 的 [mail] 中设置 office")
+    sender = _sender(config)
+    outgoing = [zwgk_xl.mail.summary(report, merged, sender, office)]
+    found: list = []
+    if leads:
+        more, found = zwgk_xl.mail.lead_status(report, sender)
+        outgoing += more
+    _deliver(outgoing, found, config, dry_run, resend, outbox)
+
+
+@app.command("addin")
+def addin_(
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件夹")] = Path("excel"),
+) -> None:
+    """生成 Excel 控制工作簿 zwgk_control.xlsm（带按钮）和功能区加载项 zwgk_addin.xlam。
+
+    示例：zwgk addin -o excel/
+    """
+    from zwgk_xl.control import build_control
+
+    for p in build_control(output):
+        console.print(f"已生成 {p}")
+
+
+@app.command("run")
+def run_(
+    control_book: Annotated[Path, typer.Argument(help="控制工作簿 zwgk_control.xlsm（读取其“设置”表）")],
+    action: Annotated[str, typer.Option("--action", help="consolidate（一键汇总）/ build_and_split / send_summary")] = (
+        "consolidate"
+    ),
+) -> None:
+    """不打开 Excel，按控制工作簿“设置”表运行按钮对应的操作（供 一键汇总.cmd 和 WPS 用户使用）。
+
+    示例：zwgk run zwgk_control.xlsm --action consolidate
+    """
+    from zwgk_xl import control
+
+    try:
+        settings = control.read_settings(control_book)
+        message, _, _ = control.run(action, settings, control_book.resolve().parent)
+    except (
+        control.SettingsError,
+        zwgk_xl.MasterError,
+        zwgk_xl.ImportError_,
+        zwgk_xl.RosterError,
+        zwgk_xl.OutputLocked,
+        zwgk_xl.ReportError,
+        zwgk_xl.config.ConfigError,
+    ) as exc:
+        raise _fail(str(exc)) from exc
+    console.print(message)
+
+
+def _common(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        out.append(x)
+    return tuple(out)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

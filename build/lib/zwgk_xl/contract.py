@@ -1,0 +1,206 @@
+"""The workbook contract, in one place.
+
+Build writes it, split writes it, collect reads it: sheet names, columns, which cells a unit may type in, the
+dropdown values, styles, the keys of the very hidden sheet, and the format version. Change a name here and every
+stage follows; bump FORMAT_VERSION when a returned file of the old layout can no longer be read the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+FORMAT_VERSION = "1"
+
+# ------------------------------------------------------------------------------------------------ sheet names
+SHEET_README = "说明"
+SHEET_MASTER = "总表"
+SHEET_ROSTER = "单位名册"
+SHEET_HIDDEN = "_zwgk"
+SHEET_RESULT = "_zwgk_result"  # very hidden: the consolidation as rows, so mail can be built from merged.xlsx
+SHEET_UNIT = "填报表"  # the one visible sheet of a unit's workbook
+SHEET_DASHBOARD = "汇总"
+SHEET_FINDINGS = "问题清单"
+SHEET_DETAIL = "填报明细"  # merged workbook: every unit's answers in one table
+RESERVED_SHEETS = (
+    SHEET_README,
+    SHEET_DETAIL,
+    SHEET_MASTER,
+    SHEET_ROSTER,
+    SHEET_HIDDEN,
+    SHEET_RESULT,
+    SHEET_DASHBOARD,
+    SHEET_FINDINGS,
+)
+
+# ------------------------------------------------------------------------------------------------ columns
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+    field: str
+    wrap: bool = True
+    center: bool = False
+
+
+MASTER_COLUMNS: tuple[Column, ...] = (
+    Column("任务编号", 8, "id", center=True),
+    Column("序号", 5, "number", center=True),
+    Column("重点工作", 48, "text"),
+    Column("工作要求", 28, "requirement"),
+    Column("牵头单位", 18, "lead"),
+    Column("责任单位", 22, "responsible"),
+    Column("完成时限", 11, "deadline", center=True),
+    # filled by consolidation
+    Column("总体状态", 9, "status", center=True),
+    Column("牵头单位进展", 34, "lead_progress"),
+    Column("责任单位进展", 60, "responsible_progress"),
+    Column("已报/应报", 8, "reported", center=True),
+    Column("逾期", 6, "overdue", center=True),
+)
+CONSOLIDATION_FIELDS = ("status", "lead_progress", "responsible_progress", "reported", "overdue")
+
+#: Locked columns of a unit workbook: the task as issued. The fingerprint covers exactly these.
+UNIT_LOCKED: tuple[Column, ...] = (
+    Column("任务编号", 8, "id", center=True),
+    Column("序号", 5, "number", center=True),
+    Column("重点工作", 40, "text"),
+    Column("工作要求", 22, "requirement"),
+    Column("牵头单位", 14, "lead"),
+    Column("责任单位", 16, "responsible"),
+    Column("本单位角色", 7, "role", center=True),
+    Column("完成时限", 9, "deadline", center=True),
+)
+#: Input columns of a unit workbook, unlocked and shaded; 牵头汇总 only where the unit leads the task.
+UNIT_INPUT: tuple[Column, ...] = (
+    Column("完成状态", 10, "status", center=True),
+    Column("进展情况", 36, "progress"),
+    Column("完成（预计）时间", 12, "done_date", center=True),
+    Column("佐证材料", 16, "evidence"),
+    Column("存在问题及下步计划", 24, "plan"),
+)
+LEAD_SUMMARY = Column("牵头汇总（含各责任单位落实情况）", 30, "lead_summary")
+
+#: 填报明细 in the merged workbook: every (unit, task) pair in roster order, one row each, for filtering by unit,
+#: status or task across all returns. Who filled a return in, the phone, the date and the file are one per unit: they
+#: are in 汇总's table of units (a fifth of this sheet's cells when they were repeated on every row).
+DETAIL_COLUMNS: tuple[Column, ...] = (
+    Column("单位", 18, "unit"),
+    Column("本单位角色", 7, "role", center=True),
+    Column("任务编号", 8, "id", center=True),
+    Column("序号", 5, "number", center=True),
+    Column("重点工作", 34, "text"),
+    Column("完成时限", 9, "deadline", center=True),
+    Column("完成状态", 9, "status", center=True),
+    Column("进展情况", 36, "progress"),
+    Column("完成（预计）时间", 11, "done_date", center=True),
+    Column("佐证材料", 16, "evidence"),
+    Column("存在问题及下步计划", 22, "plan"),
+    Column("牵头汇总", 26, "lead_summary"),
+)
+#: The return's own columns in 汇总's table of units.
+DASHBOARD_RETURN_COLUMNS: tuple[Column, ...] = (
+    Column("填报人", 9, "reporter"),
+    Column("联系电话", 14, "phone"),
+    Column("填报日期", 11, "date"),
+    Column("报送文件", 44, "file"),
+)
+STATUSES = ("已完成", "持续推进", "推进中", "未启动", "不涉及")
+ROLE_LEAD, ROLE_RESPONSIBLE = "牵头", "责任"
+
+#: Rows of a unit sheet: title, header block, a line of instructions, the column headers, then one row per task.
+UNIT_TITLE_ROW = 0
+UNIT_INFO_ROW = 1
+UNIT_NOTE_ROW = 2
+UNIT_HEADER_ROW = 3
+UNIT_FIRST_ROW = 4
+#: Header block: (label, label columns first..last, value columns first..last); 填报单位's value is locked.
+UNIT_INFO = (
+    ("填报单位", 0, 1, 2, 3),
+    ("填报人", 4, 4, 5, 5),
+    ("联系电话", 6, 7, 8, 9),
+    ("填报日期", 10, 10, 11, 12),
+)
+INFO_FIELDS = {"填报单位": "unit", "填报人": "reporter", "联系电话": "phone", "填报日期": "date"}
+
+# ------------------------------------------------------------------------------------------------ hidden sheet
+K_VERSION = "format_version"
+K_LIST_ID = "list_id"
+K_TITLE = "title"
+K_YEAR = "year"
+K_ISSUER = "issuer"
+K_ROUND = "round"
+K_GENERATED = "generated_at"
+K_TASK_IDS = "task_ids"
+K_UNIT_ID = "unit_id"
+K_UNIT_NAME = "unit_name"
+K_FINGERPRINT = "fingerprint"
+K_DUE = "return_due"
+K_CONTACT = "contact"
+K_KIND = "kind"  # "master" or "unit"
+
+# ------------------------------------------------------------------------------------------------ styles
+FONT_BODY = "宋体"
+FONT_HEAD = "黑体"
+FONT_TEXT = "仿宋"
+COLOR_HEAD = "#D9E1F2"
+COLOR_INPUT = "#FFF2CC"  # the light yellow offices use for "fill in here"
+COLOR_BAND1 = "#BDD7EE"
+COLOR_BAND2 = "#DDEBF7"
+COLOR_LOCKED_NA = "#EDEDED"
+STATUS_COLORS = {
+    "已完成": "#C6EFCE",
+    "持续推进": "#DDEBF7",
+    "推进中": "#FFEB9C",
+    "未启动": "#FFC7CE",
+    "不涉及": "#EDEDED",
+}
+COLOR_OVERDUE = "#C00000"
+
+
+def list_id(title: str, year: int | None, issuer: str) -> str:
+    """Identifies one list across builds, splits and edits of its tasks (the title, year and issuer stay)."""
+    return hashlib.sha256(f"{title}\x1f{year or ''}\x1f{issuer}".encode()).hexdigest()[:16]
+
+
+def fingerprint(unit_name: str, rows: Sequence[Sequence[str]]) -> str:
+    """sha256 of the locked cells as text, in row order. Text, not bytes of the file, so a re-save in Excel, WPS or
+    LibreOffice keeps it, while any edit of a locked cell, a deleted, added or moved row changes it."""
+    h = hashlib.sha256(unit_name.encode())
+    for row in rows:
+        h.update(b"\x1e" + "\x1f".join(map(cell_text, row)).encode())
+    return h.hexdigest()
+
+
+def cell_text(v: object) -> str:
+    """A cell value as the text a person sees: None → "", whole floats → ints (calamine reads 1 as 1.0), dates in ISO
+    form, line breaks unified, outer white space trimmed. Every stage that reads a cell goes through this one."""
+    if v.__class__ is str:  # most cells: the fast path (this runs for every cell of every return)
+        return v.strip() if "\r" not in v else v.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+@functools.lru_cache(maxsize=8192)  # the same task text and the same phrases recur across units and sheets
+def estimate_lines(text: str, width: float) -> int:
+    """Lines a wrapped cell needs at ``width`` (Excel character units; a Chinese character takes about two)."""
+    if not text:
+        return 1
+    per_line = max(1.0, width - 1)
+    lines = 0
+    for para in str(text).split("\n"):
+        units = (len(para.encode("utf-8")) + len(para)) // 2  # ASCII 1 unit, CJK (3 bytes in UTF-8) 2 units
+        lines += max(1, -(-units // int(per_line)))
+    return lines

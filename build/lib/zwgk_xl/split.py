@@ -1,0 +1,112 @@
+"""The master → one workbook per unit: only its tasks, its role on each, the task text locked, input cells
+unlocked and shaded, dropdowns, print setup, and a very hidden sheet that proves where a returned file came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from zwgk_xl import contract as C
+from zwgk_xl.atomic import atomic_path
+from zwgk_xl.build import plan_units
+from zwgk_xl.master import Master, read_master
+from zwgk_xl.model import Finding, Unit
+from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
+from zwgk_xl.xlsx import Styles, file_name, new_workbook, write_hidden
+
+
+@dataclass(frozen=True)
+class UnitFile:
+    unit: Unit
+    path: Path
+    tasks: int
+    leads: int
+
+
+@dataclass(frozen=True)
+class SplitResult:
+    files: tuple[UnitFile, ...]
+    idle_units: tuple[Unit, ...]
+    findings: tuple[Finding, ...]
+
+
+def unit_note(master: Master) -> str:
+    due = master.meta.get(C.K_DUE, "")
+    contact = master.meta.get(C.K_CONTACT, "")
+    parts = ["请在黄色单元格中填写；完成状态从下拉列表选择；其他内容已锁定，请勿修改、增删行或调整顺序。"]
+    if due:
+        parts.append(f"请于 {due} 前报送。")
+    if contact:
+        parts.append(f"联系人：{contact}")
+    return "".join(parts)
+
+
+def write_unit_workbook(master: Master, plan: UnitPlan, path: Path, *, password: str = "", generated: str) -> Path:
+    with atomic_path(path) as tmp:
+        wb = new_workbook(tmp)
+        st = Styles(wb)
+        ws = wb.add_worksheet(C.SHEET_UNIT)
+        locked = write_unit_sheet(
+            ws, st, master.tasklist, plan, protect=True, password=password, note=unit_note(master)
+        )
+        pairs = info_pairs(
+            master.tasklist,
+            master.round,
+            generated,
+            [
+                (C.K_KIND, "unit"),
+                (C.K_UNIT_ID, plan.unit.id),
+                (C.K_UNIT_NAME, plan.unit.name),
+                (C.K_TASK_IDS, ",".join(t.id for t, _ in plan.rows)),
+                (C.K_FINGERPRINT, C.fingerprint(plan.unit.name, locked)),
+                (C.K_DUE, master.meta.get(C.K_DUE, "")),
+                (C.K_CONTACT, master.meta.get(C.K_CONTACT, "")),
+            ],
+        )
+        pairs[1] = (C.K_LIST_ID, master.list_id)  # the master's id, even if the clerk retitled the list
+        write_hidden(wb, pairs)
+        wb.close()
+    return path
+
+
+def unit_file_stem(master: Master, unit: Unit) -> str:
+    return f"{master.tasklist.title}_{unit.name}"
+
+
+def split_units(
+    master_path: str | Path, outdir: str | Path, *, password: str = "", now: dt.datetime | None = None
+) -> SplitResult:
+    master = read_master(master_path)
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    plans, idle, found = plan_units(master.tasklist, master.roster)
+    generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
+    taken: set[str] = set()
+    files = []
+    for plan in plans:
+        path = out / file_name(unit_file_stem(master, plan.unit), taken)
+        write_unit_workbook(master, plan, path, password=password, generated=generated)
+        leads = sum(1 for _, a in plan.rows if a.role == C.ROLE_LEAD)
+        files.append(UnitFile(plan.unit, path, len(plan.rows), leads))
+    return SplitResult(tuple(files), tuple(idle), tuple(master.findings) + tuple(found))
+
+
+def mail_files(master: Master, outbox: str | Path) -> list[tuple[Unit, Path]]:
+    """The unit workbooks of an outbox folder with their units, known by each file's hidden sheet (not its name)."""
+    from python_calamine import CalamineWorkbook
+
+    from zwgk_xl.master import read_hidden
+
+    out = []
+    for path in sorted(Path(outbox).glob("*.xlsx")):
+        if path.name.startswith("~$"):
+            continue
+        try:
+            meta = read_hidden(CalamineWorkbook.from_path(str(path)))
+        except Exception:  # not one of ours: not sent
+            continue
+        unit = master.roster.get(meta.get(C.K_UNIT_ID, ""))
+        if meta.get(C.K_LIST_ID) == master.list_id and unit is not None:
+            out.append((unit, path))
+    return out
