@@ -31,6 +31,7 @@ Run on Linux: ``python tools/bundle.py`` (wheels fetched with ``pip download --p
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import re
 import shutil
@@ -209,7 +210,9 @@ def build(out: Path = ZIP, cache: Path = CACHE) -> Path:
     sys.path.insert(0, str(ROOT))
     from zwgk_xl.control import build_control
 
-    build_control(stage, interpreter=None)
+    build_control(
+        stage, interpreter=None, now=dt.datetime.fromtimestamp(offline.source_date(), dt.UTC).replace(tzinfo=None)
+    )
     for name, text in LAUNCHERS.items():  # 一键汇总.cmd replaces the pip-install launcher build_control wrote
         (stage / name).write_bytes(text.encode("utf-8"))
     (stage / "workbooks").mkdir()

@@ -13,6 +13,7 @@ import once in Excel (macros/README.md); no VBA can be compiled into a workbook 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from pathlib import Path
@@ -75,13 +76,14 @@ def _template(name: str) -> Path:
     return Path(spec.origin).parent / name
 
 
-def build_control(folder: str | Path, interpreter: str | None = "") -> list[Path]:
+def build_control(folder: str | Path, interpreter: str | None = "", now: dt.datetime | None = None) -> list[Path]:
     """Write zwgk_control.xlsm, zwgk_addin.xlam and their Python stubs into ``folder``; return the paths.
 
     ``interpreter`` is the workbook's xlwings Interpreter_Win ("" = xlwings' default, the python on PATH). None
     leaves the setting out of the workbook, so xlwings reads it from an ``xlwings.conf`` file beside the workbook:
     the Windows bundle's launchers write that file with the folder's absolute path (xlwings takes no relative
-    path), see tools/bundle.py."""
+    path), see tools/bundle.py. ``now`` is the workbook's creation time (the bundle fixes it: same checkout, same
+    bytes)."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(_template("quickstart_standalone.xlsm")) as z:
@@ -90,6 +92,8 @@ def build_control(folder: str | Path, interpreter: str | None = "") -> list[Path
     with atomic_path(xlsm) as tmp:
         tmp_xlsm = tmp.with_suffix(".xlsm")
         wb = new_workbook(tmp_xlsm)
+        if now is not None:
+            wb.set_properties({**wb.doc_properties, "created": now})
         wb.add_vba_project(io.BytesIO(vba), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
         st = Styles(wb)

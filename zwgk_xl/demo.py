@@ -21,8 +21,10 @@ console = Console()
 
 
 def main(argv: list[str], workbooks: Path = WORKBOOKS) -> int:
-    """``workbooks``: where the samples are (the Windows bundle keeps them beside its lib/, not the package)."""
+    """``python -m zwgk_xl.demo [OUT [SAMPLES]]``. The samples folder is given where the package is installed
+    (the Windows bundle and the Linux wheelhouse keep the samples beside it, not inside it)."""
     out = Path(argv[0] if argv else "demo_out")
+    workbooks = Path(argv[1]) if len(argv) > 1 else workbooks
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
