@@ -289,7 +289,7 @@ def test_wheelhouse_installs_offline_and_runs_the_demo(tmp_path: Path) -> None:
     assert "安装完成" in res.stdout
     out = tmp_path / "演示"
     res = subprocess.run(
-        [str(dest / "bin" / "python"), "-m", "zwgk_xl.demo", str(out), str(dest / "workbooks")],
+        [str(dest / "bin" / "python"), "-m", "zwgk_xl.demo", str(out)],
         capture_output=True,
         text=True,
         timeout=600,

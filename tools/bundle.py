@@ -9,20 +9,18 @@ Inside the one folder ``zwgk/``:
                    at ``..\\lib`` and turns on ``import site``
     lib/           zwgk_xl and every dependency, win_amd64 wheels unpacked (pywin32 and xlwings included);
                    ``sitecustomize.py`` reads the .pth files there (pywin32's DLL set-up)
-    workbooks/     the sample list and roster (where ``zwgk_xl.demo`` looks: beside ``lib``)
+    workbooks/     the sample lists and rosters, for the clerk to try the commands on
     zwgk.cmd, 一键汇总.cmd, 生成分发.cmd, 发送汇总.cmd, 演示.cmd   the launchers
     zwgk_control.xlsm, zwgk_addin.xlam (+ their .py stubs)       Excel, wired to ``python\\pythonw.exe``
     使用说明.txt
 
 The embeddable interpreter ignores environment variables (its ._pth file puts it in isolated mode), so the
-launchers pass ``-X utf8``: Chinese goes out as UTF-8 to a pipe or file and through WriteConsoleW to a console,
-whatever the code page (cp1252 under Wine or on an English Windows, cp936 on a Chinese one).
+launchers pass ``-X utf8``; why they are pure ASCII and need no ``chcp``: see LAUNCHERS below.
 
 xlwings' VBA cannot take an interpreter path relative to the workbook (it expands environment variables only,
-and checks the file exists before it changes directory). So the control workbook leaves the interpreter unset and
-every launcher writes ``xlwings.conf`` beside it with the folder's absolute path — in the ANSI code page, before
-switching the console to UTF-8, because VBA reads that file as ANSI. Moving the folder and double-clicking any
-launcher once re-wires Excel.
+and checks the file exists before it changes directory). So the control workbook leaves the interpreter unset, and
+every launcher (through tools/zwgk_bundle.py) writes ``xlwings.conf`` beside it with the folder's absolute path, in
+the ANSI code page VBA reads it in. Moving the folder and double-clicking any launcher once re-wires Excel.
 
 Run on Linux: ``python tools/bundle.py`` (wheels fetched with ``pip download --platform win_amd64``, cached under
 ~/.cache/zwgk-offline). The same checkout gives the same zip, byte for byte.
@@ -217,7 +215,7 @@ def build(out: Path = ZIP, cache: Path = CACHE) -> Path:
         (stage / name).write_bytes(text.encode("utf-8"))
     (stage / "workbooks").mkdir()
     for s in SAMPLES:
-        shutil.copyfile(ROOT / "workbooks" / s, stage / "workbooks" / s)
+        shutil.copyfile(ROOT / "zwgk_xl" / "samples" / s, stage / "workbooks" / s)
     (stage / "使用说明.txt").write_bytes(b"\xef\xbb\xbf" + README.replace("\n", "\r\n").encode("utf-8"))
     out.parent.mkdir(parents=True, exist_ok=True)
     offline.deterministic_zip(stage, out, PREFIX)

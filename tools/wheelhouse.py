@@ -56,7 +56,7 @@ echo "使用 $("$py" -c 'import sys; print(sys.executable, sys.version.split()[0
 mkdir -p "$dest/workbooks"
 cp "$here"/workbooks/* "$dest/workbooks/"
 echo "安装完成。使用：$dest/bin/zwgk --help"
-echo "演示完整流程：$dest/bin/python -m zwgk_xl.demo ~/zwgk演示 $dest/workbooks"
+echo "演示完整流程：$dest/bin/python -m zwgk_xl.demo ~/zwgk演示"
 """
 
 README = """zwgk 离线安装包（统信 UOS / 麒麟，{arch}）
@@ -90,7 +90,7 @@ def build(arch: str, cache: Path = CACHE, out_dir: Path = DIST) -> Path:
     (stage / "使用说明.txt").write_text(README.format(arch=arch), encoding="utf-8")
     (stage / "workbooks").mkdir()
     for s in SAMPLES:
-        shutil.copyfile(ROOT / "workbooks" / s, stage / "workbooks" / s)
+        shutil.copyfile(ROOT / "zwgk_xl" / "samples" / s, stage / "workbooks" / s)
     out_dir.mkdir(parents=True, exist_ok=True)
     archive = out_dir / f"zwgk-linux-{arch}.tar.gz"
     offline.deterministic_tar(stage, archive, stage.name, executable=["install.sh"])

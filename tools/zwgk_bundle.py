@@ -83,7 +83,7 @@ def main(argv: list[str]) -> int:
         if argv[:1] == ["demo"]:
             from zwgk_xl import demo
 
-            return demo.main(argv[1:] or [str(root / DEMO_OUT)], workbooks=root / "workbooks")
+            return demo.main(argv[1:] or [str(root / DEMO_OUT)])
         from zwgk_xl.cli import app
 
         app(args=argv, prog_name="zwgk")
