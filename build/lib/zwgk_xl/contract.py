@@ -13,6 +13,11 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+# the dropdown and the roles a unit sheet shows are the vocabulary's, named here as part of the contract
+from zwgk_xl.vocab import ROLE_LEAD as ROLE_LEAD
+from zwgk_xl.vocab import ROLE_RESPONSIBLE as ROLE_RESPONSIBLE
+from zwgk_xl.vocab import STATUSES as STATUSES
+
 FORMAT_VERSION = "1"
 
 # ------------------------------------------------------------------------------------------------ sheet names
@@ -110,8 +115,6 @@ DASHBOARD_RETURN_COLUMNS: tuple[Column, ...] = (
     Column("填报日期", 11, "date"),
     Column("报送文件", 44, "file"),
 )
-STATUSES = ("已完成", "持续推进", "推进中", "未启动", "不涉及")
-ROLE_LEAD, ROLE_RESPONSIBLE = "牵头", "责任"
 
 #: Rows of a unit sheet: title, header block, a line of instructions, the column headers, then one row per task.
 UNIT_TITLE_ROW = 0
@@ -191,6 +194,13 @@ def cell_text(v: object) -> str:
     if isinstance(v, dt.date):
         return v.isoformat()
     return str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+ROW_MAX_PT = 409.0  # Excel's highest row
+LINE_PT = 13.5
+#: Lines of body text that the highest row shows; a cell with more is cut off on screen and on paper (consolidation
+#: shortens a 总表 cell that would need more).
+MAX_ROW_LINES = int((ROW_MAX_PT - 6) // LINE_PT)
 
 
 @functools.lru_cache(maxsize=8192)  # the same task text and the same phrases recur across units and sheets

@@ -13,6 +13,7 @@ import once in Excel (macros/README.md); no VBA can be compiled into a workbook 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from pathlib import Path
@@ -20,7 +21,8 @@ from pathlib import Path
 from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.xlsx import Styles, new_workbook
+from zwgk_xl.vocab import returned_units
+from zwgk_xl.workbook.xlsx import Styles, new_workbook
 
 SETTINGS_SHEET = "设置"
 STATUS_ROW = 2  # 运行状态 in B3
@@ -75,13 +77,14 @@ def _template(name: str) -> Path:
     return Path(spec.origin).parent / name
 
 
-def build_control(folder: str | Path, interpreter: str | None = "") -> list[Path]:
+def build_control(folder: str | Path, interpreter: str | None = "", now: dt.datetime | None = None) -> list[Path]:
     """Write zwgk_control.xlsm, zwgk_addin.xlam and their Python stubs into ``folder``; return the paths.
 
     ``interpreter`` is the workbook's xlwings Interpreter_Win ("" = xlwings' default, the python on PATH). None
     leaves the setting out of the workbook, so xlwings reads it from an ``xlwings.conf`` file beside the workbook:
     the Windows bundle's launchers write that file with the folder's absolute path (xlwings takes no relative
-    path), see tools/bundle.py."""
+    path), see tools/bundle.py. ``now`` is the workbook's creation time (the bundle fixes it: same checkout, same
+    bytes)."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(_template("quickstart_standalone.xlsm")) as z:
@@ -90,6 +93,8 @@ def build_control(folder: str | Path, interpreter: str | None = "") -> list[Path
     with atomic_path(xlsm) as tmp:
         tmp_xlsm = tmp.with_suffix(".xlsm")
         wb = new_workbook(tmp_xlsm)
+        if now is not None:
+            wb.set_properties({**wb.doc_properties, "created": now})
         wb.add_vba_project(io.BytesIO(vba), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
         st = Styles(wb)
@@ -246,7 +251,7 @@ def run(action: str, settings: dict[str, object], base: Path):
         merged = zwgk_xl.write_merged(result, output / f"汇总_{as_of.isoformat()}.xlsx")
         returned = sum(1 for u in result.units if u.returned)
         msg = (
-            f"一键汇总完成：已报送 {returned}/{len(result.units)} 个单位，{findings.tally(result.findings)}，"
+            f"一键汇总完成：{returned_units(returned, len(result.units))}，{findings.tally(result.findings)}，"
             f"结果已写入本工作簿和 {merged}"
         )
         return msg, result.sheet_arrays(), as_of

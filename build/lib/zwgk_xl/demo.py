@@ -16,20 +16,18 @@ import zwgk_xl
 from zwgk_xl import simulate
 from zwgk_xl.cli import show_findings
 
-WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
+#: The public sample lists and rosters, shipped inside the package so the demo runs from an installed wheel too.
+WORKBOOKS = Path(__file__).resolve().parent / "samples"
 console = Console()
 
 
-def main(argv: list[str], workbooks: Path = WORKBOOKS) -> int:
-    """``python -m zwgk_xl.demo [OUT [SAMPLES]]``. The samples folder is given where the package is installed
-    (the Windows bundle and the Linux wheelhouse keep the samples beside it, not inside it)."""
+def main(argv: list[str]) -> int:
     out = Path(argv[0] if argv else "demo_out")
-    workbooks = Path(argv[1]) if len(argv) > 1 else workbooks
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    source = workbooks / "shangyu_2022_tasklist.txt"
-    roster, roster_findings = zwgk_xl.load_roster(workbooks / "shangyu_roster.csv")
+    source = WORKBOOKS / "shangyu_2022_tasklist.txt"
+    roster, roster_findings = zwgk_xl.load_roster(WORKBOOKS / "shangyu_roster.csv")
     console.rule("1. 导入任务清单")
     result = zwgk_xl.import_tasklist(source, roster)
     tl = result.tasklist
