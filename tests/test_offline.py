@@ -6,9 +6,10 @@ The slow tests carry the ``offline`` marker: ``make test`` leaves them out (``-m
 once (cached in ~/.cache/zwgk-offline). Without Wine or mingw-w64 the Wine test skips with a message, except in CI
 (CI=true), where .ci/run installs both and a skip would hide a broken bundle.
 
-Under Wine 8 two things of Windows are missing, and a test-only DLL built here from tests/wine/bcryptprimitives.c
-supplies them (never in the bundle): bcryptprimitives.dll's ProcessPrng (Rust-built .pyd files import it) and the
-C99 complex functions of ucrtbase.dll (numpy calls crealf while it imports; Wine 8 has only aborting stubs).
+Under Wine 8 some of Windows is missing, and a test-only DLL built here from tests/wine/bcryptprimitives.c
+supplies it (never in the bundle): bcryptprimitives.dll's ProcessPrng (Rust-built .pyd files import it), the C99
+complex functions of ucrtbase.dll (numpy calls crealf while it imports; Wine 8 has only aborting stubs) and
+propsys.dll's VariantToString (platform.machine() asks WMI when pandas imports).
 The test loads that DLL through one .pth file it adds to its own unpacked copy of the bundle.
 """
 
@@ -141,6 +142,7 @@ def wine(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             str(system32 / "bcryptprimitives.dll"),
             str(source),
             "-ladvapi32",
+            "-loleaut32",
         ],
         check=True,
         timeout=120,
@@ -194,8 +196,22 @@ def test_wine_help_import_and_errors_in_chinese(wine: dict[str, str], unpacked: 
     roster, _ = zwgk_xl.load_roster(WORKBOOKS / "shangyu_roster.csv")
     linux = zwgk_xl.import_tasklist(WORKBOOKS / "shangyu_2022_tasklist.txt", roster).to_json()
     windows = json.loads(out[out.index("{") :])
-    assert windows["tasklist"]["tasks"] == linux["tasklist"]["tasks"]  # the same list, task for task
-    assert len(windows["findings"]) == len(linux["findings"])
+    for key in ("title", "year", "sections", "tasks"):  # the same list, task for task
+        assert windows[key] == linux[key], key
+    assert [(f["code"], f["unit"], f["task_id"]) for f in windows["findings"]] == [
+        (f["code"], f["unit"], f["task_id"]) for f in linux["findings"]
+    ]
+    # Excel's side: pywin32 (its DLLs found through pywin32.pth, read by the bundle's sitecustomize) and xlwings;
+    # pandas (HTML import). win32com.client itself needs more of Windows' COM than Wine 8 has.
+    code = "import pywintypes, win32api, pythoncom, pandas, xlwings; print('xlwings', xlwings.__version__)"
+    res = subprocess.run(
+        ["wine", str(unpacked / "python" / "python.exe"), "-X", "utf8", "-c", code],
+        env=wine,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=300,
+    )
+    assert res.returncode == 0 and b"xlwings 0.37.8" in res.stdout, res.stderr[-2000:]
     rc, out = run_cmd(wine, unpacked, "zwgk.cmd", "run", "没有这个文件.xlsm")
     assert rc == 2 and "错误：找不到控制工作簿" in out and "Traceback" not in out
     assert (unpacked / "xlwings.conf").read_bytes().startswith(b'"INTERPRETER_WIN","')

@@ -6,10 +6,13 @@
  * 2. Wine 8's ucrtbase.dll exports the C99 complex functions (crealf, cimagf, cexp, ...) as stubs that abort the
  *    process; numpy 2 calls crealf while it imports. Loading this DLL overwrites each such stub with a jump to an
  *    implementation here (MSVC's _Fcomplex/_Dcomplex are structs; long double is double on Windows).
+ * 3. Likewise propsys.dll's VariantToString, which CPython's platform module calls through WMI (_wmi.pyd) when
+ *    pandas imports.
  *
  * Built by tests/test_bundle.py with mingw-w64 into the Wine prefix's system32, and loaded by a .pth file that the
  * test adds to its own unpacked copy of the bundle. */
 #include <windows.h>
+#include <oleauto.h>
 #include <complex.h>
 #include <string.h>
 
@@ -69,6 +72,23 @@ static const struct { const char *name; void *impl; } table[] = {
     {"_FCmulcc", (void *)zw_FCmulcc}, {"_Cmulcc", (void *)zw_Cmulcc}, {"_LCmulcc", (void *)zw_Cmulcc},
 };
 
+static HRESULT WINAPI zw_VariantToString(const VARIANT *in, PWSTR buf, UINT cch)
+{
+    VARIANT v;
+    VariantInit(&v);
+    HRESULT hr = VariantChangeType(&v, (VARIANT *)in, 0, VT_BSTR);
+    if (FAILED(hr))
+        return hr;
+    UINT n = SysStringLen(v.bstrVal);
+    if (n + 1 > cch) {
+        VariantClear(&v);
+        return HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER);
+    }
+    memcpy(buf, v.bstrVal, (n + 1) * sizeof(WCHAR));
+    VariantClear(&v);
+    return S_OK;
+}
+
 /* Overwrite the stub's first bytes with `jmp [rip+0]; .quad impl` (Wine's stubs are separate thunks). */
 static void patch(HMODULE crt, const char *name, void *impl)
 {
@@ -89,8 +109,11 @@ BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved)
         HMODULE crt = LoadLibraryA("ucrtbase.dll");
         /* Only Wine's stubs: a real implementation (Windows, a later Wine) is left alone. */
         if (crt && GetProcAddress(GetModuleHandleA("ntdll.dll"), "wine_get_version"))
+        {
             for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
                 patch(crt, table[i].name, table[i].impl);
+            patch(LoadLibraryA("propsys.dll"), "VariantToString", (void *)zw_VariantToString);
+        }
     }
     return TRUE;
 }
