@@ -24,6 +24,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -66,8 +67,9 @@ def test_pth_points_at_lib_and_turns_site_on() -> None:
 
 def test_wire_excel_writes_xlwings_conf(tmp_path: Path) -> None:
     assert zwgk_bundle.wire_excel(tmp_path) is None
-    text = (tmp_path / "xlwings.conf").read_bytes().decode()
-    assert text == f'"INTERPRETER_WIN","{tmp_path / "python" / "pythonw.exe"}"\r\n'
+    for conf in ("xlwings.conf", "myaddin.conf"):  # the control workbook's and the ribbon add-in's
+        text = (tmp_path / conf).read_bytes().decode()
+        assert text == f'"INTERPRETER_WIN","{tmp_path / "python" / "pythonw.exe"}"\r\n'
 
 
 def test_control_workbook_can_leave_the_interpreter_to_xlwings_conf(tmp_path: Path) -> None:
@@ -217,7 +219,7 @@ def test_wine_help_import_and_errors_in_chinese(wine: dict[str, str], unpacked: 
     assert (unpacked / "xlwings.conf").read_bytes().startswith(b'"INTERPRETER_WIN","')
 
 
-def _values(path: Path, sheet: str) -> list[list[object]]:
+def _values(path: Path, sheet: str) -> list[Any]:
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
 
 

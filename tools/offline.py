@@ -28,6 +28,8 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
+__all__ = ["CACHE", "DIST", "ROOT", "Target", "log", "parse_wheel_filename"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
 #: Downloads are kept here between runs (CI reruns and local rebuilds do not fetch again).
@@ -45,7 +47,7 @@ class Target:
     python: str  # "3.13"
 
     def environment(self) -> dict[str, str]:
-        env = dict(default_environment())
+        env: dict[str, str] = {k: str(v) for k, v in default_environment().items()}
         windows = self.platforms[0].startswith("win")
         machine = "AMD64" if windows else self.platforms[0].split("_", 3)[-1]
         env.update(
@@ -190,11 +192,12 @@ def _walk(root: Path) -> list[Path]:
 def deterministic_zip(folder: Path, archive: Path, prefix: str) -> None:
     """Zip ``folder`` as ``prefix/…``: sorted names, one timestamp, UTF-8 names flagged (Chinese file names read
     back right in Windows Explorer 8+, 7-Zip, 360压缩, Bandizip)."""
-    stamp = time.gmtime(max(source_date(), 315_532_800))[:6]
+    t = time.gmtime(max(source_date(), 315_532_800))
+    stamp = (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
     tmp = archive.with_suffix(".tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for p in _walk(folder):
-            info = zipfile.ZipInfo(f"{prefix}/{p.relative_to(folder).as_posix()}", date_time=stamp)  # type: ignore[arg-type]
+            info = zipfile.ZipInfo(f"{prefix}/{p.relative_to(folder).as_posix()}", date_time=stamp)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0

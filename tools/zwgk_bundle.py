@@ -18,7 +18,9 @@ import sys
 import traceback
 from pathlib import Path
 
-CONF = "xlwings.conf"
+#: Read by the control workbook (xlwings' own VBA) and by the ribbon add-in (xlwings' custom add-in template, whose
+#: project is named "myaddin"): each looks for ``<project>.conf`` in its own folder when its sheet has no setting.
+CONFS = ("xlwings.conf", "myaddin.conf")
 LOG = "zwgk-错误记录.txt"
 
 
@@ -39,19 +41,20 @@ def _short(path: Path) -> str:
 
 
 def wire_excel(root: Path) -> str | None:
-    """Write ``xlwings.conf`` beside the control workbook; a Chinese warning where Excel cannot be wired."""
+    """Write the .conf files beside the workbooks; a Chinese warning where Excel cannot be wired."""
     interpreter = root / "python" / "pythonw.exe"
     for text in (str(interpreter), _short(interpreter)):
         try:
             line = f'"INTERPRETER_WIN","{text}"\r\n'.encode("mbcs" if sys.platform == "win32" else "utf-8")
         except UnicodeEncodeError:
             continue
-        try:
-            target = root / CONF
-            if not target.exists() or target.read_bytes() != line:
-                target.write_bytes(line)
-        except OSError as exc:
-            return f"提示：无法写入 {root / CONF}（{exc.strerror}），Excel 中的按钮可能找不到 Python；.cmd 不受影响。"
+        for conf in CONFS:
+            target = root / conf
+            try:
+                if not target.exists() or target.read_bytes() != line:
+                    target.write_bytes(line)
+            except OSError as exc:
+                return f"提示：无法写入 {target}（{exc.strerror}），Excel 中的按钮可能找不到 Python；.cmd 不受影响。"
         return None
     return (
         f"提示：本文件夹的路径 {root} 含有本机系统编码无法表示的字符，Excel 中的按钮无法使用；"
@@ -83,7 +86,7 @@ def main(argv: list[str]) -> int:
         if argv[:1] == ["demo"]:
             from zwgk_xl import demo
 
-            return demo.main(argv[1:] or [str(root / DEMO_OUT)])
+            return int(demo.main(argv[1:] or [str(root / DEMO_OUT)]))
         from zwgk_xl.cli import app
 
         app(args=argv, prog_name="zwgk")
