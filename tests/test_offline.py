@@ -119,6 +119,9 @@ def test_bundle_contents_and_reproducible(bundle_zip: Path, tmp_path: Path) -> N
     assert not [n for n in names if "bcryptprimitives" in n.lower()]  # the Wine shim is never shipped
     assert not [n for n in names if "/tests/" in n and n.startswith(("zwgk/lib/pandas", "zwgk/lib/numpy"))]
     again = bundle.build(tmp_path / "again.zip")
+    with zipfile.ZipFile(bundle_zip) as a, zipfile.ZipFile(again) as b:
+        differ = [i.filename for i in a.infolist() if i.CRC != b.getinfo(i.filename).CRC]
+    assert not differ  # (the project's README is in its wheel's METADATA: edit nothing while this runs)
     assert again.read_bytes() == bundle_zip.read_bytes()  # same checkout, same bytes
 
 
@@ -214,6 +217,15 @@ def test_wine_help_import_and_errors_in_chinese(wine: dict[str, str], unpacked: 
         timeout=300,
     )
     assert res.returncode == 0 and b"xlwings 0.37.8" in res.stdout, res.stderr[-2000:]
+    # the control: without UTF-8 mode, Chinese cannot go out through Wine's cp1252 (as on an English Windows)
+    bare = subprocess.run(
+        ["wine", str(unpacked / "python" / "python.exe"), "-c", "print('政务公开')"],
+        env=wine,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=300,
+    )
+    assert bare.returncode != 0 and b"UnicodeEncodeError" in bare.stderr
     rc, out = run_cmd(wine, unpacked, "zwgk.cmd", "run", "没有这个文件.xlsm")
     assert rc == 2 and "错误：找不到控制工作簿" in out and "Traceback" not in out
     assert (unpacked / "xlwings.conf").read_bytes().startswith(b'"INTERPRETER_WIN","')
