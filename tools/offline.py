@@ -27,6 +27,7 @@ from pathlib import Path
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
+from packaging.version import Version
 
 __all__ = ["CACHE", "DIST", "ROOT", "Target", "log", "parse_wheel_filename"]
 
@@ -86,8 +87,16 @@ def project_wheel(dest: Path) -> Path:
     for old in dest.glob("zwgk_xl-*.whl"):
         old.unlink()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date())}
+    # from a copy: setuptools writes build/ and *.egg-info into the tree it builds
+    src = fresh(dest.parent / "project-src")
+    skip = shutil.ignore_patterns(".git", ".venv", "dist", "build", "*.egg-info", "__pycache__", ".*_cache", "demo_out")
+    for name in ("pyproject.toml", "README.md", "LICENSE", "zwgk_xl"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, src / name, ignore=skip)
+        elif (ROOT / name).exists():
+            shutil.copyfile(ROOT / name, src / name)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-qq", "--no-deps", "-w", str(dest), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-qq", "--no-deps", "-w", str(dest), str(src)],
         check=True,
         env=env,
     )
@@ -108,12 +117,26 @@ def pip_download(requirements: Iterable[str], target: Target, dest: Path, no_dep
     subprocess.run([*cmd, *requirements], check=True)
 
 
+def pins() -> dict[str, str]:
+    """Canonical name → pinned version, from tools/offline-pins.txt."""
+    out: dict[str, str] = {}
+    for line in PINS.read_text(encoding="utf-8").splitlines() if PINS.exists() else []:
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.split("#")[0].strip().split("==")
+            out[canonicalize_name(name)] = version.strip()
+    return out
+
+
 def wheels(folder: Path) -> dict[str, Path]:
-    """Canonical project name → wheel file in ``folder`` (the newest version where several lie there)."""
-    out: dict[str, tuple[object, Path]] = {}
+    """Canonical project name → wheel file in ``folder``: the pinned version, else the newest (the cache keeps the
+    wheels of earlier pins too)."""
+    pinned = pins()
+    out: dict[str, tuple[Version, Path]] = {}
     for w in folder.glob("*.whl"):
         name, version, _, _ = parse_wheel_filename(w.name)
-        if name not in out or version > out[name][0]:  # type: ignore[operator]
+        if name in pinned and version != Version(pinned[name]):
+            continue
+        if name not in out or version > out[name][0]:
             out[name] = (version, w)
     return {k: v[1] for k, v in out.items()}
 
