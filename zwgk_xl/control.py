@@ -83,8 +83,14 @@ def _template(name: str) -> Path:
     return Path(spec.origin).parent / name
 
 
-def build_control(folder: str | Path) -> list[Path]:
-    """Write zwgk_control.xlsm, zwgk_addin.xlam and their Python stubs into ``folder``; return the paths."""
+def build_control(folder: str | Path, interpreter: str | None = "", now: dt.datetime | None = None) -> list[Path]:
+    """Write zwgk_control.xlsm, zwgk_addin.xlam and their Python stubs into ``folder``; return the paths.
+
+    ``interpreter`` is the workbook's xlwings Interpreter_Win ("" = xlwings' default, the python on PATH). None
+    leaves the setting out of the workbook, so xlwings reads it from an ``xlwings.conf`` file beside the workbook:
+    the Windows bundle's launchers write that file with the folder's absolute path (xlwings takes no relative
+    path), see tools/bundle.py. ``now`` is the workbook's creation time (the bundle fixes it: same checkout, same
+    bytes)."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(_template("quickstart_standalone.xlsm")) as z:
@@ -93,6 +99,8 @@ def build_control(folder: str | Path) -> list[Path]:
     with atomic_path(xlsm) as tmp:
         tmp_xlsm = tmp.with_suffix(".xlsm")
         wb = new_workbook(tmp_xlsm)
+        if now is not None:
+            wb.set_properties({**wb.doc_properties, "created": now})
         wb.add_vba_project(io.BytesIO(vba), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
         st = Styles(wb)
@@ -126,11 +134,14 @@ def build_control(folder: str | Path) -> list[Path]:
             readme.write_string(r, 0, line)
         for name in RESULT_SHEETS:
             wb.add_worksheet(name)
-        conf = wb.add_worksheet("xlwings.conf")
-        for r, (k, v) in enumerate((("Interpreter_Win", ""), ("PYTHONPATH", ""), ("Show Console", "False"))):
-            conf.write_string(r, 0, k)
-            conf.write_string(r, 1, v)
-        conf.hide()
+        conf_sheet = wb.add_worksheet("xlwings.conf")
+        conf = [("PYTHONPATH", ""), ("Show Console", "False")]
+        if interpreter is not None:
+            conf.insert(0, ("Interpreter_Win", interpreter))
+        for r, (k, v) in enumerate(conf):
+            conf_sheet.write_string(r, 0, k)
+            conf_sheet.write_string(r, 1, v)
+        conf_sheet.hide()
         wb.close()
         tmp_xlsm.replace(tmp)
     (out / "zwgk_control.py").write_text(STUB, encoding="utf-8")
