@@ -188,7 +188,7 @@ def test_summary_over_ssl_matches_the_workbook(built, smtp, tmp_path) -> None:
     table = [re.findall(r"<td>(.*?)</td>", r) for r in rows[1:]]
     sheet = CalamineWorkbook.from_path(str(merged)).get_sheet_by_name(C.SHEET_DASHBOARD).to_python()
     head = sheet[5]
-    book = {r[0]: r for r in sheet[6:] if r[0] and isinstance(r[1], float)}
+    book = {r[1]: r for r in sheet[6:] if r[1] and isinstance(r[2], float)}  # 序号, 单位, 任务数, …
     assert len(table) == len(report.units)
     for name, unit in zip((r[0] for r in table), report.units, strict=True):
         row = next(r for r in table if r[0] == name)

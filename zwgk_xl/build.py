@@ -14,10 +14,11 @@ from zwgk_xl.model import Finding, Roster, Task, TaskList, Unit
 from zwgk_xl.units import RosterIndex, join_names
 from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
 from zwgk_xl.xlsx import (
-    MAX_ROW_LINES,
     Styles,
     fit_cell,
+    grow_row,
     new_workbook,
+    page_widths,
     print_setup,
     row_height,
     sheet_name,
@@ -66,20 +67,42 @@ def _task_cells(task: Task) -> dict[str, object]:
     }
 
 
+def master_hidden(tl: TaskList) -> set[int]:
+    """总表 columns nobody needs to see: 工作要求 when the list has none, 完成时限 when no task has one."""
+    hide = set()
+    for i, col in enumerate(C.MASTER_COLUMNS):
+        if col.field == "requirement" and not tl.has_requirement:
+            hide.add(i)
+        if col.field == "deadline" and not any(t.deadline.text for t in tl.tasks):
+            hide.add(i)
+    return hide
+
+
+def master_widths(tl: TaskList) -> dict[str, float]:
+    """The 总表's column widths by field, the long texts stretched to fill an A4 landscape page at about 90 %."""
+    cols = C.MASTER_COLUMNS
+    flex = [i for i, c in enumerate(cols) if c.field in C.MASTER_FLEX]
+    widths = page_widths([c.width for c in cols], flex, master_hidden(tl))
+    return {c.field: w for c, w in zip(cols, widths, strict=True)}
+
+
 def write_master_table(
     ws, st: Styles, tl: TaskList, results: dict[str, dict[str, object]] | None = None
 ) -> dict[str, int]:
     """The 总表: every task in order under its section bands; consolidation columns from ``results`` if given.
-    Returns each task's row number (1-based), for links from the 问题清单."""
+    Returns each task's row number (1-based), for links from the 问题清单.
+
+    Task rows are top-aligned and grow with their text (no fixed height); an overdue task's number, text and
+    deadline are red."""
     cols = C.MASTER_COLUMNS
     n = len(cols)
-    has_requirement = tl.has_requirement
+    hidden = master_hidden(tl)
+    widths = master_widths(tl)
     for i, col in enumerate(cols):
-        hide = col.field == "requirement" and not has_requirement
-        ws.set_column(i, i, col.width, None, {"hidden": True} if hide else {})
+        ws.set_column(i, i, widths[col.field], None, {"hidden": True} if i in hidden else {})
     ws.set_row(0, 30)
     ws.merge_range(0, 0, 0, n - 1, f"{tl.title}  总表", st.title())
-    ws.set_row(1, 30)
+    ws.set_row(1, row_height([(c.header, widths[c.field]) for c in cols]))
     for i, col in enumerate(cols):
         ws.write_string(1, i, col.header, st.head())
     r = 2
@@ -95,45 +118,46 @@ def write_master_table(
                 ws.merge_range(r, 0, r, n - 1, sec.heading, st.band(sec.level))
                 r += 1
         values = {**_task_cells(task), **results.get(task.id, {})}
+        late = bool(values.get("overdue"))
         rows[task.id] = r + 1
         texts = []
         for i, col in enumerate(cols):
             v = values.get(col.field, "")
-            extra = {}
+            extra: dict[str, object] = {"valign": "top"}
             if col.field == "status" and v in C.STATUS_COLORS:
                 extra["bg_color"] = C.STATUS_COLORS[str(v)]
-            if col.field == "overdue" and v:
-                extra.update(font_color=C.COLOR_OVERDUE, bold=True)
-            if col.wrap and isinstance(v, str) and C.estimate_lines(v, col.width) > MAX_ROW_LINES:
-                extra["valign"] = "top"  # taller than any row: show where it starts, not its middle
+            if late and col.field in ("number", "text", "deadline", "overdue"):
+                extra.update(font_color=C.COLOR_OVERDUE, bold=col.field == "overdue")
             fmt = st.cell(col, **extra)
             if isinstance(v, int | float) and not isinstance(v, bool):
                 ws.write_number(r, i, v, fmt)
             else:
                 ws.write_string(r, i, fit_cell(str(v)), fmt)
-            if not (col.field == "requirement" and not has_requirement):
-                texts.append((str(v), col.width))
-        ws.set_row(r, row_height(texts))
+            if i not in hidden:
+                texts.append((str(v), widths[col.field]))
+        grow_row(ws, r, row_height(texts))
         r += 1
     ws.freeze_panes(2, 3)
-    print_setup(ws, 0, 1)
+    print_setup(ws, 1, 1, f"{tl.title}  总表")
     return rows
 
 
 def write_roster_sheet(ws, st: Styles, roster: Roster, counts: dict[str, int]) -> None:
     headers = ("编号", "全称", "简称/别名", "类别", "邮箱", "联系人", "任务数")
-    widths = (24, 34, 28, 14, 28, 12, 8)
+    widths = page_widths((14, 30, 24, 8, 24, 8, 5), [1, 2, 4])
     for i, (h, w) in enumerate(zip(headers, widths, strict=True)):
         ws.set_column(i, i, w)
         ws.write_string(0, i, h, st.head())
-    body = st.get(border=1, text_wrap=True)
+    body = st.get(border=1, text_wrap=True, valign="top")
     for r, u in enumerate(roster.units, start=1):
-        for i, v in enumerate((u.id, u.name, "、".join(u.aliases), u.kind, u.email, u.contact)):
+        values = (u.id, u.name, "、".join(u.aliases), u.kind, u.email, u.contact)
+        for i, v in enumerate(values):
             ws.write_string(r, i, v, body)
         ws.write_number(r, 6, counts.get(u.id, 0), body)
+        grow_row(ws, r, row_height(zip(values, widths, strict=False)))
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, len(roster.units), len(headers) - 1)
-    print_setup(ws, 0, 0)
+    print_setup(ws, 0, 0, C.SHEET_ROSTER)
 
 
 def readme_lines(

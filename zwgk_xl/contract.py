@@ -25,7 +25,11 @@ SHEET_UNIT = "填报表"  # the one visible sheet of a unit's workbook
 SHEET_DASHBOARD = "汇总"
 SHEET_FINDINGS = "问题清单"
 SHEET_DETAIL = "填报明细"  # merged workbook: every unit's answers in one table
+SHEET_CHART_STATUS = "状态分布图"  # merged workbook: chart sheets, a printed page each
+SHEET_CHART_RATE = "完成率图"
 RESERVED_SHEETS = (
+    SHEET_CHART_STATUS,
+    SHEET_CHART_RATE,
     SHEET_README,
     SHEET_DETAIL,
     SHEET_MASTER,
@@ -48,67 +52,72 @@ class Column:
     center: bool = False
 
 
+#: Widths are designed for an A4 landscape page (xlsx.page_widths stretches the long-text columns to the page):
+#: every printed sheet's body text prints at 9 pt or more.
 MASTER_COLUMNS: tuple[Column, ...] = (
-    Column("任务编号", 8, "id", center=True),
-    Column("序号", 5, "number", center=True),
-    Column("重点工作", 48, "text"),
-    Column("工作要求", 28, "requirement"),
-    Column("牵头单位", 18, "lead"),
-    Column("责任单位", 22, "responsible"),
-    Column("完成时限", 11, "deadline", center=True),
+    Column("任务编号", 5, "id", center=True),
+    Column("序号", 4, "number", center=True),
+    Column("重点工作", 30, "text"),
+    Column("工作要求", 16, "requirement"),
+    Column("牵头单位", 10, "lead"),
+    Column("责任单位", 10, "responsible"),
+    Column("完成时限", 6, "deadline", center=True),
     # filled by consolidation
-    Column("总体状态", 9, "status", center=True),
-    Column("牵头单位进展", 34, "lead_progress"),
-    Column("责任单位进展", 60, "responsible_progress"),
-    Column("已报/应报", 8, "reported", center=True),
-    Column("逾期", 6, "overdue", center=True),
+    Column("总体状态", 6, "status", center=True),
+    Column("牵头单位进展", 28, "lead_progress"),
+    Column("责任单位进展", 30, "responsible_progress"),
+    Column("已报/应报", 5, "reported", center=True),
+    Column("逾期", 4.5, "overdue", center=True),
 )
+MASTER_FLEX = ("text", "requirement", "lead_progress", "responsible_progress")
 CONSOLIDATION_FIELDS = ("status", "lead_progress", "responsible_progress", "reported", "overdue")
 
 #: Locked columns of a unit workbook: the task as issued. The fingerprint covers exactly these.
 UNIT_LOCKED: tuple[Column, ...] = (
-    Column("任务编号", 8, "id", center=True),
-    Column("序号", 5, "number", center=True),
-    Column("重点工作", 40, "text"),
-    Column("工作要求", 22, "requirement"),
-    Column("牵头单位", 14, "lead"),
-    Column("责任单位", 16, "responsible"),
-    Column("本单位角色", 7, "role", center=True),
-    Column("完成时限", 9, "deadline", center=True),
+    Column("任务编号", 5, "id", center=True),
+    Column("序号", 4, "number", center=True),
+    Column("重点工作", 22, "text"),
+    Column("工作要求", 12, "requirement"),
+    Column("牵头单位", 7, "lead"),
+    Column("责任单位", 7, "responsible"),
+    Column("本单位角色", 4.5, "role", center=True),
+    Column("完成时限", 6, "deadline", center=True),
 )
 #: Input columns of a unit workbook, unlocked and shaded; 牵头汇总 only where the unit leads the task.
 UNIT_INPUT: tuple[Column, ...] = (
-    Column("完成状态", 10, "status", center=True),
-    Column("进展情况", 36, "progress"),
-    Column("完成（预计）时间", 12, "done_date", center=True),
-    Column("佐证材料", 16, "evidence"),
-    Column("存在问题及下步计划", 24, "plan"),
+    Column("完成状态", 6, "status", center=True),
+    Column("进展情况", 46, "progress"),
+    Column("完成（预计）时间", 10, "done_date", center=True),
+    Column("佐证材料", 8, "evidence"),
+    Column("存在问题及下步计划", 10, "plan"),
 )
-LEAD_SUMMARY = Column("牵头汇总（含各责任单位落实情况）", 30, "lead_summary")
+LEAD_SUMMARY = Column("牵头汇总（含各责任单位落实情况）", 11, "lead_summary")
+#: Columns that take the page's spare width (or give it up) on a unit sheet: the texts people read and write.
+UNIT_FLEX = ("text", "requirement", "progress")
 
 #: 填报明细 in the merged workbook: every (unit, task) pair in roster order, one row each, for filtering by unit,
 #: status or task across all returns. Who filled a return in, the phone, the date and the file are one per unit: they
 #: are in 汇总's table of units (a fifth of this sheet's cells when they were repeated on every row).
 DETAIL_COLUMNS: tuple[Column, ...] = (
-    Column("单位", 18, "unit"),
-    Column("本单位角色", 7, "role", center=True),
-    Column("任务编号", 8, "id", center=True),
-    Column("序号", 5, "number", center=True),
-    Column("重点工作", 34, "text"),
-    Column("完成时限", 9, "deadline", center=True),
-    Column("完成状态", 9, "status", center=True),
+    Column("单位", 9, "unit"),
+    Column("本单位角色", 4.5, "role", center=True),
+    Column("任务编号", 5, "id", center=True),
+    Column("序号", 4, "number", center=True),
+    Column("重点工作", 24, "text"),
+    Column("完成时限", 6, "deadline", center=True),
+    Column("完成状态", 6, "status", center=True),
     Column("进展情况", 36, "progress"),
-    Column("完成（预计）时间", 11, "done_date", center=True),
-    Column("佐证材料", 16, "evidence"),
-    Column("存在问题及下步计划", 22, "plan"),
-    Column("牵头汇总", 26, "lead_summary"),
+    Column("完成（预计）时间", 10, "done_date", center=True),
+    Column("佐证材料", 8, "evidence"),
+    Column("存在问题及下步计划", 10, "plan"),
+    Column("牵头汇总", 11, "lead_summary"),
 )
 #: The return's own columns in 汇总's table of units.
 DASHBOARD_RETURN_COLUMNS: tuple[Column, ...] = (
-    Column("填报人", 9, "reporter"),
-    Column("联系电话", 14, "phone"),
-    Column("填报日期", 11, "date"),
-    Column("报送文件", 44, "file"),
+    Column("填报人", 6, "reporter"),
+    Column("联系电话", 9, "phone"),
+    Column("填报日期", 12, "date"),
+    Column("报送文件", 20, "file"),
 )
 STATUSES = ("已完成", "持续推进", "推进中", "未启动", "不涉及")
 ROLE_LEAD, ROLE_RESPONSIBLE = "牵头", "责任"
@@ -191,6 +200,21 @@ def cell_text(v: object) -> str:
     if isinstance(v, dt.date):
         return v.isoformat()
     return str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def display_date(value: object) -> str:
+    """A date as people read it in the forms, sheets and mails: 2022年11月30日 (not 2022-11-30). Text that is not
+    an ISO date (年底前, 2022年11月30日 already) is shown as given."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return "" if value is None else str(value)
 
 
 @functools.lru_cache(maxsize=8192)  # the same task text and the same phrases recur across units and sheets

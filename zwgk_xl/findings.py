@@ -70,6 +70,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "resend-superseded": ("info", "同一单位有更新的报送 {newer}，本文件未采用"),
     "superseded-text": ("info", "未采用的较早报送中的内容（{field}）：{text}"),
     "not-returned": ("warning", "尚未报送（{count} 项任务）"),
+    "late-return": ("warning", "逾期报送：{how} {date}，晚于报送截止时间 {due}"),
+    "row-unfilled": ("warning", "{unit}发回了文件，但第 {number} 项任务（{task_id}）一栏未填，按未填报统计"),
     # checks on returns
     "lead-not-reported": ("warning", "牵头单位 {unit} 未报送该任务，而责任单位已报送"),
     "lead-no-summary": ("warning", "牵头单位 {unit} 未填写“牵头汇总”"),
@@ -135,6 +137,8 @@ TITLES: dict[str, str] = {
     "resend-superseded": "较早报送",
     "superseded-text": "未采用的内容",
     "not-returned": "未报送",
+    "late-return": "逾期报送",
+    "row-unfilled": "未填报",
     "lead-not-reported": "牵头单位未报",
     "lead-no-summary": "缺牵头汇总",
     "no-role": "无角色填报",

@@ -12,7 +12,7 @@ from zwgk_xl.atomic import atomic_path
 from zwgk_xl.build import plan_units
 from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Finding, Unit
-from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
+from zwgk_xl.unitsheet import NOTE, UnitPlan, info_pairs, write_unit_sheet
 from zwgk_xl.xlsx import Styles, file_name, new_workbook, write_hidden
 
 
@@ -34,9 +34,9 @@ class SplitResult:
 def unit_note(master: Master) -> str:
     due = master.meta.get(C.K_DUE, "")
     contact = master.meta.get(C.K_CONTACT, "")
-    parts = ["请在黄色单元格中填写；完成状态从下拉列表选择；其他内容已锁定，请勿修改、增删行或调整顺序。"]
+    parts = [NOTE]
     if due:
-        parts.append(f"请于 {due} 前报送。")
+        parts.append(f"请于{C.display_date(due)}前报送。")
     if contact:
         parts.append(f"联系人：{contact}")
     return "".join(parts)
