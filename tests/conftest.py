@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKBOOKS = ROOT / "workbooks"
+WORKBOOKS = ROOT / "zwgk_xl" / "samples"
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLES = {
     "shangyu_2022": (WORKBOOKS / "shangyu_2022_tasklist.txt", WORKBOOKS / "shangyu_roster.csv"),
@@ -32,6 +32,14 @@ def golden(request: pytest.FixtureRequest):
         assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text)
 
     return check
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that renders through LibreOffice carries the ``libreoffice`` marker, so a quick local run can
+    leave them out (``pytest -m "not libreoffice"``); CI runs them all."""
+    for item in items:
+        if "libreoffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.libreoffice)
 
 
 def _soffice() -> str | None:

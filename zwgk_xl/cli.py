@@ -14,6 +14,7 @@ from rich.table import Table
 
 import zwgk_xl
 from zwgk_xl.model import Finding
+from zwgk_xl.vocab import SEVERITY_TITLES, returned_units
 
 app = typer.Typer(
     help="政务公开重点任务清单：导入、生成总表、分发、汇总。",
@@ -31,7 +32,8 @@ def _root() -> None:
 
 err = Console(stderr=True)
 
-_SEVERITY = {"error": "[red]错误[/]", "warning": "[yellow]警告[/]", "info": "[cyan]提示[/]"}
+_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+_SEVERITY = {s: f"[{_COLOURS[s]}]{t}[/]" for s, t in SEVERITY_TITLES.items()}
 
 
 def show_findings(items: tuple[Finding, ...] | list[Finding], limit: int = 200) -> None:
@@ -56,25 +58,32 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command("import")
 def import_(
-    source: Annotated[Path, typer.Argument(help="任务清单：.txt / .docx / .html / .xlsx / .csv")],
+    source: Annotated[Path, typer.Argument(help="任务清单：.txt .docx .doc .wps .html .pdf .xlsx .xls .et .csv")],
     roster: Annotated[Path | None, typer.Option("--roster", "-r", help="单位名册 .xlsx 或 .csv")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写出规范任务清单 .xlsx，供核对修改")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出清单和问题")] = False,
 ) -> None:
     """导入任务清单并检查单位名称。
 
-    示例：zwgk import workbooks/shangyu_2022_tasklist.txt -r workbooks/shangyu_roster.csv -o tasks.xlsx
+    示例：zwgk import zwgk_xl/samples/shangyu_2022_tasklist.txt -r zwgk_xl/samples/shangyu_roster.csv -o tasks.xlsx
     """
     try:
         ros = zwgk_xl.load_roster(roster)[0] if roster else None
         result = zwgk_xl.import_tasklist(source, ros)
     except (zwgk_xl.ImportError_, zwgk_xl.RosterError) as exc:
         raise _fail(str(exc)) from exc
-    if output:
-        zwgk_xl.write_canonical(result.tasklist, output)
+    if output and result.tasklist.tasks:
+        zwgk_xl.write_canonical(result.tasklist, output, findings=result.findings)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        if not result.tasklist.tasks:
+            raise typer.Exit(1)
         return
+    if not result.tasklist.tasks:
+        show_findings(result.findings)
+        no_tasks = next((f.message for f in result.findings if f.code == "no-tasks"), "没有读出任何任务")
+        raise _fail(f"{source}：{no_tasks}")
+    _show_layout(result)
     tl = result.tasklist
     n1 = sum(1 for s in tl.sections if s.level == 1)
     n2 = sum(1 for s in tl.sections if s.level == 2)
@@ -108,6 +117,19 @@ def import_(
         console.print(f"规范任务清单已写出：{output}")
 
 
+def _show_layout(result: zwgk_xl.ImportResult) -> None:
+    layout = result.layout
+    if layout is not None:
+        share = round(layout.confidence * 100)
+        console.print(f"识别为：{layout.label}（把握{layout.sureness}：{share}% 的任务读出了单位和时限）")
+    guessed = sum(1 for f in result.findings if f.code in zwgk_xl.canonical.GUESSED)
+    if guessed:
+        console.print(
+            f"[yellow]{guessed} 处是推断的（合并单元格、文字中的单位、按内容分列等），见问题清单；"
+            "写出的规范任务清单中标黄。[/]"
+        )
+
+
 @app.command("build")
 def build_(
     tasks: Annotated[Path, typer.Argument(help="任务清单（导入支持的任意格式，或核对后的规范任务清单）")],
@@ -119,7 +141,8 @@ def build_(
 ) -> None:
     """生成总表工作簿（说明、总表、各单位工作表、单位名册）。
 
-    示例：zwgk build workbooks/shangyu_2022_tasklist.txt -r workbooks/shangyu_roster.csv -o 总表.xlsx --due 2022-11-30
+    示例：zwgk build zwgk_xl/samples/shangyu_2022_tasklist.txt -r zwgk_xl/samples/shangyu_roster.csv
+          -o 总表.xlsx --due 2022-11-30
     """
     try:
         ros, roster_findings = zwgk_xl.load_roster(roster)
@@ -200,7 +223,7 @@ def merge_(
         counts = "，".join(f"{k} {v}" for k, v in result.status_counts().items() if v)
         returned = sum(1 for u in result.units if u.returned)
         overdue = sum(t.overdue for t in result.tasks)
-        console.print(f"已报送 {returned}/{len(result.units)} 个单位；任务状态：{counts}；逾期 {overdue} 项")
+        console.print(f"{returned_units(returned, len(result.units))}；任务状态：{counts}；逾期 {overdue} 项")
         if result.collection.missing:
             console.print("[yellow]未报送（催报）：[/]" + "、".join(u.name for u in result.collection.missing))
         console.print(f"汇总结果：{output}")

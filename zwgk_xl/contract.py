@@ -10,8 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+# the dropdown and the roles a unit sheet shows are the vocabulary's, named here as part of the contract
+from zwgk_xl.model import TaskList
+from zwgk_xl.vocab import ROLE_LEAD as ROLE_LEAD
+from zwgk_xl.vocab import ROLE_RESPONSIBLE as ROLE_RESPONSIBLE
+from zwgk_xl.vocab import STATUSES as STATUSES
 
 FORMAT_VERSION = "1"
 
@@ -119,8 +125,6 @@ DASHBOARD_RETURN_COLUMNS: tuple[Column, ...] = (
     Column("填报日期", 12, "date"),
     Column("报送文件", 20, "file"),
 )
-STATUSES = ("已完成", "持续推进", "推进中", "未启动", "不涉及")
-ROLE_LEAD, ROLE_RESPONSIBLE = "牵头", "责任"
 
 #: Rows of a unit sheet: title, header block, a line of instructions, the column headers, then one row per task.
 UNIT_TITLE_ROW = 0
@@ -217,6 +221,13 @@ def display_date(value: object) -> str:
     return "" if value is None else str(value)
 
 
+ROW_MAX_PT = 409.0  # Excel's highest row
+LINE_PT = 13.5
+#: Lines of body text that the highest row shows; a cell with more is cut off on screen and on paper (consolidation
+#: shortens a 总表 cell that would need more).
+MAX_ROW_LINES = int((ROW_MAX_PT - 6) // LINE_PT)
+
+
 @functools.lru_cache(maxsize=8192)  # the same task text and the same phrases recur across units and sheets
 def estimate_lines(text: str, width: float) -> int:
     """Lines a wrapped cell needs at ``width`` (Excel character units; a Chinese character takes about two)."""
@@ -228,3 +239,47 @@ def estimate_lines(text: str, width: float) -> int:
         units = (len(para.encode("utf-8")) + len(para)) // 2  # ASCII 1 unit, CJK (3 bytes in UTF-8) 2 units
         lines += max(1, -(-units // int(per_line)))
     return lines
+
+
+#: Column widths are in characters of the workbook's default font. On Windows (Calibri) a character is 7 px, 5.25 pt;
+#: where LibreOffice has no Calibri (Linux without Carlito, as in the tests) it lays a character out at about 7 pt.
+#: A4 landscape less 0.3-inch side margins is 799 pt: a sheet of PAGE_CHARS prints at about 89 % there (10.5-pt text
+#: at 9.4 pt) and at 100 % in Excel (the table then 84 % of the page's width). ``page_widths`` designs the columns
+#: for this width rather than letting fit-to-width shrink the text.
+PAGE_CHARS = 128.0
+#: What XlsxWriter adds to each column's width (its 5 px of padding).
+_PAD = 0.71
+
+
+def page_widths(widths: Sequence[float], flex: Sequence[int], hidden: Iterable[int] = ()) -> list[float]:
+    """Widths that fill the printed page: the ``flex`` columns (the long texts) share what the fixed columns leave
+    of PAGE_CHARS in proportion to their given widths, so the sheet prints at the same size whether a list has a
+    工作要求 column, a unit leads a task (牵头汇总) or not."""
+    gone = set(hidden)
+    visible = [i for i in range(len(widths)) if i not in gone]
+    grow = [i for i in flex if i not in gone]
+    fixed = sum(widths[i] for i in visible if i not in grow) + _PAD * len(visible)
+    flex_chars = sum(widths[i] for i in grow)
+    room = PAGE_CHARS - fixed
+    if not grow or flex_chars <= 0 or room <= 4 * len(grow):
+        return list(widths)
+    return [round(w * room / flex_chars, 1) if i in grow else w for i, w in enumerate(widths)]
+
+
+def master_hidden(tl: TaskList) -> set[int]:
+    """总表 columns nobody needs to see: 工作要求 when the list has none, 完成时限 when no task has one."""
+    hide = set()
+    for i, col in enumerate(MASTER_COLUMNS):
+        if col.field == "requirement" and not tl.has_requirement:
+            hide.add(i)
+        if col.field == "deadline" and not any(t.deadline.text for t in tl.tasks):
+            hide.add(i)
+    return hide
+
+
+def master_widths(tl: TaskList) -> dict[str, float]:
+    """The 总表's column widths by field, the long texts stretched to fill an A4 landscape page at about 90 %."""
+    cols = MASTER_COLUMNS
+    flex = [i for i, c in enumerate(cols) if c.field in MASTER_FLEX]
+    widths = page_widths([c.width for c in cols], flex, master_hidden(tl))
+    return {c.field: w for c, w in zip(cols, widths, strict=True)}

@@ -20,7 +20,8 @@ from pathlib import Path
 from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.xlsx import Styles, new_workbook
+from zwgk_xl.vocab import returned_units
+from zwgk_xl.workbook.xlsx import Styles, new_workbook
 
 SETTINGS_SHEET = "设置"
 STATUS_ROW = 2  # 运行状态 in B3
@@ -238,7 +239,7 @@ def run(action: str, settings: dict[str, object], base: Path):
         merged = zwgk_xl.write_merged(result, output / f"汇总_{as_of.isoformat()}.xlsx")
         returned = sum(1 for u in result.units if u.returned)
         msg = (
-            f"一键汇总完成：已报送 {returned}/{len(result.units)} 个单位，{findings.tally(result.findings)}，"
+            f"一键汇总完成：{returned_units(returned, len(result.units))}，{findings.tally(result.findings)}，"
             f"结果已写入本工作簿和 {merged}"
         )
         return msg, result.sheet_arrays(), as_of

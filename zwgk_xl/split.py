@@ -9,11 +9,12 @@ from pathlib import Path
 
 from zwgk_xl import contract as C
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.build import plan_units
-from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Finding, Unit
-from zwgk_xl.unitsheet import NOTE, UnitPlan, info_pairs, write_unit_sheet
-from zwgk_xl.xlsx import Styles, file_name, new_workbook, write_hidden
+from zwgk_xl.plan import Master, UnitPlan, plan_units
+from zwgk_xl.vocab import UNIT_NOTE
+from zwgk_xl.workbook.master import read_hidden, read_master
+from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet
+from zwgk_xl.workbook.xlsx import Styles, file_name, new_workbook, write_hidden
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class SplitResult:
 def unit_note(master: Master) -> str:
     due = master.meta.get(C.K_DUE, "")
     contact = master.meta.get(C.K_CONTACT, "")
-    parts = [NOTE]
+    parts = [UNIT_NOTE]
     if due:
         parts.append(f"请于{C.display_date(due)}前报送。")
     if contact:
@@ -87,16 +88,13 @@ def split_units(
     for plan in plans:
         path = out / file_name(unit_file_stem(master, plan.unit), taken)
         write_unit_workbook(master, plan, path, password=password, generated=generated)
-        leads = sum(1 for _, a in plan.rows if a.role == C.ROLE_LEAD)
-        files.append(UnitFile(plan.unit, path, len(plan.rows), leads))
+        files.append(UnitFile(plan.unit, path, len(plan.rows), plan.leads))
     return SplitResult(tuple(files), tuple(idle), tuple(master.findings) + tuple(found))
 
 
 def mail_files(master: Master, outbox: str | Path) -> list[tuple[Unit, Path]]:
     """The unit workbooks of an outbox folder with their units, known by each file's hidden sheet (not its name)."""
     from python_calamine import CalamineWorkbook
-
-    from zwgk_xl.master import read_hidden
 
     out = []
     for path in sorted(Path(outbox).glob("*.xlsx")):

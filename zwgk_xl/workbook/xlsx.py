@@ -18,6 +18,8 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from zwgk_xl import contract as C
+from zwgk_xl.contract import PAGE_CHARS as PAGE_CHARS
+from zwgk_xl.contract import page_widths as page_widths
 
 WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True}
 
@@ -157,31 +159,6 @@ class Styles:
         return self.get(font_name=C.FONT_HEAD, bg_color=color, border=1, text_wrap=True, align="left")
 
 
-#: Column widths are in characters of the workbook's default font. On Windows (Calibri) a character is 7 px, 5.25 pt;
-#: where LibreOffice has no Calibri (Linux without Carlito, as in the tests) it lays a character out at about 7 pt.
-#: A4 landscape less 0.3-inch side margins is 799 pt: a sheet of PAGE_CHARS prints at about 89 % there (10.5-pt text
-#: at 9.4 pt) and at 100 % in Excel (the table then 84 % of the page's width). ``page_widths`` designs the columns
-#: for this width rather than letting fit-to-width shrink the text.
-PAGE_CHARS = 128.0
-#: What XlsxWriter adds to each column's width (its 5 px of padding).
-_PAD = 0.71
-
-
-def page_widths(widths: Sequence[float], flex: Sequence[int], hidden: Iterable[int] = ()) -> list[float]:
-    """Widths that fill the printed page: the ``flex`` columns (the long texts) share what the fixed columns leave
-    of PAGE_CHARS in proportion to their given widths, so the sheet prints at the same size whether a list has a
-    工作要求 column, a unit leads a task (牵头汇总) or not."""
-    gone = set(hidden)
-    visible = [i for i in range(len(widths)) if i not in gone]
-    grow = [i for i in flex if i not in gone]
-    fixed = sum(widths[i] for i in visible if i not in grow) + _PAD * len(visible)
-    flex_chars = sum(widths[i] for i in grow)
-    room = PAGE_CHARS - fixed
-    if not grow or flex_chars <= 0 or room <= 4 * len(grow):
-        return list(widths)
-    return [round(w * room / flex_chars, 1) if i in grow else w for i, w in enumerate(widths)]
-
-
 FOOTER = '&C&"宋体"&11第 &P 页 共 &N 页'
 
 
@@ -205,10 +182,7 @@ def row_height(cells: Iterable[tuple[str, float]]) -> float:
     return height(max((C.estimate_lines(text, width) for text, width in cells), default=1))
 
 
-ROW_MAX_PT = 409.0  # Excel's highest row
-LINE_PT = 13.5
-#: Lines of body text that the highest row shows; a cell with more is cut off on screen and on paper.
-MAX_ROW_LINES = int((ROW_MAX_PT - 6) // LINE_PT)
+ROW_MAX_PT, LINE_PT, MAX_ROW_LINES = C.ROW_MAX_PT, C.LINE_PT, C.MAX_ROW_LINES
 
 
 def height(lines: int) -> float:

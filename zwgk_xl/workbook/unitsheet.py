@@ -6,20 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property
 
 from xlsxwriter.worksheet import Worksheet
 
 from zwgk_xl import contract as C
-from zwgk_xl.model import Assignment, Task, TaskList, Unit
-from zwgk_xl.units import join_names
-from zwgk_xl.xlsx import Styles, grow_row, page_widths, print_setup, row_height
-
-STATUS_HELP = "请从下拉列表选择：" + "、".join(C.STATUSES)
-NOTE = (
-    "请在黄色单元格中填写（内容多时行高随之增加）；完成状态从下拉列表选择；其他内容已锁定，请勿修改、增删行或调整顺序。"
-)
+from zwgk_xl.model import TaskList
+from zwgk_xl.plan import UnitPlan, locked_values
+from zwgk_xl.vocab import STATUS_HELP, UNIT_NOTE
+from zwgk_xl.workbook.xlsx import Styles, grow_row, page_widths, print_setup, row_height
 
 
 def unit_hidden(tl: TaskList, cols: Sequence[C.Column]) -> set[int]:
@@ -37,45 +31,6 @@ def unit_widths(tl: TaskList, cols: Sequence[C.Column]) -> list[float]:
     """The unit sheet's column widths, the long-text columns stretched or narrowed to fill the printed page."""
     flex = [i for i, c in enumerate(cols) if c.field in C.UNIT_FLEX]
     return page_widths([c.width for c in cols], flex, unit_hidden(tl, cols))
-
-
-@dataclass(frozen=True)
-class UnitPlan:
-    """One unit's share of the list: its tasks in list order with its role on each."""
-
-    unit: Unit
-    rows: tuple[tuple[Task, Assignment], ...]
-
-    @property
-    def leads_any(self) -> bool:
-        return any(a.role == C.ROLE_LEAD for _, a in self.rows)
-
-    def columns(self) -> tuple[C.Column, ...]:
-        return C.UNIT_LOCKED + C.UNIT_INPUT + ((C.LEAD_SUMMARY,) if self.leads_any else ())
-
-    @cached_property
-    def locked(self) -> dict[str, list[str]]:
-        """Each task's locked cells as sent, by task id (every return of this unit is compared with them)."""
-        return {t.id: locked_values(t, a) for t, a in self.rows}
-
-    @cached_property
-    def fingerprint(self) -> str:
-        return C.fingerprint(self.unit.name, list(self.locked.values()))
-
-
-def locked_values(task: Task, a: Assignment) -> list[str]:
-    """The locked cells of one task row, as text, in UNIT_LOCKED order (what the fingerprint covers)."""
-    values = {
-        "id": task.id,
-        "number": task.number,
-        "text": task.text,
-        "requirement": task.requirement,
-        "lead": join_names(task.lead),
-        "responsible": join_names(task.responsible),
-        "role": a.role,
-        "deadline": task.deadline.text,
-    }
-    return [values[c.field] for c in C.UNIT_LOCKED]
 
 
 def write_unit_sheet(
@@ -122,7 +77,7 @@ def write_unit_sheet(
         _merge(ws, C.UNIT_INFO_ROW, v0, v1, value, fmt)
         if field == "date":
             _date_validation(ws, C.UNIT_INFO_ROW, v0, C.UNIT_INFO_ROW, v0)
-    note_text = note or NOTE
+    note_text = note or UNIT_NOTE
     visible = sum(w for i, w in enumerate(widths) if i not in hidden)
     ws.set_row(C.UNIT_NOTE_ROW, row_height([(note_text, visible)]))
     note_fmt = st.get(
