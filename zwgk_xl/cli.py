@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 import zwgk_xl
 from zwgk_xl.model import Finding
-from zwgk_xl.vocab import SEVERITY_TITLES, returned_units
+from zwgk_xl.vocab import SEVERITY_ORDER, SEVERITY_TITLES, returned_units
 
 app = typer.Typer(
     help="政务公开重点任务清单：导入、生成总表、分发、汇总。",
@@ -36,23 +38,59 @@ _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 _SEVERITY = {s: f"[{_COLOURS[s]}]{t}[/]" for s, t in SEVERITY_TITLES.items()}
 
 
-def show_findings(items: tuple[Finding, ...] | list[Finding], limit: int = 200) -> None:
+def _unique(items: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    """Each finding once (build and split meet some of the list's findings twice: from the list and the plan)."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for f in items:
+        key = (f.code, f.unit, f.task_id, f.file, f.sheet, f.cell, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def show_findings(
+    items: tuple[Finding, ...] | list[Finding], limit: int = 200, *, brief: bool = False, quiet: bool = False
+) -> None:
+    """The findings as a table. ``brief``: a count per type, then the errors in full (``--all`` shows every one);
+    ``quiet``: say nothing when there are none (mail commands: their findings are only about addresses)."""
+    items = _unique(items)
     if not items:
-        console.print("[green]没有发现问题。[/]")
+        if not quiet:
+            console.print("[green]没有发现问题。[/]")
         return
-    table = Table(title=f"问题清单（{len(items)} 条）", show_lines=False, expand=True)
+    if brief:
+        _show_by_type(items)
+        items = [f for f in items if f.severity == "error"]
+        if not items:
+            return
+    title = f"错误（{len(items)} 条）" if brief else f"问题清单（{len(items)} 条）"
+    table = Table(title=title, show_lines=False, expand=True)
     for col in ("级别", "问题类型", "任务", "单位", "位置", "说明"):
         table.add_column(col, overflow="fold")
     for f in list(items)[:limit]:
         where = " ".join(x for x in (Path(f.file).name if f.file else "", f.sheet, f.cell) if x)
-        table.add_row(_SEVERITY[f.severity], zwgk_xl.findings.title(f.code), f.task_id, f.unit, where, f.message)
+        row = (zwgk_xl.findings.title(f.code), f.task_id, f.unit, where, f.message)
+        table.add_row(_SEVERITY[f.severity], *(escape(x) for x in row))
     console.print(table)
     if len(items) > limit:
-        console.print(f"……另有 {len(items) - limit} 条未显示（用 --json 查看全部）")
+        console.print(f"……另有 {len(items) - limit} 条未显示（用 --all 或 --json 查看全部）")
+
+
+def _show_by_type(items: list[Finding]) -> None:
+    counts = Counter((f.severity, f.code) for f in items)
+    table = Table(title=f"问题 {len(items)} 条，按类型", expand=False)
+    for col in ("级别", "问题类型", "条数", "例"):
+        table.add_column(col, overflow="fold")
+    for (sev, code), n in sorted(counts.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], -kv[1])):
+        example = next(f for f in items if f.code == code)
+        table.add_row(_SEVERITY[sev], zwgk_xl.findings.title(code), str(n), escape(example.unit or example.task_id))
+    console.print(table)
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]错误：[/]{message}")
+    err.print(f"[red]错误：[/]{escape(message)}")
     return typer.Exit(2)
 
 
@@ -192,6 +230,7 @@ def merge_(
     ),
     as_of: Annotated[str, typer.Option("--as-of", help="按此日期判断逾期，默认今天，如 2022-12-15")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出问题和各任务结果")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="逐条列出全部问题（默认按类型计数，只列错误）")] = False,
     unit_sheets: Annotated[
         bool | None,
         typer.Option("--unit-sheets/--no-unit-sheets", help="每个单位一张工作表（默认：不超过 200 个单位时生成）"),
@@ -219,7 +258,9 @@ def merge_(
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
-        show_findings(result.findings)
+        show_findings(result.findings, limit=10_000 if show_all else 200, brief=not show_all)
+        if not show_all and any(f.severity != "error" for f in result.findings):
+            console.print("全部问题见汇总结果的“问题清单”工作表，或加 --all 在此列出。")
         counts = "，".join(f"{k} {v}" for k, v in result.status_counts().items() if v)
         returned = sum(1 for u in result.units if u.returned)
         overdue = sum(t.overdue for t in result.tasks)
@@ -251,11 +292,14 @@ def _deliver(
         size = f"{o.size / 1024:.0f} KB" if o.attachment else ""
         table.add_row(o.kind, o.unit or "区府办", o.to, str(o.message["Subject"]), size)
     console.print(table)
-    show_findings(found)
+    show_findings(found, quiet=True)
     if dry_run or not outgoing:
         return
     mail = cfg.mail
-    if outbox or not mail.smtp:
+    drafts = bool(outbox or not mail.smtp)
+    if not drafts and not any(o.message["From"] for o in outgoing):
+        raise _fail("经邮件服务器发送需要发件人：请在 zwgk.toml 的 [mail] 中设置 sender 或 user")
+    if drafts:
         folder = outbox or Path(mail.outbox)
         transport = zwgk_xl.mail.OutboxTransport(folder)
         log = folder / "已发送记录.jsonl"
@@ -268,11 +312,14 @@ def _deliver(
         result = zwgk_xl.mail.deliver(outgoing, transport, log, resend=resend, pause=0 if outbox else mail.pause)
     except (OSError, zwgk_xl.mail.smtplib.SMTPException) as exc:
         raise _fail(f"无法连接邮件服务器 {mail.host}:{mail.port}（{exc}）") from exc
-    console.print(f"已发送 {len(result.sent)} 封；此前已发送、跳过 {len(result.skipped)} 封（需重发请加 --resend）")
+    skipped = f"；此前已写过或已发送、跳过 {len(result.skipped)} 封（需重写请加 --resend）" if result.skipped else ""
+    if drafts:
+        console.print(f"已写成草稿 {len(result.sent)} 封{skipped}。")
+        console.print(f"草稿在 {transport.folder}：用 Outlook 或 Foxmail 打开，核对后点“发送”。")
+    else:
+        console.print(f"已发送 {len(result.sent)} 封（邮件服务器 {mail.host} 已接收）{skipped}。")
     for o, reason in result.failed:
-        err.print(f"[red]发送失败[/] {o.unit or '区府办'} {o.to}：{reason}")
-    if isinstance(transport, zwgk_xl.mail.OutboxTransport):
-        console.print(f".eml 文件在 {transport.folder}，可用邮件客户端打开后发送")
+        err.print(f"[red]发送失败[/] {escape(o.unit or '区府办')} {escape(o.to)}：{escape(reason)}")
     if result.failed:
         raise typer.Exit(1)
 
@@ -282,7 +329,7 @@ def _sender(config: Path | None) -> str:
         cfg = zwgk_xl.config.load(config)
     except zwgk_xl.config.ConfigError as exc:
         raise _fail(str(exc)) from exc
-    return cfg.mail.sender or cfg.mail.user or "zwgk@localhost"
+    return cfg.mail.sender or cfg.mail.user  # none: drafts go out from the clerk's own mail account
 
 
 @app.command("send")
@@ -310,6 +357,9 @@ def send_(
 @app.command("remind")
 def remind_(
     merged: Annotated[Path, typer.Argument(help="zwgk merge 生成的汇总工作簿")],
+    forms: Annotated[
+        Path | None, typer.Option("--forms", "-f", help="各单位填报表文件夹（zwgk split 的输出）：给未报送的单位再附上")
+    ] = None,
     config: ConfigOpt = None,
     dry_run: DryRunOpt = False,
     resend: ResendOpt = False,
@@ -321,9 +371,10 @@ def remind_(
     """
     try:
         report = zwgk_xl.read_report(merged)
+        attached = {u.id: p for u, p in zwgk_xl.mail_files(report.master, forms)} if forms else {}
     except (zwgk_xl.MasterError, zwgk_xl.ReportError) as exc:
         raise _fail(str(exc)) from exc
-    outgoing, found = zwgk_xl.mail.reminders(report, _sender(config))
+    outgoing, found = zwgk_xl.mail.reminders(report, _sender(config), attached)
     _deliver(outgoing, found, config, dry_run, resend, outbox)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -283,3 +284,19 @@ def master_widths(tl: TaskList) -> dict[str, float]:
     flex = [i for i, c in enumerate(cols) if c.field in MASTER_FLEX]
     widths = page_widths([c.width for c in cols], flex, master_hidden(tl))
     return {c.field: w for c, w in zip(cols, widths, strict=True)}
+
+
+_SECTION_NO = re.compile(r"^\s*([一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[)）]|\d+[、.．])")
+
+
+def task_label(tl: TaskList, task_id: str) -> str:
+    """A task's number as the list prints it, with its sections' numbers: "二、（一）3" (a number that restarts in
+    each sub-section means nothing without them). Sections without a printed number add nothing."""
+    task = next((t for t in tl.tasks if t.id == task_id), None)
+    if task is None:
+        return task_id
+    parts = []
+    for sid in task.section_path:
+        if m := _SECTION_NO.match(tl.section(sid).heading):
+            parts.append(m.group(1))
+    return "".join(parts) + task.number

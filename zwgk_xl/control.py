@@ -270,7 +270,7 @@ def run(action: str, settings: dict[str, object], base: Path):
         cfg_path = settings.get("config")
         cfg = config.load(_path(settings, "config", base) if cfg_path else None)
         report = zwgk_xl.read_report(merged)
-        out = [mail.summary(report, merged, cfg.mail.sender or "zwgk@localhost", office)]
+        out = [mail.summary(report, merged, cfg.mail.sender or cfg.mail.user, office)]
         if cfg.mail.smtp:
             transport = mail.SmtpTransport(
                 cfg.mail.host, cfg.mail.port, cfg.mail.security, cfg.mail.user, cfg.mail.password(), cfg.mail.timeout
