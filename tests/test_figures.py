@@ -181,3 +181,17 @@ def test_master_progress_shows_normalised_status(hs) -> None:
     r = consolidate(master, returns, as_of=AS_OF)
     cell = _task(r, "T025").lead_progress
     assert "已完成：已改版" in cell and "完成：已改版" not in cell.replace("已完成：已改版", "")
+
+
+def test_readme_of_the_merged_workbook_lists_its_sheets_and_figures(hs, tmp_path) -> None:
+    master, files, returns = hs
+    fill_unit(files[GOV].path, returns / "b.xlsx", {"T025": {"status": "已完成"}}, DAY)
+    r = consolidate(master, returns, as_of=AS_OF)
+    out = write_merged(r, tmp_path / "汇总.xlsx", unit_sheets=False)
+    text = "\n".join(
+        str(row[0]) for row in CalamineWorkbook.from_path(str(out)).get_sheet_by_name(C.SHEET_README).to_python()
+    )
+    for sheet in (C.SHEET_MASTER, C.SHEET_DASHBOARD, C.SHEET_CHART_STATUS, C.SHEET_CHART_RATE, C.SHEET_FINDINGS):
+        assert f"  {sheet} ——" in text
+    assert "汇总截至2021年12月31日" in text and RATE_NOTE in text and "报送截止时间：2022年11月30日" in text
+    assert "自动填写" not in text and "filled" not in text

@@ -124,16 +124,42 @@ def write_roster_sheet(ws, st: Styles, roster: Roster, counts: dict[str, int]) -
     print_setup(ws, 0, 0, C.SHEET_ROSTER)
 
 
+#: What the merged workbook's 说明 says its sheets hold (the master's says the 总表 is filled in at the merge).
+MERGED_SHEETS = (
+    "  总表 —— 全部任务，按栏目排列，每项任务的总体状态、牵头单位进展、责任单位进展、已报/应报、逾期"
+    "（逾期的任务标红）。",
+    f"  {C.SHEET_DASHBOARD} —— 任务状态的统计；各单位的任务数、各状态任务数、逾期、完成率、填报人、联系电话、"
+    "填报日期和报送文件（带序号和合计行）；各栏目的统计；逾期报送的单位。",
+    f"  {C.SHEET_CHART_STATUS} —— 全部任务按总体状态的饼图。",
+    f"  {C.SHEET_CHART_RATE} —— 各单位完成率的条形图（未报送的单位无柱）。",
+    f"  {C.SHEET_FINDINGS} —— 汇总发现的全部问题，错误在前，链接到报送文件的单元格和总表中的任务。",
+    f"  {C.SHEET_DETAIL} —— 每个单位每项任务一行，可按单位、完成状态筛选。",
+)
+
+
 def readme_lines(
-    tl: TaskList, plans: list[UnitPlan], due: str, contact: str, round_label: str, unit_sheets: bool = True
+    tl: TaskList,
+    plans: list[UnitPlan],
+    due: str,
+    contact: str,
+    round_label: str,
+    unit_sheets: bool = True,
+    merged: bool = False,
 ) -> list[str]:
+    """The 说明 sheet: the list, what each sheet holds (``merged``: the merged workbook's sheets and figures), how
+    units fill in, the deadline and the contact."""
+    sheets = (
+        list(MERGED_SHEETS)
+        if merged
+        else ["  总表 —— 全部任务，按栏目排列；“总体状态”等列在汇总各单位报送后（zwgk merge）填写。"]
+    )
     return [
         f"{tl.title}",
         f"发文单位：{tl.issuer or '（未注明）'}    年度：{tl.year or '（未注明）'}    轮次：{round_label}",
         f"共 {len(tl.tasks)} 项任务，涉及 {len(plans)} 个单位。",
         "",
         "本工作簿包括：",
-        "  总表 —— 全部任务，按栏目排列；“总体状态”等列在汇总各单位报送后自动填写。",
+        *sheets,
         *(["  各单位工作表 —— 每个单位承担的任务及其角色（牵头 / 责任）。"] if unit_sheets else []),
         "  单位名册 —— 单位全称、简称、类别、邮箱。",
         "",
@@ -143,7 +169,7 @@ def readme_lines(
         "  3. 牵头单位还须填写“牵头汇总”，说明整项任务（含各责任单位）的落实情况。",
         "  4. 填写填报人、联系电话、填报日期后保存，文件名可不改，原样发回。",
         "",
-        f"报送截止时间：{due or '（见通知）'}",
+        f"报送截止时间：{C.display_date(due) if due else '（见通知）'}",
         f"联系人：{contact or '（见通知）'}",
     ]
 

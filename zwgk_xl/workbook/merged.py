@@ -396,14 +396,17 @@ def write_merged(
             result.master.meta.get(C.K_CONTACT, ""),
             result.master.round,
             with_unit_sheets,
+            merged=True,
         )
         counts = result.status_counts()
         returned = sum(1 for u in result.units if u.returned)
         overdue = sum(1 for t in result.tasks if t.overdue)
         lines[2:2] = [
-            f"汇总截至{C.display_date(result.as_of)}：{returned_units(returned, len(result.units))}；"
-            + "，".join(f"{k} {v}" for k, v in counts.items() if v)
-            + f"；逾期 {overdue} 项；{findings.tally(result.findings)}，见“{C.SHEET_FINDINGS}”。",
+            f"汇总截至{C.display_date(result.as_of)}：{returned_units(returned, len(result.units))}；任务总体状态："
+            + "，".join(f"{k} {v} 项" for k, v in counts.items() if v)
+            + f"；逾期 {overdue} 项；逾期报送 {sum(1 for u in result.units if u.late)} 个单位；"
+            + f"{findings.tally(result.findings)}，见“{C.SHEET_FINDINGS}”。",
+            RATE_NOTE,
             f"各单位逐项填报内容见“{C.SHEET_DETAIL}”（可按单位、完成状态筛选）"
             + (
                 "，每个单位另有一张工作表。"
