@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -13,10 +14,94 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 import zwgk_xl
 from zwgk_xl.model import Finding
 from zwgk_xl.vocab import SEVERITY_ORDER, SEVERITY_TITLES, returned_units
+
+
+def _chinese_help() -> None:
+    """typer and its click print their own English (Usage, Options, Show this message and exit., Missing argument,
+    [required] …) around our Chinese: replaced here at import, in the strings and the few places they are made."""
+    from typer import _click, rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.ABORTED_TEXT = "已中止。"
+    rich_utils.DEFAULT_STRING = "［默认：{}］"
+    rich_utils.REQUIRED_LONG_STRING = "［必填］"
+    rich_utils.ENVVAR_STRING = "［环境变量：{}］"
+    rich_utils.DEPRECATED_STRING = "（已弃用）"
+    rich_utils.RICH_HELP = "用 [blue]{command_path} {help_option}[/] 查看帮助。"
+    write_usage = _click.formatting.HelpFormatter.write_usage
+
+    def usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "［选项］").replace("COMMAND", "命令").replace("[ARGS]", "［参数］")
+        write_usage(self, prog, args, prefix or "用法：")
+
+    _click.formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
+    get_help_option = _click.core.Command.get_help_option
+
+    def help_option(self, ctx):  # type: ignore[no-untyped-def]
+        opt = get_help_option(self, ctx)
+        if opt is not None:
+            opt.help = "显示本帮助并退出。"
+        return opt
+
+    _click.core.Command.get_help_option = help_option  # type: ignore[method-assign]
+    format_error = rich_utils.rich_format_error
+
+    def error(self) -> None:  # type: ignore[no-untyped-def]
+        english = self.format_message
+        self.format_message = lambda: _chinese_error(english())
+        format_error(self)
+
+    rich_utils.rich_format_error = error
+
+    class FoldingTable(Table):
+        """Long Chinese help has no spaces to wrap at: fold it onto the next line instead of cutting it with …"""
+
+        def add_row(self, *cells, **kwargs):  # type: ignore[no-untyped-def]
+            super().add_row(*cells, **kwargs)
+            for column in self.columns:
+                column.overflow = "fold"
+
+    rich_utils.Table = FoldingTable  # type: ignore[misc]
+    columns = rich_utils.Columns
+
+    def join(items, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """An option's help, default and [required] as one text that folds (rich's Columns cut each with …)."""
+        if items and all(isinstance(i, Text) for i in items):
+            return Text(" ").join(items)
+        return columns(items, *args, **kwargs)
+
+    rich_utils.Columns = join  # type: ignore[misc]
+
+
+_ERRORS = (
+    (re.compile(r"^Missing argument '(.+)'\.?$"), "缺少参数 {0}。"),
+    (re.compile(r"^Missing option '(.+)'\.?$"), "缺少选项 {0}。"),
+    (re.compile(r"^Missing parameter: (.+)$"), "缺少参数 {0}。"),
+    (re.compile(r"^No such option: (.+)$"), "没有这个选项：{0}"),
+    (re.compile(r"^No such command '(.+)'\.?$"), "没有这个命令：{0}"),
+    (re.compile(r"^Got unexpected extra arguments? \((.+)\)$"), "多余的参数：{0}"),
+    (re.compile(r"^Invalid value for '?(.+?)'?: (.+)$"), "{0} 的值无效：{1}"),
+    (re.compile(r"^Option '(.+)' requires an argument\.?$"), "选项 {0} 需要一个值。"),
+    (re.compile(r"^Missing command\.?$"), "缺少命令。"),
+)
+
+
+def _chinese_error(message: str) -> str:
+    for pattern, text in _ERRORS:
+        if m := pattern.match(message.strip()):
+            return text.format(*m.groups())
+    return message
+
+
+_chinese_help()
 
 app = typer.Typer(
     help="政务公开重点任务清单：导入、生成总表、分发、汇总。",
