@@ -108,8 +108,12 @@ def test_canonical_list_prints_at_9pt(built, libreoffice, nine_pt, tmp_path) -> 
 
     imported, _, _, _ = built["shangyu_2022"]
     path = write_canonical(imported.tasklist, tmp_path / "任务清单.xlsx")
-    pages = assert_readable(libreoffice(path, "pdf", tmp_path / "pdf"), nine_pt, "任务清单.xlsx")
+    pdf = libreoffice(path, "pdf", tmp_path / "pdf")
+    pages = assert_readable(pdf, nine_pt, "任务清单.xlsx")
     assert pages >= 3
+    for p in range(1, pages + 1):  # one page wide: every page has the headings, the first and the last column
+        text = subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"], capture_output=True, text=True)
+        assert all(h in text.stdout for h in ("任务编号", "重点工作", "完成时限", "备注")), p
 
 
 @pytest.fixture(scope="module")
