@@ -38,6 +38,10 @@ def build_master(
     contact: str = "",
     now: dt.datetime | None = None,
 ) -> BuildResult:
+    """Write the master workbook (说明, 总表, a sheet per unit, 单位名册, hidden data) to ``path``, atomically.
+
+    ``round_label``, ``due`` and ``contact`` go into the hidden sheet and every unit workbook split from it; the
+    result says which units got tasks, which got none, and the plan's findings (names no unit answers to)."""
     target = Path(path)
     plans, idle, out = plan_units(tl, roster)
     generated = (now or dt.datetime.now()).isoformat(timespec="seconds")

@@ -34,6 +34,7 @@ SHEET_FINDINGS = "问题清单"
 SHEET_DETAIL = "填报明细"  # merged workbook: every unit's answers in one table
 SHEET_CHART_STATUS = "状态分布图"  # merged workbook: chart sheets, a printed page each
 SHEET_CHART_RATE = "完成率图"
+SHEET_NOTICE = "通报"  # merged workbook: units ranked, 红/黄/绿 (workbook/notice.py)
 RESERVED_SHEETS = (
     SHEET_CHART_STATUS,
     SHEET_CHART_RATE,
@@ -45,6 +46,7 @@ RESERVED_SHEETS = (
     SHEET_RESULT,
     SHEET_DASHBOARD,
     SHEET_FINDINGS,
+    SHEET_NOTICE,
 )
 
 # ------------------------------------------------------------------------------------------------ columns
@@ -187,7 +189,7 @@ def fingerprint(unit_name: str, rows: Sequence[Sequence[str]]) -> str:
     LibreOffice keeps it, while any edit of a locked cell, a deleted, added or moved row changes it."""
     h = hashlib.sha256(unit_name.encode())
     for row in rows:
-        h.update(b"\x1e" + "\x1f".join(map(cell_text, row)).encode())
+        h.update(b"\x1e" + "\x1f".join(map(cell_text, row)).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
@@ -237,7 +239,8 @@ def estimate_lines(text: str, width: float) -> int:
     per_line = max(1.0, width - 1)
     lines = 0
     for para in str(text).split("\n"):
-        units = (len(para.encode("utf-8")) + len(para)) // 2  # ASCII 1 unit, CJK (3 bytes in UTF-8) 2 units
+        # ASCII 1 unit, CJK (3 bytes in UTF-8) 2 units; a stray surrogate (a non-UTF-8 file name) counts, never raises
+        units = (len(para.encode("utf-8", "surrogatepass")) + len(para)) // 2
         lines += max(1, -(-units // int(per_line)))
     return lines
 

@@ -58,12 +58,12 @@ def main(argv: list[str]) -> int:
         f"输入公式 {scenario.formula[0]}；自由填写状态 {scenario.synonyms}；未报送 {scenario.never}"
     )
     console.rule("5. 汇总")
-    result = zwgk_xl.consolidate(built.path, returns, as_of=dt.date(2022, 12, 15))
-    merged = zwgk_xl.write_merged(result, out / "汇总.xlsx")
-    show_findings(result.findings, brief=True)
-    counts = "，".join(f"{k} {v}" for k, v in result.status_counts().items() if v)
-    console.print(f"任务状态：{counts}；逾期 {sum(t.overdue for t in result.tasks)} 项")
-    console.print("未报送（催报）：" + "、".join(u.name for u in result.collection.missing))
+    merge = zwgk_xl.consolidate(built.path, returns, as_of=dt.date(2022, 12, 15))
+    merged = zwgk_xl.write_merged(merge, out / "汇总.xlsx")
+    show_findings(merge.findings, brief=True)
+    counts = "，".join(f"{k} {v}" for k, v in merge.status_counts().items() if v)
+    console.print(f"任务状态：{counts}；逾期 {sum(t.overdue for t in merge.tasks)} 项")
+    console.print("未报送（催报）：" + "、".join(u.name for u in merge.collection.missing))
     console.print(f"汇总结果 → {merged}")
     console.rule("6. 邮件草稿（.eml；配置邮件服务器后 zwgk send/remind/report 直接发送）")
     report = zwgk_xl.read_report(merged)
@@ -78,6 +78,17 @@ def main(argv: list[str]) -> int:
     sent = zwgk_xl.mail.deliver(outgoing, zwgk_xl.mail.OutboxTransport(mailbox), mailbox / "已发送记录.jsonl")
     kinds = "，".join(f"{k} {sum(1 for o in sent.sent if o.kind == k)} 封" for k in ("分发", "催报", "汇总", "牵头"))
     console.print(f"已写成草稿：{kinds} → {mailbox}（用 Outlook 或 Foxmail 打开，核对后发送）")
+    console.rule("7. 落实情况报告、通报、台账（zwgk draft / notice / ledger）")
+    from zwgk_xl.documents import draft, ledger, notice
+    from zwgk_xl.documents.source import read_facts
+
+    facts = read_facts(merged)
+    written = (
+        draft.write_draft(facts, out / "落实情况报告.docx"),
+        notice.write_notice(facts, out / "通报.docx"),
+        ledger.write_ledger(facts, out / "台账.xlsx"),
+    )
+    console.print("、".join(p.name for p in written) + f" → {out}")
     console.rule("完成")
     console.print(f"所有输出在 {out.resolve()}")
     return 0

@@ -24,6 +24,7 @@ from zwgk_xl.consolidation import (
     return_due,
     unit_status,
 )
+from zwgk_xl.documents.facts import facts_from_consolidation
 from zwgk_xl.model import Answer, Submission
 from zwgk_xl.report import from_consolidation
 from zwgk_xl.vocab import (
@@ -32,6 +33,7 @@ from zwgk_xl.vocab import (
     returned_units,
 )
 from zwgk_xl.workbook.master import readme_lines, write_master_table, write_readme, write_roster_sheet
+from zwgk_xl.workbook.notice import write_notice_sheet
 from zwgk_xl.workbook.results import write_rows
 from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet, write_value
 from zwgk_xl.workbook.xlsx import (
@@ -355,7 +357,7 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
             ws.write_string(r, status_at, status, status_fmts.get(status, missing_fmt))
             row_fmts = late_formats if is_overdue(task, counted, as_of) else formats
             lines = 1
-            cells = [head, (at["role"], a.role), *task_cells[task.id]]
+            cells: list[tuple[int, object]] = [head, (at["role"], a.role), *task_cells[task.id]]
             if ans is not None:
                 given = _answer_cells(ans)
                 cells += [(i, given[f]) for i, f in answer_at]
@@ -377,7 +379,9 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
 def write_merged(
     result: Consolidation, path: str | Path, now: dt.datetime | None = None, unit_sheets: bool | None = None
 ) -> Path:
-    """``unit_sheets``: a refreshed sheet per unit, as in the master. By default only up to UNIT_SHEETS_MAX units:
+    """Write the merged workbook to ``path`` (never over the master it was made from) and return the path.
+
+    ``unit_sheets``: a refreshed sheet per unit, as in the master. By default only up to UNIT_SHEETS_MAX units:
     beyond that a workbook of hundreds of tabs is slow to open and cannot be navigated, and 填报明细 (always
     written) holds the same answers in one table."""
     target = Path(path)
@@ -421,6 +425,7 @@ def write_merged(
         _dashboard(wb, st, result)
         _findings_sheet(wb, st, result, task_rows, target.parent)
         _detail_sheet(wb, st, result, by_unit)
+        write_notice_sheet(wb, facts_from_consolidation(result))  # 通报: ranks and colours (documents/figures.py)
         taken: set[str] = set(C.RESERVED_SHEETS)
         for plan in result.plans if with_unit_sheets else ():
             sub = by_unit.get(plan.unit.id)
