@@ -195,3 +195,13 @@ def test_readme_of_the_merged_workbook_lists_its_sheets_and_figures(hs, tmp_path
         assert f"  {sheet} ——" in text
     assert "汇总截至2021年12月31日" in text and RATE_NOTE in text and "报送截止时间：2022年11月30日" in text
     assert "自动填写" not in text and "filled" not in text
+
+
+def test_an_empty_deadline_column_is_not_shown(built) -> None:
+    """海曙's list prints no 完成时限: the units' forms do not show an empty column (上虞's do show theirs)."""
+    for name, hidden in (("haishu_2021", True), ("shangyu_2022", False)):
+        _, _, s, _ = built[name]
+        ws = load_workbook(s.files[0].path)[C.SHEET_UNIT]
+        col = next(c for c in range(1, ws.max_column + 1) if ws.cell(C.UNIT_HEADER_ROW + 1, c).value == "完成时限")
+        letter = ws.cell(C.UNIT_HEADER_ROW + 1, col).column_letter
+        assert bool(ws.column_dimensions[letter].hidden) is hidden, name

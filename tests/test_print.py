@@ -139,8 +139,8 @@ def test_dashboard_charts_print_on_pages_of_their_own(merged_pdf) -> None:
     for p, _, t in words(pdf):
         pages.setdefault(p, []).append(t)
     text = {p: "".join(ts) for p, ts in pages.items()}
-    pie = next(p for p, t in text.items() if "任务状态分布" in t)
-    bar = next(p for p, t in text.items() if "各单位完成率" in t)
+    pie = next(p for p, t in text.items() if t.startswith("任务状态分布"))  # the chart's title heads its page
+    bar = next(p for p, t in text.items() if t.startswith("各单位完成率"))
     assert "合计" not in text[pie] and "合计" not in text[bar]  # no table beside a chart
     assert pie != bar
     assert "区府办" in text[bar] and "100%" in text[bar]  # the bars are labelled with units and rates

@@ -97,8 +97,8 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
     late_units = [u for u in result.units if u.late]
     key = [
         ("任务总数", len(result.tasks)),
-        *((k, v) for k, v in counts.items() if v or k in C.STATUSES),
-        ("逾期任务", overdue),
+        *counts.items(),
+        ("逾期", overdue),
         ("已报送单位", f"{returned}/{len(result.units)}"),
         ("逾期报送单位", len(late_units)),
     ]
@@ -137,8 +137,7 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
             ws.write_number(r, rate_col, rate, pct)
         for c in C.DASHBOARD_RETURN_COLUMNS:
             fmt = red_left if c.field == "date" and u.late else name_fmt
-            text = returned_cells[c.field] + ("（逾期报送）" if c.field == "date" and u.late else "")
-            ws.write_string(r, at[c.header], text, fmt)
+            ws.write_string(r, at[c.header], returned_cells[c.field], fmt)  # a late date in red (listed below)
     last_unit = r0 + len(result.units)
     total = last_unit + 1
     ws.write_string(total, 0, "", total_fmt)
