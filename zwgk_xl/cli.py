@@ -45,7 +45,7 @@ def _chinese_help() -> None:
     _click.formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
     get_help_option = _click.core.Command.get_help_option
 
-    def help_option(self, ctx):  # type: ignore[no-untyped-def]
+    def help_option(self, ctx):
         opt = get_help_option(self, ctx)
         if opt is not None:
             opt.help = "显示本帮助并退出。"
@@ -54,7 +54,7 @@ def _chinese_help() -> None:
     _click.core.Command.get_help_option = help_option  # type: ignore[method-assign]
     format_error = rich_utils.rich_format_error
 
-    def error(self) -> None:  # type: ignore[no-untyped-def]
+    def error(self) -> None:
         english = self.format_message
         self.format_message = lambda: _chinese_error(english())
         format_error(self)
@@ -64,7 +64,7 @@ def _chinese_help() -> None:
     class FoldingTable(Table):
         """Long Chinese help has no spaces to wrap at: fold it onto the next line instead of cutting it with …"""
 
-        def add_row(self, *cells, **kwargs):  # type: ignore[no-untyped-def]
+        def add_row(self, *cells, **kwargs):
             super().add_row(*cells, **kwargs)
             for column in self.columns:
                 column.overflow = "fold"
@@ -72,13 +72,13 @@ def _chinese_help() -> None:
     rich_utils.Table = FoldingTable  # type: ignore[misc]
     columns = rich_utils.Columns
 
-    def join(items, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def join(items, *args, **kwargs):
         """An option's help, default and [required] as one text that folds (rich's Columns cut each with …)."""
         if items and all(isinstance(i, Text) for i in items):
             return Text(" ").join(items)
         return columns(items, *args, **kwargs)
 
-    rich_utils.Columns = join  # type: ignore[misc]
+    rich_utils.Columns = join  # type: ignore[misc,assignment]
 
 
 _ERRORS = (

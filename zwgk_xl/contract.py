@@ -212,16 +212,16 @@ def cell_text(v: object) -> str:
 def display_date(value: object) -> str:
     """A date as people read it in the forms, sheets and mails: 2022年11月30日 (not 2022-11-30). Text that is not
     an ISO date (年底前, 2022年11月30日 already) is shown as given."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, str):
+    day: object = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(day, str):
+        text = day
         try:
-            value = dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(text.strip())
         except ValueError:
-            return value
-    if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return "" if value is None else str(value)
+            return text
+    if isinstance(day, dt.date):
+        return f"{day.year}年{day.month}月{day.day}日"
+    return "" if day is None else str(day)
 
 
 ROW_MAX_PT = 409.0  # Excel's highest row

@@ -99,8 +99,8 @@ def write_unit_sheet(
         for i, col in enumerate(cols):
             if i < len(C.UNIT_LOCKED):
                 v: object = values[i]
-                red = {"font_color": C.COLOR_OVERDUE} if late and col.field in ("number", "text", "deadline") else {}
-                fmt = st.cell(col, valign="top", **red)
+                red = late and col.field in ("number", "text", "deadline")
+                fmt = st.cell(col, valign="top", font_color=C.COLOR_OVERDUE) if red else st.cell(col, valign="top")
                 if col.field == "number" and str(v).isdigit():
                     ws.write_number(r, i, int(str(v)), fmt)
                     continue
