@@ -442,6 +442,7 @@ def test_ledger_rows_print_setup_and_text_only(built, tmp_path) -> None:
         cells["佐证材料"] == typed and cells["进展情况"] == "+86 热线已公开" and cells["存在问题及下步计划"] == "-无-"
     )
     assert cells["填报日期"] == "2021年11月1日" and cells["报送文件"] == "a.xlsx"
+    assert ws["A1"].value.endswith("工作台账（截至2021年12月31日）")  # dates as people read them, not 2021-12-31
     assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:")
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.print_title_rows == "$1:$2"
