@@ -243,9 +243,13 @@ def test_ranking_by_each_measure(merged, by: str) -> None:
     facts = read_facts(merged[1])
     st = F.standings(facts, by)
     assert [s.rank for s in st] == sorted(s.rank for s in st) and st[0].rank == 1
-    if by == "completion":
-        rates = [s.unit.done_rate for s in st]
+    if by == "completion":  # units that have not returned last, with no rate (not 0 %)
+        assert [s.unit.returned for s in st] == sorted((s.unit.returned for s in st), reverse=True)
+        assert not st[-1].unit.returned
+        rates = [s.unit.done_rate for s in st if s.unit.returned]
         assert rates == sorted(rates, reverse=True)
+        row = F.notice_rows(st)[-1]
+        assert row[3] == row[4] == "—" and row[6] == "未报送"
     elif by == "overdue":
         assert [s.unit.overdue for s in st] == sorted(s.unit.overdue for s in st)
     else:
