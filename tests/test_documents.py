@@ -203,7 +203,7 @@ def test_figures_equal_the_merged_workbook(merged) -> None:
     table = {row[1]: dict(zip(head, row, strict=False)) for row in grid[r0 + 1 :] if len(row) > 1 and row[1]}
     for s in F.standings(facts):
         line = table[s.unit.unit.short]
-        rate = line["完成率"] if isinstance(line["完成率"], float) else 0.0  # 未报送: no rate (0 in the 通报)
+        rate = line["完成率"] if isinstance(line["完成率"], float) else 0.0  # 未报送: no rate (— in the 通报)
         assert s.unit.overdue == line["逾期"] and abs(s.unit.done_rate - rate) < 1e-9
         assert s.unit.tasks == line["任务数"]
 
@@ -217,6 +217,9 @@ def test_notice_sheet_in_the_merged_workbook(merged) -> None:
     got = [(row[1], row[7]) for row in grid[r0 + 1 :] if row and row[1]]
     facts = read_facts(path)
     assert got == [(s.unit.unit.short, s.colour) for s in F.standings(facts)]
+    # the table's header row is tall enough for its wrapped headings (逾期任务 over two lines was cut)
+    ws = load_workbook(path)[C.SHEET_NOTICE]
+    assert (ws.row_dimensions[r0 + 1].height or 15) >= 30
 
 
 def test_colours_follow_the_rules(merged) -> None:
