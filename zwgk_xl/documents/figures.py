@@ -685,27 +685,28 @@ def notice_paragraphs(facts: Facts, standings: list[Standing], by: str, soon: in
 
 # ------------------------------------------------------------------------------------------------ 台账
 
-#: (header, width): the widths add up so that A4 landscape prints 12 pt text at no less than 9 pt.
+#: (header, width): the widths (with XlsxWriter's padding) add up to contract.PAGE_CHARS, which A4 landscape prints
+#: at about 89 %: the 11-pt text at 9.8 pt (wider columns had fit-to-width print 12-pt text at 7.5 pt).
 LEDGER_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("栏目", 6),
-    ("任务编号", 6),
-    ("序号", 4),
-    ("重点工作", 19),
-    ("牵头单位", 9),
-    ("完成时限", 6),
-    ("单位", 8),
-    ("角色", 4),
-    ("完成状态", 6),
-    ("逾期", 4),
-    ("进展情况", 19),
-    ("完成（预计）时间", 8),
-    ("佐证材料", 12),
-    ("存在问题及下步计划", 12),
-    ("牵头汇总", 11),
-    ("填报人", 5.5),
-    ("联系电话", 8),
-    ("填报日期", 8),
-    ("报送文件", 9),
+    ("栏目", 4),
+    ("任务编号", 4.5),
+    ("序号", 3.5),
+    ("重点工作", 12),
+    ("牵头单位", 6),
+    ("完成时限", 4.5),
+    ("单位", 6),
+    ("角色", 3.5),
+    ("完成状态", 5),
+    ("逾期", 3.5),
+    ("进展情况", 13),
+    ("完成（预计）时间", 6),
+    ("佐证材料", 7),
+    ("存在问题及下步计划", 7),
+    ("牵头汇总", 6),
+    ("填报人", 4.5),
+    ("联系电话", 7),
+    ("填报日期", 6),
+    ("报送文件", 5.5),
 )
 
 
