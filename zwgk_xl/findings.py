@@ -80,6 +80,15 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "overdue": ("warning", "已过完成时限 {due}，{unit}填报状态为“{status}”"),
     "done-no-date": ("warning", "填“已完成”但未填完成时间"),
     "done-no-progress": ("warning", "填“已完成”但未填进展情况"),
+    # rounds and the audit record (rounds.py, record.py)
+    "round-refused": (
+        "error",
+        "旧轮次的报送：文件为“{got}”轮，本次汇总为“{expected}”轮，不予汇总（请该单位报送本轮填报表）；其内容见下",
+    ),
+    "progress-stalled": ("warning", "进展未更新：各单位均沿用上轮（{round}）填报，任务仍为“{status}”"),
+    "status-regressed": ("warning", "完成状态倒退：上轮（{round}）报“已完成”，本轮为“{status}”，请核实"),
+    "record-recreated": ("info", "留痕库 {path} {why}，已新建（可用 zwgk history --rebuild 从汇总工作簿重建）"),
+    "record-unavailable": ("warning", "留痕库 {path} 无法写入（{reason}），本次汇总未留痕，汇总结果不受影响"),
     # mail
     "no-email": ("warning", "名册中没有 {unit} 的邮箱，{kind}邮件未生成；请在单位名册中补充“邮箱”"),
 }
@@ -144,6 +153,11 @@ TITLES: dict[str, str] = {
     "overdue": "逾期",
     "done-no-date": "缺完成时间",
     "done-no-progress": "缺进展情况",
+    "round-refused": "旧轮次文件",
+    "progress-stalled": "进展未更新",
+    "status-regressed": "状态倒退",
+    "record-recreated": "留痕库已新建",
+    "record-unavailable": "留痕库不可用",
     "no-email": "缺邮箱",
 }
 SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
