@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
 from zwgk_xl.xlsx import (
     MAX_ROW_LINES,
     Styles,
+    Workbook,
     fit_cell,
     new_workbook,
     print_setup,
@@ -185,7 +187,11 @@ def build_master(
     due: str = "",
     contact: str = "",
     now: dt.datetime | None = None,
+    extra_meta: Sequence[tuple[str, str]] = (),
+    after: Callable[[Workbook], None] | None = None,
 ) -> BuildResult:
+    """``extra_meta`` adds keys to the hidden sheet and ``after`` writes more sheets: how ``zwgk next`` adds the
+    round state (roundbook.py) to a master without build knowing about rounds."""
     target = Path(path)
     plans, idle, out = plan_units(tl, roster)
     generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
@@ -209,9 +215,12 @@ def build_master(
                 (C.K_DUE, due),
                 (C.K_CONTACT, contact),
                 (C.K_TASK_IDS, ",".join(t.id for t in tl.tasks)),
+                *extra_meta,
             ],
         )
         write_hidden(wb, pairs)
+        if after is not None:
+            after(wb)
         wb.worksheets()[1].activate()
         wb.close()
     return BuildResult(target, tuple(plans), tuple(idle), tuple(out))

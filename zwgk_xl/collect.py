@@ -344,7 +344,14 @@ class _Reader:
             self.finding("sheet-missing", path, sheet=C.SHEET_UNIT)
             return None
         if meta.get(C.K_KIND) == "unit" and meta.get(C.K_LIST_ID) != self.master.list_id:
-            self.finding("foreign-list", path, sheet, title=meta.get(C.K_TITLE, "?"), year=meta.get(C.K_YEAR, "?"))
+            self.finding(
+                "foreign-list",
+                path,
+                sheet,
+                unit=meta.get(C.K_UNIT_NAME, ""),
+                title=meta.get(C.K_TITLE, "?"),
+                year=meta.get(C.K_YEAR, "?"),
+            )
             self.unplaced(path, sheet, grid, header, cols)
             return None
         info = _info(grid, header)
@@ -355,6 +362,11 @@ class _Reader:
                 self.finding("unknown-unit", path, sheet, name=name)
             else:
                 self.finding("unidentified", path, sheet)
+            self.unplaced(path, sheet, grid, header, cols)
+            return None
+        if how == "hidden" and meta.get(C.K_ROUND, "") in self.master.earlier_rounds:
+            # a return of a round already merged (rounds.py): counting it would put old answers in as new
+            self.finding("round-refused", path, sheet, unit=unit.name, got=meta[C.K_ROUND], expected=self.master.round)
             self.unplaced(path, sheet, grid, header, cols)
             return None
         if how == "hidden" and meta.get(C.K_ROUND, "") != self.master.round:

@@ -20,12 +20,13 @@ import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from zwgk_xl import contract as C
 from zwgk_xl import findings
+from zwgk_xl import rounds as R
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.build import readme_lines, write_master_table, write_readme, write_roster_sheet
 from zwgk_xl.bulk import paused_gc
@@ -107,6 +108,19 @@ class Consolidation:
     units: tuple[UnitResult, ...]
     findings: tuple[Finding, ...]
     as_of: dt.date
+    #: rounds: the state the master carried (earlier rounds, carried answers), what changed since, and the state
+    #: this merge hands to the next round (rounds.py)
+    rounds: R.RoundState = field(default_factory=R.RoundState)
+    changes: R.Changes | None = None
+    state_after: R.RoundState = field(default_factory=R.RoundState)
+
+    @property
+    def mark_shown(self) -> bool:
+        return bool(self.changes and self.changes.previous)
+
+    def mark(self, unit_id: str, task_id: str) -> str:
+        """新填 / 已更新 / 沿用上轮 for a round after the first; "" in the first round (everything is new)."""
+        return self.changes.mark(unit_id, task_id) if self.changes and self.changes.previous else ""
 
     @property
     def has_errors(self) -> bool:
@@ -234,7 +248,7 @@ def overall_status(statuses: list[str], expected: int) -> str:
     return "推进中"
 
 
-def _progress(unit: Unit, a: Answer, full: bool) -> str:
+def _progress(unit: Unit, a: Answer, full: bool, mark: str = "") -> str:
     """One unit's answer as a line of the 总表. The lead's line is whole; a responsible unit's line keeps its status
     and progress text (a task may have twenty such units; dates, evidence and plans stay in 填报明细)."""
     parts = [a.status_raw or a.status, a.progress]
@@ -251,15 +265,19 @@ def _progress(unit: Unit, a: Answer, full: bool) -> str:
             text += p if not text or text[-1] in "。；;！!？?" else f"；{p}"
     if full and a.lead_summary:
         text += f"\n牵头汇总：{a.lead_summary}"
+    if text and mark:
+        text = f"〔{mark}〕{text}"
     return f"【{unit.short}】{text}" if text else ""
 
 
-def _progress_cell(entries: list[tuple[Unit, Answer]], full: bool, width: float) -> str:
+def _progress_cell(
+    entries: list[tuple[Unit, Answer]], full: bool, width: float, mark: Callable[[Unit], str] = lambda u: ""
+) -> str:
     """The units' lines for one 总表 cell. Where they need more lines than a row can show (Excel's rows stop at
     409 pt; a task led by twenty towns does), each unit keeps only its status and progress, under a count of the
     statuses that says where every unit's whole answer is: the cell still shows where it starts, and nothing is
     lost (填报明细 holds every field of every answer)."""
-    text = "\n".join(line for u, a in entries if (line := _progress(u, a, full)))
+    text = "\n".join(line for u, a in entries if (line := _progress(u, a, full, mark(u))))
     if C.estimate_lines(text, width) <= MAX_ROW_LINES:
         return text
     counts = Counter(a.status_raw or a.status or UNFILLED for _, a in entries)
@@ -268,7 +286,7 @@ def _progress_cell(entries: list[tuple[Unit, Answer]], full: bool, width: float)
         + "，".join(f"{s} {n}" for s, n in counts.most_common())
         + f"），内容较多，各单位全文见“{C.SHEET_DETAIL}”："
     )
-    return "\n".join([head, *(line for u, a in entries if (line := _progress(u, a, False)))])
+    return "\n".join([head, *(line for u, a in entries if (line := _progress(u, a, False, mark(u))))])
 
 
 def consolidate(
@@ -276,7 +294,10 @@ def consolidate(
     returns: str | Path,
     as_of: dt.date | None = None,
     progress: Callable[[Path], None] | None = None,
+    previous: R.RoundState | None = None,
 ) -> Consolidation:
+    """``previous``: the earlier rounds when the master does not carry them (a master made by ``zwgk build``
+    rather than ``zwgk next``): from the previous merged workbook or the audit record."""
     master = read_master(master_path)
     as_of = as_of or dt.date.today()
     col = collect(master, returns, progress)
@@ -289,12 +310,32 @@ def consolidate(
         sub = by_unit.get(plan.unit.id)
         for task, a in plan.rows:
             per_task[task.id].append((plan.unit, a.role, sub.answer(task.id) if sub else None))
+    from zwgk_xl.roundbook import read_state
+
+    state = _state_for(master, previous or read_state(master.path))
+    task_status = {
+        t.id: overall_status([a.status for _, _, a in per_task[t.id] if a is not None], len(per_task[t.id]))
+        for t in tl.tasks
+    }
+    entries_r = [
+        R.Entry(u.id, u.name, tid, R.answer_values(a) if a is not None else None)
+        for tid, rows in per_task.items()
+        for u, _, a in rows
+    ]
+    changes = R.compare(state, entries_r, task_status)
+    shown = changes.marks if changes.previous else {}
     for task in tl.tasks:
         entries = per_task[task.id]
         reported = [(u, role, a) for u, role, a in entries if a is not None]
-        status = overall_status([a.status for _, _, a in reported], len(entries))
-        lead = _progress_cell([(u, a) for u, role, a in reported if role == C.ROLE_LEAD], True, _LEAD_WIDTH)
-        resp = _progress_cell([(u, a) for u, role, a in reported if role == C.ROLE_RESPONSIBLE], False, _RESP_WIDTH)
+        status = task_status[task.id]
+
+        def mark(u: Unit, tid: str = task.id) -> str:
+            return shown.get((u.id, tid), "")
+
+        lead = _progress_cell([(u, a) for u, role, a in reported if role == C.ROLE_LEAD], True, _LEAD_WIDTH, mark)
+        resp = _progress_cell(
+            [(u, a) for u, role, a in reported if role == C.ROLE_RESPONSIBLE], False, _RESP_WIDTH, mark
+        )
         section = tl.section(task.section_path[0]).heading if task.section_path else ""
         task_rows.append(
             TaskResult(task, section, status, lead, resp, len(reported), len(entries), is_overdue(task, status, as_of))
@@ -320,8 +361,39 @@ def consolidate(
             )
         )
     checks = return_findings(tl, plans, by_unit, as_of, master.index)
-    all_findings = (*master.findings, *col.findings, *checks)
-    return Consolidation(master, col, tuple(plans), tuple(task_rows), tuple(unit_rows), tuple(all_findings), as_of)
+    all_findings = (*master.findings, *col.findings, *checks, *changes.findings)
+    refused = R.withheld(
+        all_findings, {s.unit.id: s.file for s in col.submissions}, {u.name: u.id for u in master.roster.units}
+    )
+    carried = R.carry_forward(
+        state,
+        master.round,
+        {s.unit.id: {a.task_id: R.answer_values(a) for a in s.answers} for s in col.submissions},
+        {p.unit.id: [t.id for t, _ in p.rows] for p in plans},
+        refused,
+    )
+    after = R.after_merge(state, master.round, as_of, task_status, carried, refused, marks=changes.marks)
+    return Consolidation(
+        master,
+        col,
+        tuple(plans),
+        tuple(task_rows),
+        tuple(unit_rows),
+        tuple(all_findings),
+        as_of,
+        state,
+        changes,
+        after,
+    )
+
+
+def _state_for(master: Master, found: R.RoundState | None) -> R.RoundState:
+    """The earlier rounds as seen from this master's round (a merged workbook's state is ready for the next)."""
+    if found is None:
+        return R.RoundState(current=master.round)
+    rounds = tuple(r for r in found.rounds if r.label != master.round)
+    history = tuple(h for h in found.history if h[0] != master.round)
+    return R.RoundState(master.round, rounds, history, found.carried, found.withheld)
 
 
 # --------------------------------------------------------------------------------------------------- workbook
@@ -351,6 +423,7 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
         *counts.items(),
         ("逾期", overdue),
         ("已报送单位", f"{returned}/{len(result.units)}"),
+        *([(R.STALLED, len(result.changes.stalled))] if result.changes and result.changes.previous else []),
     ]
     for i, (label, _) in enumerate(key):  # row by row: the sheet is streamed (xlsx.StreamedWorksheet)
         ws.write_string(2, i, label, head)
@@ -501,6 +574,8 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
     formats = [fmts[col.field] for col in cols]
     widths = [col.width for col in cols]
     status_at = at["status"]
+    change_at = at.get("change")
+    mark_fmts = {m: st.get(align="center", bg_color=c) for m, c in C.MARK_COLORS.items()}
     answer_at = [(at[f], f) for f in ("progress", "done_date", "evidence", "plan", "lead_summary")]
     # a task's own cells are the same on every unit's row: worked out once per task
     task_cells = {
@@ -523,6 +598,8 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
             # the status as counted (a synonym shows as the status it counts as; unknown text as typed)
             status = (ans.status or ans.status_raw or UNFILLED) if ans else NOT_REPORTED
             ws.write_string(r, status_at, status, status_fmts.get(status, missing_fmt))
+            if change_at is not None and (mark := result.mark(plan.unit.id, task.id)):
+                ws.write_string(r, change_at, mark, mark_fmts[mark])
             lines = 1
             cells = [head, (at["role"], a.role), *task_cells[task.id]]
             if ans is not None:
@@ -587,13 +664,17 @@ def write_merged(
         _dashboard(wb, st, result)
         _findings_sheet(wb, st, result, task_rows)
         _detail_sheet(wb, st, result, by_unit)
+        from zwgk_xl.roundbook import earlier_rounds, write_history_sheet, write_state
+
+        write_history_sheet(wb, st, tl, result.state_after, result.changes)
         taken: set[str] = set(C.RESERVED_SHEETS)
         for plan in result.plans if with_unit_sheets else ():
             sub = by_unit.get(plan.unit.id)
             answers = {a.task_id: _answer_cells(a) for a in sub.answers} if sub else {}
             info = {"reporter": sub.reporter, "phone": sub.phone, "date": sub.date or sub.date_raw} if sub else {}
             ws = wb.add_worksheet(sheet_name(plan.unit.short, taken))
-            write_unit_sheet(ws, st, tl, plan, protect=False, answers=answers, info=info)
+            marks = {t.id: result.mark(plan.unit.id, t.id) for t, _ in plan.rows} if result.mark_shown else None
+            write_unit_sheet(ws, st, tl, plan, protect=False, answers=answers, info=info, notes=marks)
         write_roster_sheet(
             wb.add_worksheet(C.SHEET_ROSTER), st, result.master.roster, {p.unit.id: len(p.rows) for p in result.plans}
         )
@@ -611,9 +692,11 @@ def write_merged(
                     (C.K_CONTACT, meta.get(C.K_CONTACT, "")),
                     (C.K_TASK_IDS, ",".join(t.id for t in tl.tasks)),
                     ("merged_as_of", result.as_of.isoformat()),
+                    (C.K_EARLIER_ROUNDS, earlier_rounds(result.rounds)),
                 ],
             ),
         )
+        write_state(wb, result.state_after)
         from zwgk_xl.report import from_consolidation, write_rows
 
         write_rows(wb, from_consolidation(result))

@@ -12,6 +12,7 @@ from zwgk_xl.atomic import atomic_path
 from zwgk_xl.build import plan_units
 from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Finding, Unit
+from zwgk_xl.rounds import RoundState
 from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
 from zwgk_xl.xlsx import Styles, file_name, new_workbook, write_hidden
 
@@ -31,10 +32,12 @@ class SplitResult:
     findings: tuple[Finding, ...]
 
 
-def unit_note(master: Master) -> str:
+def unit_note(master: Master, rounds_note: str = "") -> str:
     due = master.meta.get(C.K_DUE, "")
     contact = master.meta.get(C.K_CONTACT, "")
-    parts = ["请在黄色单元格中填写；完成状态从下拉列表选择；其他内容已锁定，请勿修改、增删行或调整顺序。"]
+    parts = [
+        rounds_note or "请在黄色单元格中填写；完成状态从下拉列表选择；其他内容已锁定，请勿修改、增删行或调整顺序。"
+    ]
     if due:
         parts.append(f"请于 {due} 前报送。")
     if contact:
@@ -42,13 +45,36 @@ def unit_note(master: Master) -> str:
     return "".join(parts)
 
 
-def write_unit_workbook(master: Master, plan: UnitPlan, path: Path, *, password: str = "", generated: str) -> Path:
+def write_unit_workbook(
+    master: Master,
+    plan: UnitPlan,
+    path: Path,
+    *,
+    password: str = "",
+    generated: str,
+    state: RoundState | None = None,
+) -> Path:
+    """``state``: a master of a later round (``zwgk next``) pre-fills each input cell with the unit's last answer,
+    marked by colour and by the 上轮填报 column (roundbook.py)."""
+    from zwgk_xl import roundbook
+
+    uid = plan.unit.id
+    notes = roundbook.carried_notes(state, uid, [t.id for t, _ in plan.rows]) or None
     with atomic_path(path) as tmp:
         wb = new_workbook(tmp)
         st = Styles(wb)
         ws = wb.add_worksheet(C.SHEET_UNIT)
         locked = write_unit_sheet(
-            ws, st, master.tasklist, plan, protect=True, password=password, note=unit_note(master)
+            ws,
+            st,
+            master.tasklist,
+            plan,
+            protect=True,
+            password=password,
+            note=unit_note(master, roundbook.form_note(state, uid)),
+            answers=roundbook.carried_answers(state, uid),
+            notes=notes,
+            prefilled=True,
         )
         pairs = info_pairs(
             master.tasklist,
@@ -82,11 +108,14 @@ def split_units(
     out.mkdir(parents=True, exist_ok=True)
     plans, idle, found = plan_units(master.tasklist, master.roster)
     generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
+    from zwgk_xl.roundbook import read_state
+
+    state = read_state(master.path)
     taken: set[str] = set()
     files = []
     for plan in plans:
         path = out / file_name(unit_file_stem(master, plan.unit), taken)
-        write_unit_workbook(master, plan, path, password=password, generated=generated)
+        write_unit_workbook(master, plan, path, password=password, generated=generated, state=state)
         leads = sum(1 for _, a in plan.rows if a.role == C.ROLE_LEAD)
         files.append(UnitFile(plan.unit, path, len(plan.rows), leads))
     return SplitResult(tuple(files), tuple(idle), tuple(master.findings) + tuple(found))

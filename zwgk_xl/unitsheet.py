@@ -69,9 +69,15 @@ def write_unit_sheet(
     note: str = "",
     answers: Mapping[str, Mapping[str, object]] | None = None,
     info: Mapping[str, object] | None = None,
+    notes: Mapping[str, str] | None = None,
+    prefilled: bool = False,
 ) -> list[list[str]]:
-    """Write the sheet and return the locked rows (for the fingerprint)."""
-    cols = plan.columns()
+    """Write the sheet and return the locked rows (for the fingerprint).
+
+    ``notes``: a round after the first adds the locked 上轮填报 column, task id → its text (where the pre-filled
+    answers come from, or how an answer compares with them); ``prefilled``: ``answers`` are last round's, shown in
+    green input cells rather than yellow ones."""
+    cols = plan.columns() + ((C.UNIT_CARRIED,) if notes is not None else ())
     n = len(cols)
     has_requirement = tl.has_requirement
     for i, col in enumerate(cols):
@@ -119,9 +125,13 @@ def write_unit_sheet(
             elif col.field == "lead_summary" and a.role != C.ROLE_LEAD:
                 ws.write_string(r, i, "—", st.cell(col, fill=C.COLOR_LOCKED_NA))
                 continue
+            elif col.field == "carried":
+                v = (notes or {}).get(task.id, "")
+                fmt = st.cell(col, fill=C.MARK_COLORS.get(v, C.COLOR_CARRIED if v else None))
             else:
                 v = given.get(col.field, "")
-                fill = C.STATUS_COLORS.get(str(v), C.COLOR_INPUT) if col.field == "status" else C.COLOR_INPUT
+                plain = C.COLOR_CARRIED if prefilled and v not in (None, "") else C.COLOR_INPUT
+                fill = C.STATUS_COLORS.get(str(v), plain) if col.field == "status" else plain
                 extra = {"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}
                 fmt = st.cell(col, locked=False, fill=fill, **extra)
             write_value(ws, r, i, v, fmt)
