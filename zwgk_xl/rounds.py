@@ -38,7 +38,12 @@ FIELDS = ("status", "progress", "done_date", "evidence", "plan", "lead_summary")
 #: How far a status is along: a move up is progress, a move down from 已完成 a regression.
 RANK = {"未启动": 0, "推进中": 1, "持续推进": 2, DONE: 3}
 #: Codes that withhold a unit's answers from the next round's forms (its return was refused or tampered with).
-WITHHOLDING = {"fingerprint-mismatch": "上轮报送的文件锁定内容被改动", "foreign-list": "上轮报送的不是本清单的文件"}
+WITHHOLDING = {
+    "fingerprint-mismatch": "上轮报送的文件锁定内容被改动",
+    "locked-text-edited": "上轮报送的文件锁定内容被改动",
+    "role-changed": "上轮报送的文件锁定内容被改动",
+    "foreign-list": "上轮报送的不是本清单的文件",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +252,7 @@ def withheld(found: Iterable[Finding], winners: Mapping[str, str], unit_ids: Map
             continue
         if f.code == "foreign-list" and uid in winners:
             continue  # it also sent ours: that one counts
-        if f.code == "fingerprint-mismatch" and winners.get(uid) != f.file:
+        if f.code != "foreign-list" and winners.get(uid) != f.file:
             continue  # a tampered resend that lost to a clean one
         out.setdefault(uid, reason)
     return out
