@@ -223,12 +223,12 @@ def test_round_two_marks_stalls_and_a_stale_resend(round_two) -> None:
     hist = _grid(out, C.SHEET_HISTORY)
     head = next(row for row in hist if row and row[0] == "任务编号")
     assert head[3:5] == [Q3, Q4]
-    assert any(str(row[0]).startswith(f"进展提升的单位（") and a in str(row[0]) for row in hist)
+    assert any(str(row[0]).startswith("进展提升的单位（") and a in str(row[0]) for row in hist)
 
 
 @pytest.fixture(scope="module")
 def round_three(round_two):
-    base, plans, a = round_two["base"], round_two["plans"], round_two["a"]
+    base, _plans, a = round_two["base"], round_two["plans"], round_two["a"]
     res = runner.invoke(app, ["next", str(base / "汇总-Q4.xlsx"), "--round", Q1, "-o", str(base / "总表-Q1.xlsx")])
     assert res.exit_code == 0, res.output
     m3 = base / "总表-Q1.xlsx"
@@ -288,7 +288,7 @@ def test_round_three_regression_history_and_timeline(round_three) -> None:
             round_three["base"] / "汇总-Q1.xlsx",
             as_of=dt.date(2023, 3, 31),
         )
-    base, plans, a, back = round_three["base"], round_three["plans"], round_three["a"], round_three["back"]
+    base, _plans, a, back = round_three["base"], round_three["plans"], round_three["a"], round_three["back"]
     out = base / "汇总-Q1.xlsx"
     findings = zwgk_xl.read_report(out).findings
     regressed = [f for f in findings if f.code == "status-regressed"]
