@@ -299,7 +299,7 @@ def test_round_three_regression_history_and_timeline(round_three) -> None:
     head = hist[head_at]
     assert head[3:6] == [Q3, Q4, Q1] and head[6] == "完成于"
     rows = {row[0]: row for row in hist[head_at + 1 :]}
-    assert rows[back][3:6] != ["", "", ""] and "状态倒退" in rows[back][7]
+    assert rows[back][3:6] != ["", "", ""] and "有单位状态倒退" in rows[back][7]
     table = {row[0]: row for row in hist[3:6]}
     assert set(table) == {Q3, Q4, Q1}
     assert all(isinstance(table[q][3], float) for q in table)  # 已完成 counts per round (the chart's data)
@@ -364,3 +364,27 @@ def test_a_missing_record_never_blocks_a_merge(round_two, tmp_path) -> None:
     )
     assert (tmp_path / "m2.xlsx").exists()
     assert any(f.code in ("record-unavailable", "record-recreated") for f in res.findings)
+
+
+def test_reminders_name_tasks_unchanged_since_the_last_round_and_mails_are_recorded(round_two, tmp_path) -> None:
+    from zwgk_xl import roundbook
+
+    base, plans = round_two["base"], round_two["plans"]
+    merged = base / "汇总-Q4.xlsx"
+    unchanged, previous = roundbook.reminder_context(merged)
+    assert previous == Q3
+    keeper = next(n for n in plans if n not in (round_two["a"], round_two["c"], round_two["d"]))
+    kid = plans[keeper].unit.id
+    assert set(unchanged[kid]) == {t.id for t, _ in plans[keeper].rows if _first_status(t.id) != "已完成"}
+    out, _ = zwgk_xl.mail.reminders(zwgk_xl.read_report(merged), "a@b.example", unchanged, previous)
+    mail = next(o for o in out if o.unit == keeper)
+    body = mail.message.get_body(("plain",)).get_content()
+    assert f"与上轮（{Q3}）相同" in body and "进展与上轮相同" in str(mail.message["Subject"])
+    with rec.open_record(base / rec.RECORD_NAME)[0] as r:
+        before = r.counts()["mails"]
+    res = runner.invoke(app, ["remind", str(merged), "--outbox", str(tmp_path / "eml")])
+    assert res.exit_code == 0, res.output
+    sent = len(list((tmp_path / "eml").glob("*.eml")))
+    with rec.open_record(base / rec.RECORD_NAME)[0] as r:
+        rows = r.rows("mails", "WHERE id > ?", (before,))
+    assert len(rows) == sent > 0 and {m["state"] for m in rows} == {"drafted"} and {m["kind"] for m in rows} == {"催报"}

@@ -329,7 +329,13 @@ OutboxOpt = Annotated[Path | None, typer.Option("--outbox", help="写成 .eml �
 
 
 def _deliver(
-    outgoing: list, found: list, config: Path | None, dry_run: bool, resend: bool, outbox: Path | None
+    outgoing: list,
+    found: list,
+    config: Path | None,
+    dry_run: bool,
+    resend: bool,
+    outbox: Path | None,
+    record_beside: Path | None = None,
 ) -> None:
     """Shared tail of send/remind/report: show, then send or write, then report."""
     try:
@@ -360,6 +366,11 @@ def _deliver(
         result = zwgk_xl.mail.deliver(outgoing, transport, log, resend=resend, pause=0 if outbox else mail.pause)
     except (OSError, zwgk_xl.mail.smtplib.SMTPException) as exc:
         raise _fail(f"无法连接邮件服务器 {mail.host}:{mail.port}（{exc}）") from exc
+    if record_beside is not None:
+        from zwgk_xl import cycle
+
+        for f in cycle.record_mail(record_beside, result, transport.name):
+            err.print(f"[yellow]{f.message}[/]")
     console.print(f"已发送 {len(result.sent)} 封；此前已发送、跳过 {len(result.skipped)} 封（需重发请加 --resend）")
     for o, reason in result.failed:
         err.print(f"[red]发送失败[/] {o.unit or '区府办'} {o.to}：{reason}")
@@ -396,7 +407,7 @@ def send_(
     except zwgk_xl.MasterError as exc:
         raise _fail(str(exc)) from exc
     outgoing, found = zwgk_xl.mail.distribution(m, files, _sender(config))
-    _deliver(outgoing, found, config, dry_run, resend, outbox)
+    _deliver(outgoing, found, config, dry_run, resend, outbox, record_beside=master)
 
 
 @app.command("remind")
@@ -411,12 +422,15 @@ def remind_(
 
     示例：zwgk remind 汇总.xlsx --dry-run
     """
+    from zwgk_xl import roundbook
+
     try:
         report = zwgk_xl.read_report(merged)
     except (zwgk_xl.MasterError, zwgk_xl.ReportError) as exc:
         raise _fail(str(exc)) from exc
-    outgoing, found = zwgk_xl.mail.reminders(report, _sender(config))
-    _deliver(outgoing, found, config, dry_run, resend, outbox)
+    unchanged, previous = roundbook.reminder_context(merged)
+    outgoing, found = zwgk_xl.mail.reminders(report, _sender(config), unchanged, previous)
+    _deliver(outgoing, found, config, dry_run, resend, outbox, record_beside=merged)
 
 
 @app.command("report")
@@ -447,7 +461,7 @@ def report_(
     if leads:
         more, found = zwgk_xl.mail.lead_status(report, sender)
         outgoing += more
-    _deliver(outgoing, found, config, dry_run, resend, outbox)
+    _deliver(outgoing, found, config, dry_run, resend, outbox, record_beside=merged)
 
 
 @app.command("addin")

@@ -32,7 +32,7 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("报送文件夹", "returns", "各单位发回的文件所在文件夹"),
     ("输出文件夹", "output", "汇总结果、分发文件写到这里"),
     ("汇总截至日期", "as_of", "判断逾期的日期，留空为今天"),
-    ("轮次", "round", "如 2022-1"),
+    ("轮次", "round", "如 2022-Q3；“下一轮”时填新一轮的轮次，如 2022-Q4"),
     ("报送截止", "due", "写入各单位填报表"),
     ("联系人", "contact", "写入各单位填报表"),
     ("区府办邮箱", "office", "发送汇总时的收件人，多个用分号分隔"),
@@ -43,6 +43,7 @@ BUTTONS = (
     ("Button 1", "一键汇总", "consolidate"),
     ("Button 2", "生成分发", "build_and_split"),
     ("Button 3", "发送汇总", "send_summary"),
+    ("Button 4", "下一轮", "next_round"),
 )
 RESULT_SHEETS = (C.SHEET_MASTER, C.SHEET_DASHBOARD, C.SHEET_FINDINGS)
 STUB = (
@@ -157,6 +158,8 @@ _HELP = (
     "3. 各单位发回后放入“报送文件夹”，点“一键汇总”：结果写入本工作簿的总表、汇总、问题清单三张表，",
     "   完整的汇总工作簿写到输出文件夹。",
     "4. 点“发送汇总”：把汇总结果发给区府办邮箱（未配置邮件服务器时生成 .eml 文件）。",
+    "5. 下一轮（如下一季度）：在“轮次”填新轮次、“报送截止”填新日期，点“下一轮”：用最近一次汇总结果生成新一轮总表和",
+    "   各单位填报表（预填上轮内容），再把“总表”改为新生成的总表。每次汇总都记入输出文件夹旁的留痕库。",
     "运行状态显示在“设置”表 B3 单元格；出错时这里会写明原因。",
     "本工作簿需与 zwgk_control.py 放在同一文件夹，且文件名不要改为中文（xlwings 按文件名导入 Python 模块）。",
 )
@@ -233,9 +236,12 @@ def run(action: str, settings: dict[str, object], base: Path):
 
     output = _path(settings, "output", base, must_exist=False)
     if action == "consolidate":
+        from zwgk_xl import cycle
+
         as_of = _date(settings.get("as_of"))
-        result = zwgk_xl.consolidate(_path(settings, "master", base), _path(settings, "returns", base), as_of=as_of)
-        merged = zwgk_xl.write_merged(result, output / f"汇总_{as_of.isoformat()}.xlsx")
+        master = _path(settings, "master", base)
+        merged = output / f"汇总_{as_of.isoformat()}.xlsx"
+        result = cycle.merge(master, _path(settings, "returns", base), merged, as_of=as_of).consolidation
         returned = sum(1 for u in result.units if u.returned)
         msg = (
             f"一键汇总完成：已报送 {returned}/{len(result.units)} 个单位，{findings.tally(result.findings)}，"
@@ -283,6 +289,29 @@ def run(action: str, settings: dict[str, object], base: Path):
         how = "已发送" if cfg.mail.smtp else f"已生成 .eml 到 {output / '邮件'}"
         return (
             f"发送汇总：{how}（{len(sent.sent)} 封，跳过已发送 {len(sent.skipped)} 封）{dt.datetime.now():%H:%M}",
+            None,
+            None,
+        )
+    if action == "next_round":
+        from zwgk_xl import cycle
+
+        as_of = _date(settings.get("as_of"))
+        merged = output / f"汇总_{as_of.isoformat()}.xlsx"
+        if not merged.exists():
+            raise SettingsError(f"找不到 {merged}，请先“一键汇总”（下一轮从汇总结果生成）")
+        label = str(settings.get("round") or "").strip()
+        if not label:
+            raise SettingsError("请在“设置”表的“轮次”中填写新一轮的轮次，如 2022-Q4")
+        try:
+            nxt = cycle.next_round(
+                merged, label, output / f"总表_{label}.xlsx", due=str(settings.get("due") or ""), contact=None
+            )
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from exc
+        split = zwgk_xl.split_units(nxt.path, output / f"分发_{label}")
+        return (
+            f"下一轮完成：总表 {nxt.path}（预填 {nxt.carried} 项上轮填报），{len(split.files)} 个单位填报表在 "
+            f"{output / f'分发_{label}'}；请把“总表”改为 {nxt.path.name}",
             None,
             None,
         )

@@ -377,3 +377,42 @@ def _file_row(f: tuple[str, ...]) -> rec.FileRow:
     v = [*f, *([""] * 11)][:11]
     size = int(v[1]) if v[1].lstrip("-").isdigit() else -1
     return rec.FileRow(v[0], size, *v[2:10], tuple(x for x in v[10].split(",") if x))
+
+
+def record_mail(beside: str | Path, delivery, via: str) -> list[Finding]:
+    """Every mail of a delivery in the record beside the workbook it came from: written as .eml (drafted), sent
+    by SMTP, or failed. A record that cannot be written costs only this trail (a finding), never the mail."""
+    path = rec.default_path(beside)
+    state = "drafted" if via == "outbox" else "sent"
+    rows = [
+        {
+            "kind": o.kind,
+            "unit": o.unit,
+            "to": o.to,
+            "subject": str(o.message["Subject"]),
+            "key": o.key,
+            "via": via,
+            "state": state,
+        }
+        for o in delivery.sent
+    ]
+    rows += [
+        {
+            "kind": o.kind,
+            "unit": o.unit,
+            "to": o.to,
+            "subject": str(o.message["Subject"]),
+            "key": o.key,
+            "via": via,
+            "state": "failed",
+            "detail": why,
+        }
+        for o, why in delivery.failed
+    ]
+    try:
+        r, notes = rec.open_record(path)
+        with r:
+            r.mails(rows)
+        return [n for n in notes if n.code != "record-recreated"]
+    except rec.RecordError as exc:
+        return [_unavailable(path, exc)]

@@ -16,7 +16,7 @@ import mimetypes
 import smtplib
 import ssl
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
@@ -149,15 +149,24 @@ def _count(plan) -> str:
     return f"共 {len(plan.rows)} 项，其中牵头 {leads} 项"
 
 
-def reminders(report: Report, sender: str) -> tuple[list[Outgoing], list[Finding]]:
-    """催报: units that have not returned, and units with overdue or incomplete tasks, each told which tasks."""
+def reminders(
+    report: Report,
+    sender: str,
+    unchanged: Mapping[str, Sequence[str]] | None = None,
+    previous: str = "",
+) -> tuple[list[Outgoing], list[Finding]]:
+    """催报: units that have not returned, and units with overdue or incomplete tasks, each told which tasks. In a
+    round after the first, ``unchanged`` (unit id → task ids, roundbook.unchanged_tasks) names the unfinished tasks
+    a unit left as they were in round ``previous``."""
     tl = report.master.tasklist
     out, found = [], []
     for line in report.units:
         mine = [a for a in report.assignments if a.unit_id == line.unit.id]
         overdue = [a for a in mine if a.overdue]
         missing = [a for a in mine if a.status in {NOT_REPORTED, UNFILLED} and not a.overdue]
-        if line.returned and not overdue and not missing:
+        same = set((unchanged or {}).get(line.unit.id, ()))
+        kept = [a for a in mine if a.task_id in same and not a.overdue]
+        if line.returned and not overdue and not missing and not kept:
             continue
         to = _addresses(line.unit)
         if not to:
@@ -169,6 +178,7 @@ def reminders(report: Report, sender: str) -> tuple[list[Outgoing], list[Finding
             parts = [
                 f"{len(overdue)} 项任务已过完成时限" if overdue else "",
                 f"{len(missing)} 项任务未填报" if missing else "",
+                f"{len(kept)} 项任务进展与上轮相同" if kept else "",
             ]
             why = "有" + "、".join(p for p in parts if p)
         msg = _new(sender, to, f"【催报】{tl.title}——{line.unit.name}{why}")
@@ -185,10 +195,21 @@ def reminders(report: Report, sender: str) -> tuple[list[Outgoing], list[Finding
         ]
         headers = ("序号", "重点工作", "角色", "完成时限", "状态", "逾期")
         intro = f"{line.unit.name}：截至 {report.as_of}，贵单位{why}。请尽快处理以下任务："
-        msg.set_content(intro + "\n\n" + _text_table(headers, rows))
-        msg.add_alternative(
-            _html(f"{tl.title} 催报", [f"<p>{html.escape(intro)}</p>", _table(headers, rows)]), subtype="html"
+        text, blocks = (
+            intro + "\n\n" + _text_table(headers, rows),
+            [f"<p>{html.escape(intro)}</p>", _table(headers, rows)],
         )
+        if kept:
+            same_rows = [
+                (report.task(a.task_id).number, report.task(a.task_id).text[:60], a.role, a.status) for a in kept
+            ]
+            same_head = ("序号", "重点工作", "角色", "状态")
+            say = f"以下 {len(kept)} 项任务尚未完成，填报内容与上轮（{previous or '上一轮'}）相同，请核实是否有新进展："
+            text += "\n\n" + say + "\n" + _text_table(same_head, same_rows)
+            blocks += [f"<p>{html.escape(say)}</p>", _table(same_head, same_rows)]
+            rows = [*rows, *same_rows]
+        msg.set_content(text)
+        msg.add_alternative(_html(f"{tl.title} 催报", blocks), subtype="html")
         key = _key("催报", line.unit.id, report.master.list_id, report.as_of, tuple(rows))
         out.append(Outgoing("催报", line.unit.name, msg, key))
     return out, found

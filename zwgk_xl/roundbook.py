@@ -115,7 +115,7 @@ def write_history_sheet(
     labels = list(state.labels)
     n_cols = 3 + len(labels) + 2
     ws.set_column(0, 0, 12)
-    ws.set_column(1, 1, 6)
+    ws.set_column(1, 1, 11)  # 序号 below, 截至 (a date) in the round table above
     ws.set_column(2, 2, 44)
     ws.set_column(3, 3 + len(labels) - 1, 11)
     ws.set_column(3 + len(labels), 3 + len(labels) + 1, 12)
@@ -189,7 +189,8 @@ def write_history_sheet(
             s = statuses.get(label, "")
             ws.write_string(r, i, s, status_fmts.get(s, body))
         ws.write_string(r, 3 + len(labels), R.completed_in(state, task.id), body)
-        note = "、".join(x for x, on in ((R.STALLED, task.id in stalled), ("状态倒退", task.id in regressed)) if on)
+        marks = ((R.STALLED, task.id in stalled), ("有单位状态倒退", task.id in regressed))
+        note = "、".join(x for x, on in marks if on)
         ws.write_string(r, 4 + len(labels), note, st.get(border=1, align="center", font_color="#C00000"))
         ws.set_row(r, row_height([(task.text, 44)]))
     ws.freeze_panes(header_row + 1, 3)
@@ -211,3 +212,11 @@ def unchanged_tasks(state: R.RoundState | None) -> dict[str, list[str]]:
 
 def mark_map(state: R.RoundState | None) -> Mapping[tuple[str, str], str]:
     return {(u, t): m for u, t, m in state.marks} if state else {}
+
+
+def reminder_context(path: str | Path) -> tuple[dict[str, list[str]], str]:
+    """For reminders from a merged workbook: unit id → unfinished tasks left unchanged, and the round compared."""
+    state = read_state(path)
+    if state is None or len(state.rounds) < 2:
+        return {}, ""
+    return unchanged_tasks(state), state.rounds[-2].label
