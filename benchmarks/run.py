@@ -21,7 +21,7 @@ from zwgk_xl import import_tasklist, load_roster  # noqa: E402
 
 
 def imports() -> None:
-    root = HERE.parent / "workbooks"
+    root = HERE.parent / "zwgk_xl" / "samples"
     print("import (best of 5):")
     for name in ("shangyu_2022", "haishu_2021"):
         src, ros = root / f"{name}_tasklist.txt", root / f"{name.split('_')[0]}_roster.csv"

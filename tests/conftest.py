@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKBOOKS = ROOT / "workbooks"
+WORKBOOKS = ROOT / "zwgk_xl" / "samples"
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLES = {
     "shangyu_2022": (WORKBOOKS / "shangyu_2022_tasklist.txt", WORKBOOKS / "shangyu_roster.csv"),

@@ -1,7 +1,8 @@
-from zwgk_xl.checks import assignments, tasklist_findings
+from zwgk_xl.checks import tasklist_findings
 from zwgk_xl.importers.table import build
 from zwgk_xl.importers.text import parse_text
 from zwgk_xl.model import Roster, Unit
+from zwgk_xl.plan import assignments
 from zwgk_xl.units import RosterIndex
 
 ROSTER = Roster(

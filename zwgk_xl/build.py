@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zwgk_xl import contract as C
-from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.checks import assignments
 from zwgk_xl.model import Finding, Roster, Task, TaskList, Unit
-from zwgk_xl.units import RosterIndex, join_names
-from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
+from zwgk_xl.plan import UnitPlan, plan_units
+from zwgk_xl.units import join_names
+from zwgk_xl.unitsheet import info_pairs, write_unit_sheet
+from zwgk_xl.vocab import LOCKED_NOTE, STATUSES
 from zwgk_xl.xlsx import (
     MAX_ROW_LINES,
     Styles,
@@ -33,27 +33,6 @@ class BuildResult:
     plans: tuple[UnitPlan, ...]
     idle_units: tuple[Unit, ...]
     findings: tuple[Finding, ...]
-
-
-def plan_units(tl: TaskList, roster: Roster) -> tuple[list[UnitPlan], list[Unit], list[Finding]]:
-    """Which unit gets which tasks (collectives expanded through the roster), in roster order.
-
-    Units named only by a vague designation get nothing until the clerk names them; the findings say where."""
-    index = RosterIndex(roster)
-    rows: dict[str, list] = {u.id: [] for u in roster.units}
-    out: list[Finding] = []
-    for task in tl.tasks:
-        for a in assignments(task, index):
-            rows[a.unit.id].append((task, a))
-        for ref in (*task.lead, *task.responsible):
-            r = index.resolve(ref)
-            if r.kind == "vague":
-                out.append(findings.make("vague-designation", unit=ref.name, task_id=task.id, name=ref.name))
-            elif r.kind == "unknown":
-                out.append(findings.make("unit-unknown", unit=ref.name, task_id=task.id, name=ref.name, hint=""))
-    plans = [UnitPlan(u, tuple(rows[u.id])) for u in roster.units if rows[u.id]]
-    idle = [u for u in roster.units if not rows[u.id]]
-    return plans, idle, out
 
 
 def _task_cells(task: Task) -> dict[str, object]:
@@ -152,8 +131,8 @@ def readme_lines(
         "  单位名册 —— 单位全称、简称、类别、邮箱。",
         "",
         "各单位填报方法：",
-        "  1. 打开收到的“填报表”，只在黄色单元格中填写；其他内容已锁定，请勿修改、增删行或调整顺序。",
-        "  2. 完成状态从下拉列表选择：" + "、".join(C.STATUSES) + "。",
+        "  1. 打开收到的“填报表”，只在黄色单元格中填写；" + LOCKED_NOTE,
+        "  2. 完成状态从下拉列表选择：" + "、".join(STATUSES) + "。",
         "  3. 牵头单位还须填写“牵头汇总”，说明整项任务（含各责任单位）的落实情况。",
         "  4. 填写填报人、联系电话、填报日期后保存，文件名可不改，原样发回。",
         "",

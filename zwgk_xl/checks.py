@@ -4,35 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from zwgk_xl import findings
-from zwgk_xl.model import Assignment, Finding, Resolved, Roster, Task, TaskList
+from zwgk_xl.model import Finding, Roster, Task, TaskList
+from zwgk_xl.plan import UnitPlan, resolve_task, unit_finding
 from zwgk_xl.units import RosterIndex, is_none_mark
-
-if TYPE_CHECKING:
-    from zwgk_xl.unitsheet import UnitPlan
-
-
-def resolve_task(task: Task, index: RosterIndex) -> tuple[list[Resolved], list[Resolved]]:
-    return [index.resolve(r) for r in task.lead], [index.resolve(r) for r in task.responsible]
-
-
-def assignments(task: Task, index: RosterIndex) -> list[Assignment]:
-    """The units a task reaches, in roster order, each once; a unit that is both lead and responsible is lead."""
-    lead, resp = resolve_task(task, index)
-    seen: dict[str, Assignment] = {}
-    for role, resolved in (("牵头", lead), ("责任", resp)):
-        for r in resolved:
-            for unit in r.units:
-                if unit.id not in seen:
-                    via = r.ref.name if r.kind == "collective" else ""
-                    seen[unit.id] = Assignment(unit, role, via, r.ref.note)  # type: ignore[arg-type]
-    return sorted(seen.values(), key=lambda a: index.roster.order(a.unit))
-
-
-def _hint(r: Resolved) -> str:
-    return f"，最接近的名册单位：{'、'.join(r.suggestions)}" if r.suggestions else "，名册中也没有相近的名称"
+from zwgk_xl.vocab import DONE, IN_PROGRESS, NOT_STARTED, ONGOING, ROLE_LEAD, ROLE_RESPONSIBLE, SETTLED
 
 
 def tasklist_findings(tl: TaskList, roster: Roster) -> list[Finding]:
@@ -60,11 +37,11 @@ def _tasklist_findings(tl: TaskList, roster: Roster) -> Iterator[Finding]:
         for r in resp:
             if r.kind == "unit" and r.units[0].id in lead_ids:
                 yield f("lead-and-responsible", unit=r.units[0].name)
-            if r.kind == "vague":
-                yield f("vague-designation", unit=r.ref.name, name=r.ref.name)
+            if r.kind == "vague" and (found := unit_finding(task, r, src)):
+                yield found
         for r in (*lead, *resp):
-            if r.kind == "unknown":
-                yield f("unit-unknown", unit=r.ref.name, name=r.ref.name, hint=_hint(r))
+            if r.kind == "unknown" and (found := unit_finding(task, r, src)):
+                yield found
             used.update(u.id for u in r.units)
     for unit in roster.units:
         if unit.id not in used:
@@ -78,9 +55,9 @@ def is_overdue(task: Task, status: str, as_of: dt.date) -> bool:
     """Past its due date (the last date of its 完成时限) and not 已完成/不涉及; 持续推进 is fine for a task whose
     完成时限 is itself ongoing."""
     due = task.deadline.due
-    if due is None or due >= as_of or status in {"已完成", "不涉及"}:
+    if due is None or due >= as_of or status in SETTLED:
         return False
-    return not (status == "持续推进" and task.deadline.kind == "ongoing")
+    return not (status == ONGOING and task.deadline.kind == "ongoing")
 
 
 def return_findings(
@@ -101,8 +78,8 @@ def return_findings(
             per_task[task.id].append((plan.unit, a.role, sub, sub.answer(task.id) if sub else None))
     for task in tl.tasks:
         entries = per_task[task.id]
-        leads = [e for e in entries if e[1] == "牵头"]
-        resps = [e for e in entries if e[1] == "责任"]
+        leads = [e for e in entries if e[1] == ROLE_LEAD]
+        resps = [e for e in entries if e[1] == ROLE_RESPONSIBLE]
         resp_reported = [e for e in resps if e[3] is not None]
         for unit, _, sub, a in leads:
             if a is None and resp_reported:
@@ -120,8 +97,8 @@ def return_findings(
                         cell=a.cell("lead_summary"),
                     )
                 )
-        lead_done = [e for e in leads if e[3] is not None and e[3].status == "已完成"]
-        lagging = [e for e in resp_reported if e[3].status in {"未启动", "推进中"}]
+        lead_done = [e for e in leads if e[3] is not None and e[3].status == DONE]
+        lagging = [e for e in resp_reported if e[3].status in {NOT_STARTED, IN_PROGRESS}]
         if lead_done and lagging:
             out.append(
                 findings.make(
@@ -132,15 +109,15 @@ def return_findings(
                     statuses="、".join(sorted({e[3].status for e in lagging})),
                 )
             )
-        if resps and len(resp_reported) == len(resps) and all(e[3].status == "已完成" for e in resp_reported):
+        if resps and len(resp_reported) == len(resps) and all(e[3].status == DONE for e in resp_reported):
             for unit, _, _sub, a in leads:
-                if a is not None and a.status not in {"已完成", ""}:
+                if a is not None and a.status not in {DONE, ""}:
                     out.append(findings.make("resp-done-lead-not", unit=unit.name, task_id=task.id, status=a.status))
         for unit, _, sub, a in entries:
             if a is None:
                 continue
             where = {"file": sub.file, "sheet": sub.sheet}
-            status = a.status or "推进中"
+            status = a.status or IN_PROGRESS
             if is_overdue(task, status, as_of):
                 out.append(
                     findings.make(
@@ -153,11 +130,11 @@ def return_findings(
                         **where,
                     )
                 )
-            if a.status == "已完成" and not (a.done_date or a.done_date_raw):
+            if a.status == DONE and not (a.done_date or a.done_date_raw):
                 out.append(
                     findings.make("done-no-date", unit=unit.name, task_id=task.id, cell=a.cell("done_date"), **where)
                 )
-            if a.status == "已完成" and not a.progress:
+            if a.status == DONE and not a.progress:
                 out.append(
                     findings.make("done-no-progress", unit=unit.name, task_id=task.id, cell=a.cell("progress"), **where)
                 )

@@ -14,6 +14,7 @@ from rich.table import Table
 
 import zwgk_xl
 from zwgk_xl.model import Finding
+from zwgk_xl.vocab import SEVERITY_TITLES, returned_units
 
 app = typer.Typer(
     help="政务公开重点任务清单：导入、生成总表、分发、汇总。",
@@ -31,7 +32,8 @@ def _root() -> None:
 
 err = Console(stderr=True)
 
-_SEVERITY = {"error": "[red]错误[/]", "warning": "[yellow]警告[/]", "info": "[cyan]提示[/]"}
+_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+_SEVERITY = {s: f"[{_COLOURS[s]}]{t}[/]" for s, t in SEVERITY_TITLES.items()}
 
 
 def show_findings(items: tuple[Finding, ...] | list[Finding], limit: int = 200) -> None:
@@ -63,7 +65,7 @@ def import_(
 ) -> None:
     """导入任务清单并检查单位名称。
 
-    示例：zwgk import workbooks/shangyu_2022_tasklist.txt -r workbooks/shangyu_roster.csv -o tasks.xlsx
+    示例：zwgk import zwgk_xl/samples/shangyu_2022_tasklist.txt -r zwgk_xl/samples/shangyu_roster.csv -o tasks.xlsx
     """
     try:
         ros = zwgk_xl.load_roster(roster)[0] if roster else None
@@ -119,7 +121,8 @@ def build_(
 ) -> None:
     """生成总表工作簿（说明、总表、各单位工作表、单位名册）。
 
-    示例：zwgk build workbooks/shangyu_2022_tasklist.txt -r workbooks/shangyu_roster.csv -o 总表.xlsx --due 2022-11-30
+    示例：zwgk build zwgk_xl/samples/shangyu_2022_tasklist.txt -r zwgk_xl/samples/shangyu_roster.csv
+          -o 总表.xlsx --due 2022-11-30
     """
     try:
         ros, roster_findings = zwgk_xl.load_roster(roster)
@@ -215,7 +218,7 @@ def merge_(
         counts = "，".join(f"{k} {v}" for k, v in result.status_counts().items() if v)
         returned = sum(1 for u in result.units if u.returned)
         overdue = sum(t.overdue for t in result.tasks)
-        console.print(f"已报送 {returned}/{len(result.units)} 个单位；任务状态：{counts}；逾期 {overdue} 项")
+        console.print(f"{returned_units(returned, len(result.units))}；任务状态：{counts}；逾期 {overdue} 项")
         if result.collection.missing:
             console.print("[yellow]未报送（催报）：[/]" + "、".join(u.name for u in result.collection.missing))
         if result.mark_shown and result.changes:

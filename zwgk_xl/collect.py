@@ -44,24 +44,11 @@ from zwgk_xl.contract import cell_text
 from zwgk_xl.deadlines import parse as parse_deadline
 from zwgk_xl.master import Master, hidden_values
 from zwgk_xl.model import Answer, Finding, Submission, Unit
+from zwgk_xl.plan import UnitPlan
 from zwgk_xl.units import RosterIndex, fold
-from zwgk_xl.unitsheet import UnitPlan
+from zwgk_xl.vocab import STATUS_SYNONYMS
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
-
-#: What units type for a status → the status it counts as. Anything else is kept as text with a finding.
-STATUS_SYNONYMS: dict[str, str] = {
-    **{s: s for s in C.STATUSES},
-    **dict.fromkeys(
-        ("完成", "已办结", "办结", "已落实", "已经完成", "全部完成", "已结束", "完成了", "已完成。"), "已完成"
-    ),
-    **dict.fromkeys(("持续开展", "长期推进", "常态化", "常态化推进", "持续", "持续进行", "长期坚持"), "持续推进"),
-    **dict.fromkeys(
-        ("进行中", "正在推进", "正在进行", "在推进", "推进", "正在办理", "办理中", "部分完成", "实施中"), "推进中"
-    ),
-    **dict.fromkeys(("未开始", "尚未开展", "未开展", "没开始", "尚未启动", "未实施"), "未启动"),
-    **dict.fromkeys(("无", "不适用", "无此项", "本单位不涉及", "未涉及", "不涉及。"), "不涉及"),
-}
 
 #: Limits that keep a hostile file's cost bounded (a zip bomb, a huge sharedStrings): checked before any parsing.
 MAX_FILE_BYTES = 100 * 2**20

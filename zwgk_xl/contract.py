@@ -13,6 +13,11 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+# the dropdown and the roles a unit sheet shows are the vocabulary's, named here as part of the contract
+from zwgk_xl.vocab import ROLE_LEAD as ROLE_LEAD
+from zwgk_xl.vocab import ROLE_RESPONSIBLE as ROLE_RESPONSIBLE
+from zwgk_xl.vocab import STATUSES as STATUSES
+
 FORMAT_VERSION = "1"
 
 # ------------------------------------------------------------------------------------------------ sheet names
@@ -118,8 +123,6 @@ DASHBOARD_RETURN_COLUMNS: tuple[Column, ...] = (
     Column("填报日期", 11, "date"),
     Column("报送文件", 44, "file"),
 )
-STATUSES = ("已完成", "持续推进", "推进中", "未启动", "不涉及")
-ROLE_LEAD, ROLE_RESPONSIBLE = "牵头", "责任"
 
 #: Rows of a unit sheet: title, header block, a line of instructions, the column headers, then one row per task.
 UNIT_TITLE_ROW = 0

@@ -20,6 +20,7 @@ from pathlib import Path
 from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
+from zwgk_xl.vocab import returned_units
 from zwgk_xl.xlsx import Styles, new_workbook
 
 SETTINGS_SHEET = "设置"
@@ -244,7 +245,7 @@ def run(action: str, settings: dict[str, object], base: Path):
         result = cycle.merge(master, _path(settings, "returns", base), merged, as_of=as_of).consolidation
         returned = sum(1 for u in result.units if u.returned)
         msg = (
-            f"一键汇总完成：已报送 {returned}/{len(result.units)} 个单位，{findings.tally(result.findings)}，"
+            f"一键汇总完成：{returned_units(returned, len(result.units))}，{findings.tally(result.findings)}，"
             f"结果已写入本工作簿和 {merged}"
         )
         return msg, result.sheet_arrays(), as_of

@@ -16,7 +16,8 @@ import zwgk_xl
 from zwgk_xl import simulate
 from zwgk_xl.cli import show_findings
 
-WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
+#: The public sample lists and rosters, shipped inside the package so the demo runs from an installed wheel too.
+WORKBOOKS = Path(__file__).resolve().parent / "samples"
 console = Console()
 
 

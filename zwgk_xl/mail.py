@@ -26,9 +26,22 @@ from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.master import Master
-from zwgk_xl.merge import NOT_REPORTED, UNFILLED
 from zwgk_xl.model import Finding, Unit
+from zwgk_xl.plan import UnitPlan
 from zwgk_xl.report import Report
+from zwgk_xl.vocab import (
+    DONE,
+    IN_PROGRESS,
+    LOCKED_NOTE,
+    NOT_REPORTED,
+    NOT_STARTED,
+    ONGOING,
+    ROLE_LEAD,
+    ROLE_RESPONSIBLE,
+    SEVERITY_TITLES,
+    UNFILLED,
+    returned_units,
+)
 from zwgk_xl.xlsx import file_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -131,7 +144,7 @@ def distribution(
             "",
             f"附件是贵单位在《{tl.title}》中承担的任务填报表（{_count(plans.get(unit.id))}）。",
             "请在黄色单元格中填写完成状态（下拉选择）、进展情况、完成（预计）时间、佐证材料、存在问题及下步计划；"
-            "牵头的任务请另填“牵头汇总”。其他内容已锁定，请勿修改、增删行或调整顺序。",
+            "牵头的任务请另填“牵头汇总”。" + LOCKED_NOTE,
             f"请于 {due} 前将填好的文件直接回复本邮件。" if due else "请按通知要求的时间将填好的文件直接回复本邮件。",
             f"如有疑问请联系：{contact}" if contact else "",
         ]
@@ -142,11 +155,10 @@ def distribution(
     return out, found
 
 
-def _count(plan) -> str:
+def _count(plan: UnitPlan | None) -> str:
     if plan is None:
         return "0 项"
-    leads = sum(1 for _, a in plan.rows if a.role == C.ROLE_LEAD)
-    return f"共 {len(plan.rows)} 项，其中牵头 {leads} 项"
+    return f"共 {len(plan.rows)} 项，其中牵头 {plan.leads} 项"
 
 
 def reminders(
@@ -221,18 +233,16 @@ def _unit_rows(report: Report) -> list[tuple[object, ...]]:
             u.unit.name,
             u.tasks,
             "是" if u.returned else "否",
-            u.counts.get("已完成", 0),
-            u.counts.get("持续推进", 0),
-            u.counts.get("推进中", 0),
-            u.counts.get("未启动", 0),
-            u.counts.get("未报送", 0),
+            *(u.counts.get(s, 0) for s in _MAIL_STATUSES),
             u.overdue,
         )
         for u in report.units
     ]
 
 
-UNIT_HEADERS = ("单位", "任务数", "已报送", "已完成", "持续推进", "推进中", "未启动", "未报送", "逾期")
+#: The summary mail's table of units leaves out 不涉及 (a column of zeros in most districts).
+_MAIL_STATUSES = (DONE, ONGOING, IN_PROGRESS, NOT_STARTED, NOT_REPORTED)
+UNIT_HEADERS = ("单位", "任务数", "已报送", *_MAIL_STATUSES, "逾期")
 
 
 def summary(report: Report, merged: Path, sender: str, office: Sequence[str], limit: int = 200) -> Outgoing:
@@ -251,12 +261,11 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str], li
     ]
     problems = [f for f in report.findings if f.severity in {"error", "warning"}]
     prob_rows = [
-        (findings.SEVERITY_TITLES[f.severity], findings.title(f.code), f.unit, f.task_id, f.message)
-        for f in problems[:limit]
+        (SEVERITY_TITLES[f.severity], findings.title(f.code), f.unit, f.task_id, f.message) for f in problems[:limit]
     ]
     returned = sum(1 for u in report.units if u.returned)
     intro = (
-        f"截至 {report.as_of}，已报送 {returned}/{len(report.units)} 个单位；"
+        f"截至 {report.as_of}，{returned_units(returned, len(report.units))}；"
         f"逾期 {len(overdue)} 项；{findings.tally(report.findings)}。汇总表见附件，下列错误和警告 {len(problems)} 条。"
     )
     more = f"（另有 {len(problems) - limit} 条，见附件“问题清单”）" if len(problems) > limit else ""
@@ -299,7 +308,7 @@ def lead_status(report: Report, sender: str) -> tuple[list[Outgoing], list[Findi
     out, found = [], []
     names = {u.unit.id: u.unit.name for u in report.units}
     for line in report.units:
-        led = [a.task_id for a in report.assignments if a.unit_id == line.unit.id and a.role == C.ROLE_LEAD]
+        led = [a.task_id for a in report.assignments if a.unit_id == line.unit.id and a.role == ROLE_LEAD]
         if not led:
             continue
         to = _addresses(line.unit)
@@ -312,7 +321,7 @@ def lead_status(report: Report, sender: str) -> tuple[list[Outgoing], list[Findi
             others = [
                 f"{names[a.unit_id]}：{a.status}"
                 for a in report.assignments
-                if a.task_id == tid and a.role == C.ROLE_RESPONSIBLE
+                if a.task_id == tid and a.role == ROLE_RESPONSIBLE
             ]
             rows.append(
                 (

@@ -14,12 +14,11 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from zwgk_xl import contract as C
-from zwgk_xl.build import plan_units
 from zwgk_xl.importers.sheet import _table
 from zwgk_xl.importers.table import build
 from zwgk_xl.model import Finding, Roster, TaskList
+from zwgk_xl.plan import UnitPlan, plan_units
 from zwgk_xl.units import RosterIndex, roster_from_rows
-from zwgk_xl.unitsheet import UnitPlan
 
 
 class MasterError(Exception):

@@ -34,8 +34,26 @@ from zwgk_xl.checks import is_overdue, return_findings
 from zwgk_xl.collect import Collection, collect
 from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
+from zwgk_xl.plan import UnitPlan
 from zwgk_xl.units import join_names
-from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet, write_value
+from zwgk_xl.unitsheet import info_pairs, write_unit_sheet, write_value
+from zwgk_xl.vocab import (
+    DONE,
+    IN_PROGRESS,
+    NOT_APPLICABLE,
+    NOT_REPORTED,
+    NOT_STARTED,
+    ONGOING,
+    ROLE_LEAD,
+    ROLE_RESPONSIBLE,
+    SETTLED,
+    SEVERITY_ORDER,
+    SEVERITY_TITLES,
+    SUMMARY_STATUSES,
+    UNFILLED,
+    fraction,
+    returned_units,
+)
 from zwgk_xl.xlsx import (
     MAX_ROW_LINES,
     Styles,
@@ -54,9 +72,6 @@ _RESP_WIDTH = next(c.width for c in C.MASTER_COLUMNS if c.field == "responsible_
 
 #: Up to this many units the merged workbook has a refreshed sheet per unit (a district has 40–100).
 UNIT_SHEETS_MAX = 200
-NOT_REPORTED = "未报送"
-UNFILLED = "未填报"
-SUMMARY_STATUSES = (*C.STATUSES, NOT_REPORTED)
 
 
 @dataclass(frozen=True)
@@ -75,7 +90,7 @@ class TaskResult:
             "status": self.status,
             "lead_progress": self.lead_progress,
             "responsible_progress": self.responsible_progress,
-            "reported": f"{self.reported}/{self.expected}",
+            "reported": fraction(self.reported, self.expected),
             "overdue": "逾期" if self.overdue else "",
         }
 
@@ -95,7 +110,7 @@ class UnitResult:
 
     @property
     def done_rate(self) -> float:
-        done = self.counts.get("已完成", 0) + self.counts.get("不涉及", 0)
+        done = sum(self.counts.get(s, 0) for s in SETTLED)
         return done / self.tasks if self.tasks else 0.0
 
 
@@ -193,12 +208,11 @@ class Consolidation:
                     round(u.done_rate, 3),
                 ]
             )
-        sev = {"error": "错误", "warning": "警告", "info": "提示"}
         issues = [["级别", "代码", "单位", "任务", "文件", "工作表", "单元格", "说明"]]
         for f in self.findings:
             issues.append(
                 [
-                    sev[f.severity],
+                    SEVERITY_TITLES[f.severity],
                     f.code,
                     f.unit,
                     f.task_id,
@@ -235,17 +249,17 @@ def overall_status(statuses: list[str], expected: int) -> str:
     """The rule in the module docstring. ``statuses`` holds one entry per reporting unit."""
     if not statuses:
         return NOT_REPORTED
-    relevant = [s or "推进中" for s in statuses if s != "不涉及"]
+    relevant = [s or IN_PROGRESS for s in statuses if s != NOT_APPLICABLE]
     if not relevant:
-        return "不涉及"
+        return NOT_APPLICABLE
     complete = len(statuses) >= expected
-    if complete and all(s == "已完成" for s in relevant):
-        return "已完成"
-    if complete and all(s in {"已完成", "持续推进"} for s in relevant):
-        return "持续推进"
-    if all(s == "未启动" for s in relevant):
-        return "未启动"
-    return "推进中"
+    if complete and all(s == DONE for s in relevant):
+        return DONE
+    if complete and all(s in {DONE, ONGOING} for s in relevant):
+        return ONGOING
+    if all(s == NOT_STARTED for s in relevant):
+        return NOT_STARTED
+    return IN_PROGRESS
 
 
 def _progress(unit: Unit, a: Answer, full: bool, mark: str = "") -> str:
@@ -332,10 +346,8 @@ def consolidate(
         def mark(u: Unit, tid: str = task.id) -> str:
             return shown.get((u.id, tid), "")
 
-        lead = _progress_cell([(u, a) for u, role, a in reported if role == C.ROLE_LEAD], True, _LEAD_WIDTH, mark)
-        resp = _progress_cell(
-            [(u, a) for u, role, a in reported if role == C.ROLE_RESPONSIBLE], False, _RESP_WIDTH, mark
-        )
+        lead = _progress_cell([(u, a) for u, role, a in reported if role == ROLE_LEAD], True, _LEAD_WIDTH, mark)
+        resp = _progress_cell([(u, a) for u, role, a in reported if role == ROLE_RESPONSIBLE], False, _RESP_WIDTH, mark)
         section = tl.section(task.section_path[0]).heading if task.section_path else ""
         task_rows.append(
             TaskResult(task, section, status, lead, resp, len(reported), len(entries), is_overdue(task, status, as_of))
@@ -344,13 +356,13 @@ def consolidate(
     for plan in plans:
         sub = by_unit.get(plan.unit.id)
         statuses = [(t, unit_status(sub, t.id)) for t, _ in plan.rows]
-        counts = Counter("推进中" if s == UNFILLED else s for _, s in statuses)
+        counts = Counter(IN_PROGRESS if s == UNFILLED else s for _, s in statuses)
         overdue = sum(1 for t, s in statuses if is_overdue(t, s, as_of))
         unit_rows.append(
             UnitResult(
                 plan.unit,
                 len(plan.rows),
-                sum(1 for _, a in plan.rows if a.role == C.ROLE_LEAD),
+                plan.leads,
                 sub is not None,
                 {s: counts.get(s, 0) for s in SUMMARY_STATUSES},
                 overdue,
@@ -422,7 +434,7 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
         ("任务总数", len(result.tasks)),
         *counts.items(),
         ("逾期", overdue),
-        ("已报送单位", f"{returned}/{len(result.units)}"),
+        ("已报送单位", fraction(returned, len(result.units))),
         *([(R.STALLED, len(result.changes.stalled))] if result.changes and result.changes.previous else []),
     ]
     for i, (label, _) in enumerate(key):  # row by row: the sheet is streamed (xlsx.StreamedWorksheet)
@@ -515,13 +527,12 @@ def _findings_sheet(wb, st: Styles, result: Consolidation, task_rows: dict[str, 
         ws.write_string(0, i, h, st.head())
     wrap = st.get(border=1, text_wrap=True, valign="top")
     link = st.get(border=1, font_color="#0563C1", underline=1, valign="top")
-    sev = {"error": ("错误", "#FFC7CE"), "warning": ("警告", "#FFEB9C"), "info": ("提示", "#FFFFFF")}
-    order = {"error": 0, "warning": 1, "info": 2}
-    items = sorted(result.findings, key=lambda f: order[f.severity])
+    colors = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#FFFFFF"}
+    items = sorted(result.findings, key=lambda f: SEVERITY_ORDER[f.severity])
     uris: dict[str, str] = {}  # one file has many findings
     names: dict[str, str] = {"": ""}
     for r, f in enumerate(items, start=1):
-        label, color = sev[f.severity]
+        label, color = SEVERITY_TITLES[f.severity], colors[f.severity]
         name = names.get(f.file) or names.setdefault(f.file, Path(f.file).name)
         kind = findings.title(f.code)
         ws.write_number(r, 0, r, wrap)
@@ -647,7 +658,7 @@ def write_merged(
         returned = sum(1 for u in result.units if u.returned)
         overdue = sum(1 for t in result.tasks if t.overdue)
         lines[2:2] = [
-            f"汇总截至 {result.as_of.isoformat()}：已报送 {returned}/{len(result.units)} 个单位；"
+            f"汇总截至 {result.as_of.isoformat()}：{returned_units(returned, len(result.units))}；"
             + "，".join(f"{k} {v}" for k, v in counts.items() if v)
             + f"；逾期 {overdue} 项；{findings.tally(result.findings)}，见“{C.SHEET_FINDINGS}”。",
             f"各单位逐项填报内容见“{C.SHEET_DETAIL}”（可按单位、完成状态筛选）"

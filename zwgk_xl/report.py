@@ -17,6 +17,7 @@ from python_calamine import CalamineWorkbook
 from zwgk_xl import contract as C
 from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Finding, Unit
+from zwgk_xl.vocab import SUMMARY_STATUSES
 
 UNIT_COLS = (
     "unit_id",
@@ -32,14 +33,10 @@ UNIT_COLS = (
     "overdue",
     "file",
 )
-STATUS_KEYS = {
-    "已完成": "done",
-    "持续推进": "ongoing",
-    "推进中": "progress",
-    "未启动": "not_started",
-    "不涉及": "na",
-    "未报送": "not_reported",
-}
+#: Status → its key in the hidden rows, in the written order (SUMMARY_STATUSES' order).
+STATUS_KEYS = dict(
+    zip(SUMMARY_STATUSES, ("done", "ongoing", "progress", "not_started", "na", "not_reported"), strict=True)
+)
 
 
 @dataclass(frozen=True)

@@ -28,15 +28,14 @@ from functools import cached_property
 
 from zwgk_xl import findings
 from zwgk_xl.model import Answer, Finding
+from zwgk_xl.vocab import DONE, IN_PROGRESS, NOT_APPLICABLE, NOT_STARTED, ONGOING
 
-DONE = "已完成"
-NOT_APPLICABLE = "不涉及"
 NEW, UPDATED, KEPT = "新填", "已更新", "沿用上轮"
 MARKS = (NEW, UPDATED, KEPT)
 STALLED = "进展未更新"
 FIELDS = ("status", "progress", "done_date", "evidence", "plan", "lead_summary")
 #: How far a status is along: a move up is progress, a move down from 已完成 a regression.
-RANK = {"未启动": 0, "推进中": 1, "持续推进": 2, DONE: 3}
+RANK = {NOT_STARTED: 0, IN_PROGRESS: 1, ONGOING: 2, DONE: 3}
 #: Codes that withhold a unit's answers from the next round's forms (its return was refused or tampered with).
 WITHHOLDING = {
     "fingerprint-mismatch": "上轮报送的文件锁定内容被改动",

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from zwgk_xl import contract as C
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.build import plan_units
 from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Finding, Unit
+from zwgk_xl.plan import UnitPlan, plan_units
 from zwgk_xl.rounds import RoundState
-from zwgk_xl.unitsheet import UnitPlan, info_pairs, write_unit_sheet
+from zwgk_xl.unitsheet import info_pairs, write_unit_sheet
+from zwgk_xl.vocab import UNIT_NOTE
 from zwgk_xl.xlsx import Styles, file_name, new_workbook, write_hidden
 
 
@@ -35,9 +36,7 @@ class SplitResult:
 def unit_note(master: Master, rounds_note: str = "") -> str:
     due = master.meta.get(C.K_DUE, "")
     contact = master.meta.get(C.K_CONTACT, "")
-    parts = [
-        rounds_note or "请在黄色单元格中填写；完成状态从下拉列表选择；其他内容已锁定，请勿修改、增删行或调整顺序。"
-    ]
+    parts = [rounds_note or UNIT_NOTE]
     if due:
         parts.append(f"请于 {due} 前报送。")
     if contact:
@@ -116,8 +115,7 @@ def split_units(
     for plan in plans:
         path = out / file_name(unit_file_stem(master, plan.unit), taken)
         write_unit_workbook(master, plan, path, password=password, generated=generated, state=state)
-        leads = sum(1 for _, a in plan.rows if a.role == C.ROLE_LEAD)
-        files.append(UnitFile(plan.unit, path, len(plan.rows), leads))
+        files.append(UnitFile(plan.unit, path, len(plan.rows), plan.leads))
     return SplitResult(tuple(files), tuple(idle), tuple(master.findings) + tuple(found))
 
 

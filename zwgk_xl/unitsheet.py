@@ -6,56 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property
 
 from xlsxwriter.worksheet import Worksheet
 
 from zwgk_xl import contract as C
-from zwgk_xl.model import Assignment, Task, TaskList, Unit
-from zwgk_xl.units import join_names
+from zwgk_xl.model import TaskList
+from zwgk_xl.plan import UnitPlan, locked_values
+from zwgk_xl.vocab import STATUS_HELP, UNIT_NOTE
 from zwgk_xl.xlsx import Styles, print_setup, row_height
-
-STATUS_HELP = "请从下拉列表选择：" + "、".join(C.STATUSES)
-
-
-@dataclass(frozen=True)
-class UnitPlan:
-    """One unit's share of the list: its tasks in list order with its role on each."""
-
-    unit: Unit
-    rows: tuple[tuple[Task, Assignment], ...]
-
-    @property
-    def leads_any(self) -> bool:
-        return any(a.role == C.ROLE_LEAD for _, a in self.rows)
-
-    def columns(self) -> tuple[C.Column, ...]:
-        return C.UNIT_LOCKED + C.UNIT_INPUT + ((C.LEAD_SUMMARY,) if self.leads_any else ())
-
-    @cached_property
-    def locked(self) -> dict[str, list[str]]:
-        """Each task's locked cells as sent, by task id (every return of this unit is compared with them)."""
-        return {t.id: locked_values(t, a) for t, a in self.rows}
-
-    @cached_property
-    def fingerprint(self) -> str:
-        return C.fingerprint(self.unit.name, list(self.locked.values()))
-
-
-def locked_values(task: Task, a: Assignment) -> list[str]:
-    """The locked cells of one task row, as text, in UNIT_LOCKED order (what the fingerprint covers)."""
-    values = {
-        "id": task.id,
-        "number": task.number,
-        "text": task.text,
-        "requirement": task.requirement,
-        "lead": join_names(task.lead),
-        "responsible": join_names(task.responsible),
-        "role": a.role,
-        "deadline": task.deadline.text,
-    }
-    return [values[c.field] for c in C.UNIT_LOCKED]
 
 
 def write_unit_sheet(
@@ -102,7 +60,7 @@ def write_unit_sheet(
         _merge(ws, C.UNIT_INFO_ROW, v0, v1, value, fmt)
         if field == "date":
             _date_validation(ws, C.UNIT_INFO_ROW, v0, C.UNIT_INFO_ROW, v0)
-    note_text = note or "请在黄色单元格中填写；完成状态从下拉列表选择；其他内容已锁定，请勿修改、增删行或调整顺序。"
+    note_text = note or UNIT_NOTE
     ws.set_row(C.UNIT_NOTE_ROW, 20 if len(note_text) < 90 else 34)
     ws.merge_range(C.UNIT_NOTE_ROW, 0, C.UNIT_NOTE_ROW, n - 1, note_text, st.get(text_wrap=True, font_size=10))
     ws.set_row(C.UNIT_HEADER_ROW, 32)
