@@ -388,3 +388,24 @@ def test_reminders_name_tasks_unchanged_since_the_last_round_and_mails_are_recor
     with rec.open_record(base / rec.RECORD_NAME)[0] as r:
         rows = r.rows("mails", "WHERE id > ?", (before,))
     assert len(rows) == sent > 0 and {m["state"] for m in rows} == {"drafted"} and {m["kind"] for m in rows} == {"催报"}
+
+
+def test_edits_made_in_the_merged_master_carry_into_the_next_round(rounds, tmp_path) -> None:
+    """The clerk retitles a task and changes its lead in 汇总.xlsx's 总表 (in Excel; openpyxl here), then `next`."""
+    src = rounds["base"] / "汇总-Q3.xlsx"
+    edited = tmp_path / "汇总-Q3-改.xlsx"
+    wb = load_workbook(src)
+    ws = wb[C.SHEET_MASTER]
+    head = [c.value for c in ws[2]]
+    text_col, lead_col = head.index("重点工作") + 1, head.index("牵头单位") + 1
+    row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "T002")
+    ws.cell(row, text_col).value = "修改后的任务内容：按新要求公开"
+    new_lead = rounds["d"]
+    ws.cell(row, lead_col).value = new_lead
+    wb.save(edited)
+    res = cycle.next_round(edited, Q4, tmp_path / "总表-Q4.xlsx")
+    m = zwgk_xl.read_master(res.path)
+    task = next(t for t in m.tasklist.tasks if t.id == "T002")
+    assert task.text == "修改后的任务内容：按新要求公开"
+    assert [u.name for u in task.lead] == [new_lead]
+    assert res.previous == Q3 and res.carried > 0

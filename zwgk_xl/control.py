@@ -285,6 +285,9 @@ def run(action: str, settings: dict[str, object], base: Path):
         else:
             transport, log = mail.OutboxTransport(output / "邮件"), output / "邮件" / "已发送记录.jsonl"
         sent = mail.deliver(out, transport, log)
+        from zwgk_xl.cycle import record_mail
+
+        record_mail(merged, sent, transport.name)  # the trail; a record that cannot be written costs only that
         if sent.failed:
             raise SettingsError(f"发送失败：{sent.failed[0][1]}")
         how = "已发送" if cfg.mail.smtp else f"已生成 .eml 到 {output / '邮件'}"

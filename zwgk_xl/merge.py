@@ -167,6 +167,22 @@ class Consolidation:
                 for u in self.units
             ],
             "findings": [f.to_dict() for f in self.findings],
+            "round": self.master.round,
+            "changes": self._changes_json(),
+        }
+
+    def _changes_json(self) -> dict[str, Any] | None:
+        """What changed since the previous round (None in a first round): for scripts, beside the findings."""
+        ch = self.changes
+        if ch is None or not ch.previous:
+            return None
+        return {
+            "previous": ch.previous,
+            "marks": ch.counts(),
+            "stalled": list(ch.stalled),
+            "regressed": [{"unit_id": u, "task_id": t} for u, t in ch.regressed],
+            "improved_units": list(ch.improved_units),
+            "stalled_units": list(ch.stalled_units),
         }
 
     def sheet_arrays(self) -> dict[str, list[list[object]]]:
