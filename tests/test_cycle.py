@@ -332,7 +332,7 @@ def test_round_three_regression_history_and_timeline(round_three) -> None:
     res = runner.invoke(app, ["history", "--record", str(base / rec.RECORD_NAME), "--unit", round_three["c"], "--json"])
     files = json.loads(res.output)["files"]
     stale = [f for f in files if f["outcome"] == "未采用"]
-    assert [(f["round"], f["file_round"]) for f in stale] == [(Q4, "")]
+    assert [(f["round"], f["file_round"]) for f in stale] == [(Q4, Q3)]
     assert "round-refused" in stale[0]["findings"]
     res = runner.invoke(app, ["history", "--record", str(base / rec.RECORD_NAME), "--unit", round_three["c"]])
     assert res.exit_code == 0 and "历次汇总" in res.output and "报送文件" in res.output
@@ -409,3 +409,19 @@ def test_edits_made_in_the_merged_master_carry_into_the_next_round(rounds, tmp_p
     assert task.text == "修改后的任务内容：按新要求公开"
     assert [u.name for u in task.lead] == [new_lead]
     assert res.previous == Q3 and res.carried > 0
+
+
+def test_a_master_without_round_state_learns_the_last_round_from_the_record(round_two, tmp_path) -> None:
+    """A clerk who built round 2's master with `zwgk build` (not `next`): the merge compares with the record's
+    round 1, here a record rebuilt from 汇总-Q3.xlsx alone."""
+    base, plans, a, c, d = round_two["base"], round_two["plans"], round_two["a"], round_two["c"], round_two["d"]
+    record = tmp_path / rec.RECORD_NAME
+    assert cycle.rebuild(record, [base / "汇总-Q3.xlsx"])[0] == 1
+    m1 = zwgk_xl.read_master(round_two["m1"])
+    fresh = zwgk_xl.build_master(m1.tasklist, m1.roster, tmp_path / "总表-Q4.xlsx", round_label=Q4).path
+    assert read_state(fresh) is None
+    res = cycle.merge(fresh, base / "returns2", tmp_path / "汇总-Q4.xlsx", record=record)
+    cons = res.consolidation
+    assert cons.changes is not None and cons.changes.previous == Q3
+    keeper = next(n for n in plans if n not in (a, c, d))
+    assert all(cons.mark(plans[keeper].unit.id, t.id) == R.KEPT for t, _ in plans[keeper].rows)

@@ -249,8 +249,35 @@ def file_rows(result: Consolidation) -> list[rec.FileRow]:
         unit = next((f.unit for f in result.findings if f.file == key and f.unit), "")
         outcome = "重复" if "duplicate-file" in codes else ("跳过" if not codes else "未采用")
         u = m.index.lookup(unit) if unit else None
-        out.append(rec.FileRow(key, size, digest, u.id if u else "", unit, "", "", "", read_at, outcome, tuple(codes)))
+        meta = _hidden(path) if outcome == "未采用" else {}
+        out.append(
+            rec.FileRow(
+                key,
+                size,
+                digest,
+                u.id if u else meta.get(C.K_UNIT_ID, ""),
+                unit or meta.get(C.K_UNIT_NAME, ""),
+                meta.get(C.K_LIST_ID, ""),
+                meta.get(C.K_ROUND, ""),
+                "",
+                read_at,
+                outcome,
+                tuple(codes),
+            )
+        )
     return out
+
+
+def _hidden(path: Path) -> dict[str, str]:
+    """A refused file's own hidden sheet (its list, round and unit), for the record; {} when it has none."""
+    from python_calamine import CalamineWorkbook
+
+    from zwgk_xl.master import read_hidden
+
+    try:
+        return read_hidden(CalamineWorkbook.from_path(str(path)))
+    except Exception:  # any reader error: the merge has reported on this file already
+        return {}
 
 
 def _record_rows(tx: rec.MergeTx, result: Consolidation, files: list[rec.FileRow]) -> None:
