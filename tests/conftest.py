@@ -34,6 +34,14 @@ def golden(request: pytest.FixtureRequest):
     return check
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that renders through LibreOffice carries the ``libreoffice`` marker, so a quick local run can
+    leave them out (``pytest -m "not libreoffice"``); CI runs them all."""
+    for item in items:
+        if "libreoffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.libreoffice)
+
+
 def _soffice() -> str | None:
     import shutil
 

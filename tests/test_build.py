@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from zwgk_xl import build_master, import_tasklist, load_roster, read_master
 from zwgk_xl import contract as C
-from zwgk_xl.xlsx import file_name, sheet_name
+from zwgk_xl.workbook.xlsx import file_name, sheet_name
 
 from .conftest import SAMPLES
 

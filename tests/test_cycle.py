@@ -29,7 +29,7 @@ from zwgk_xl import cycle
 from zwgk_xl import record as rec
 from zwgk_xl import rounds as R
 from zwgk_xl.cli import app
-from zwgk_xl.roundbook import read_state
+from zwgk_xl.workbook.roundbook import read_state
 
 from .conftest import SAMPLES, fill_unit
 
@@ -367,7 +367,7 @@ def test_a_missing_record_never_blocks_a_merge(round_two, tmp_path) -> None:
 
 
 def test_reminders_name_tasks_unchanged_since_the_last_round_and_mails_are_recorded(round_two, tmp_path) -> None:
-    from zwgk_xl import roundbook
+    from zwgk_xl.workbook import roundbook
 
     base, plans = round_two["base"], round_two["plans"]
     merged = base / "汇总-Q4.xlsx"

@@ -31,6 +31,21 @@ CASES = [
     ("", "none", []),
     ("\\", "none", []),
     ("尽快", "unknown", []),
+    # issue 14: phrases as printed
+    ("每季度", "ongoing", []),
+    ("每月10日前", "ongoing", []),
+    ("及时", "ongoing", []),
+    ("长期", "ongoing", []),
+    ("常年", "ongoing", []),
+    ("2023年6月底前完成", "date", [D(2023, 6, 30)]),
+    ("11月底前完成", "date", [D(2022, 11, 30)]),
+    ("2023年底前", "date", [D(2023, 12, 31)]),
+    ("2023年年底前", "date", [D(2023, 12, 31)]),
+    ("2023年内", "date", [D(2023, 12, 31)]),
+    ("2023年", "date", [D(2023, 12, 31)]),
+    ("11 月底前", "date", [D(2022, 11, 30)]),
+    ("适时", "unknown", []),
+    ("年中", "unknown", []),
     ("13月底前", "unknown", []),
     ("2月30日前", "unknown", []),
 ]
@@ -75,3 +90,5 @@ def test_looks_like_deadline() -> None:
     assert looks_like_deadline("三季度前")
     assert not looks_like_deadline("区府办")
     assert not looks_like_deadline("1")
+    # a sentence that mentions 持续 is a task, not a deadline cell
+    assert not looks_like_deadline("积极做好政策解读工作,持续提升政策解读质量,丰富解读形式。")

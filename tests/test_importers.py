@@ -245,7 +245,9 @@ def test_no_header_is_a_finding_and_bad_files_raise(tmp_path: Path) -> None:
     p = tmp_path / "x.txt"
     p.write_text("这里没有表格\n只有文字", encoding="utf-8")
     result = import_tasklist(p)
-    assert result.tasklist.tasks == () and [f.code for f in result.findings][-1] == "header-not-found"
+    codes = [f.code for f in result.findings]
+    assert result.tasklist.tasks == () and "header-not-found" in codes and codes[-1] == "no-tasks"
+    assert "已尝试" in result.findings[-1].message and ".xlsx" in result.findings[-1].message
     with pytest.raises(ImportError_, match="找不到"):
         import_tasklist(tmp_path / "missing.txt")
     bad = tmp_path / "bad.xlsx"
@@ -253,8 +255,11 @@ def test_no_header_is_a_finding_and_bad_files_raise(tmp_path: Path) -> None:
     with pytest.raises(ImportError_, match=r"bad\.xlsx"):
         import_tasklist(bad)
     (tmp_path / "a.pdf").write_bytes(b"%PDF")
-    with pytest.raises(ImportError_, match="不支持"):
+    with pytest.raises(ImportError_, match=r"a\.pdf"):
         import_tasklist(tmp_path / "a.pdf")
+    (tmp_path / "a.png").write_bytes(b"png")
+    with pytest.raises(ImportError_, match="不支持"):
+        import_tasklist(tmp_path / "a.png")
 
 
 def test_json_is_serialisable() -> None:

@@ -166,7 +166,7 @@ def test_progress_cell_fits_a_row_or_says_where_the_rest_is() -> None:
     keeps its status and progress under a count of the statuses that points to 填报明细."""
     from zwgk_xl.merge import _progress_cell
     from zwgk_xl.model import Answer, Unit
-    from zwgk_xl.xlsx import MAX_ROW_LINES
+    from zwgk_xl.workbook.xlsx import MAX_ROW_LINES
 
     def answer(i: int, status: str) -> tuple[Unit, Answer]:
         a = Answer(
@@ -273,7 +273,8 @@ def test_detail_sheet_and_unit_sheets(built, tmp_path, monkeypatch) -> None:
 def test_streamed_workbook_holds_the_same_cells(built, tmp_path, monkeypatch) -> None:
     """The merged workbook streams its rows to disk (constant memory); it must hold exactly the cells that the same
     workbook built in memory holds, on every sheet, hidden ones included."""
-    from zwgk_xl import merge, simulate, xlsx
+    from zwgk_xl import merge, simulate
+    from zwgk_xl.workbook import xlsx
 
     _, b, _, base = built["shangyu_2022"]
     returns = tmp_path / "returns"

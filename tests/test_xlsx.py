@@ -6,7 +6,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 from xlsxwriter.exceptions import DuplicateWorksheetName, InvalidWorksheetName
 
-from zwgk_xl.xlsx import RowOrderError, new_workbook
+from zwgk_xl.workbook.xlsx import RowOrderError, new_workbook
 
 
 def test_sheet_names_checked_like_xlsxwriter(tmp_path) -> None:
@@ -31,7 +31,7 @@ def test_sheet_names_checked_like_xlsxwriter(tmp_path) -> None:
 
 def test_fit_cell_keeps_excel_limit_and_says_where_the_rest_is() -> None:
     from zwgk_xl import contract as C
-    from zwgk_xl.xlsx import CELL_LIMIT, fit_cell
+    from zwgk_xl.workbook.xlsx import CELL_LIMIT, fit_cell
 
     assert fit_cell("短文本") == "短文本"
     cut = fit_cell("字" * 40_000)
@@ -45,7 +45,7 @@ def test_write_link_never_leaves_a_cell_empty(tmp_path) -> None:
 
     import openpyxl
 
-    from zwgk_xl.xlsx import LINKS_PER_SHEET, write_link
+    from zwgk_xl.workbook.xlsx import LINKS_PER_SHEET, write_link
 
     path = tmp_path / "l.xlsx"
     wb = new_workbook(path, large=True)

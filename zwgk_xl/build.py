@@ -12,9 +12,9 @@ from zwgk_xl.atomic import atomic_path
 from zwgk_xl.model import Finding, Roster, Task, TaskList, Unit
 from zwgk_xl.plan import UnitPlan, plan_units
 from zwgk_xl.units import join_names
-from zwgk_xl.unitsheet import info_pairs, write_unit_sheet
 from zwgk_xl.vocab import LOCKED_NOTE, STATUSES
-from zwgk_xl.xlsx import (
+from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet
+from zwgk_xl.workbook.xlsx import (
     MAX_ROW_LINES,
     Styles,
     Workbook,

@@ -6,10 +6,11 @@ It is an ordinary table the importer reads like any other (the 任务编号 colu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.model import TaskList
+from zwgk_xl.model import Finding, TaskList
 from zwgk_xl.units import is_none_mark, join_names
 
 COLUMNS = (
@@ -53,20 +54,43 @@ def rows(tl: TaskList) -> list[list[str]]:
     return out
 
 
-def write(tl: TaskList, path: str | Path) -> Path:
+#: Findings that mark a row the importer had to guess: the clerk reviews exactly these rows (highlighted).
+GUESSED = frozenset(
+    {"cell-inherited", "column-by-content", "units-from-text", "row-short", "row-unparsed", "deadline-unknown"}
+)
+CHECK_COLUMN = "核对提示"
+
+
+def write(tl: TaskList, path: str | Path, findings: Iterable[Finding] = ()) -> Path:
+    """The reviewable workbook; rows named by a guessing finding are filled yellow with the findings' messages in a
+    last column (read past on re-import: it is not a list column)."""
     import xlsxwriter
+
+    notes: dict[str, list[str]] = {}
+    for f in findings:
+        if f.code in GUESSED and f.task_id:
+            notes.setdefault(f.task_id, []).append(f"{f.cell} {f.message}".strip())
 
     target = Path(path)
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         head = wb.add_format({"bold": True, "font_name": "黑体", "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
         body = wb.add_format({"font_name": "宋体", "text_wrap": True, "valign": "top", "border": 1})
+        guess = wb.add_format(
+            {"font_name": "宋体", "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FFF2CC"}
+        )
         ws = wb.add_worksheet("任务清单")
         ws.write_row(0, 0, COLUMNS, head)
         for i, w in enumerate(WIDTHS):
             ws.set_column(i, i, w, body)
-        for r, row in enumerate(rows(tl), start=1):
-            ws.write_row(r, 0, row, body)
+        if notes:
+            ws.write_string(0, len(COLUMNS), CHECK_COLUMN, head)
+            ws.set_column(len(COLUMNS), len(COLUMNS), 50, body)
+        for r, (task, row) in enumerate(zip(tl.tasks, rows(tl), strict=True), start=1):
+            if task.id in notes:
+                ws.write_row(r, 0, [*row, "\n".join(notes[task.id])], guess)
+            else:
+                ws.write_row(r, 0, row, body)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, len(tl.tasks), len(COLUMNS) - 1)
         meta = wb.add_worksheet(META_SHEET)

@@ -58,7 +58,7 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command("import")
 def import_(
-    source: Annotated[Path, typer.Argument(help="任务清单：.txt / .docx / .html / .xlsx / .csv")],
+    source: Annotated[Path, typer.Argument(help="任务清单：.txt .docx .doc .wps .html .pdf .xlsx .xls .et .csv")],
     roster: Annotated[Path | None, typer.Option("--roster", "-r", help="单位名册 .xlsx 或 .csv")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写出规范任务清单 .xlsx，供核对修改")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出清单和问题")] = False,
@@ -72,11 +72,18 @@ def import_(
         result = zwgk_xl.import_tasklist(source, ros)
     except (zwgk_xl.ImportError_, zwgk_xl.RosterError) as exc:
         raise _fail(str(exc)) from exc
-    if output:
-        zwgk_xl.write_canonical(result.tasklist, output)
+    if output and result.tasklist.tasks:
+        zwgk_xl.write_canonical(result.tasklist, output, findings=result.findings)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        if not result.tasklist.tasks:
+            raise typer.Exit(1)
         return
+    if not result.tasklist.tasks:
+        show_findings(result.findings)
+        no_tasks = next((f.message for f in result.findings if f.code == "no-tasks"), "没有读出任何任务")
+        raise _fail(f"{source}：{no_tasks}")
+    _show_layout(result)
     tl = result.tasklist
     n1 = sum(1 for s in tl.sections if s.level == 1)
     n2 = sum(1 for s in tl.sections if s.level == 2)
@@ -108,6 +115,19 @@ def import_(
     show_findings(result.findings)
     if output:
         console.print(f"规范任务清单已写出：{output}")
+
+
+def _show_layout(result: zwgk_xl.ImportResult) -> None:
+    layout = result.layout
+    if layout is not None:
+        share = round(layout.confidence * 100)
+        console.print(f"识别为：{layout.label}（把握{layout.sureness}：{share}% 的任务读出了单位和时限）")
+    guessed = sum(1 for f in result.findings if f.code in zwgk_xl.canonical.GUESSED)
+    if guessed:
+        console.print(
+            f"[yellow]{guessed} 处是推断的（合并单元格、文字中的单位、按内容分列等），见问题清单；"
+            "写出的规范任务清单中标黄。[/]"
+        )
 
 
 @app.command("build")
@@ -425,7 +445,7 @@ def remind_(
 
     示例：zwgk remind 汇总.xlsx --dry-run
     """
-    from zwgk_xl import roundbook
+    from zwgk_xl.workbook import roundbook
 
     try:
         report = zwgk_xl.read_report(merged)

@@ -207,6 +207,13 @@ def cell_text(v: object) -> str:
     return str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+ROW_MAX_PT = 409.0  # Excel's highest row
+LINE_PT = 13.5
+#: Lines of body text that the highest row shows; a cell with more is cut off on screen and on paper (consolidation
+#: shortens a 总表 cell that would need more).
+MAX_ROW_LINES = int((ROW_MAX_PT - 6) // LINE_PT)
+
+
 @functools.lru_cache(maxsize=8192)  # the same task text and the same phrases recur across units and sheets
 def estimate_lines(text: str, width: float) -> int:
     """Lines a wrapped cell needs at ``width`` (Excel character units; a Chinese character takes about two)."""

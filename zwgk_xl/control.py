@@ -21,7 +21,7 @@ from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.vocab import returned_units
-from zwgk_xl.xlsx import Styles, new_workbook
+from zwgk_xl.workbook.xlsx import Styles, new_workbook
 
 SETTINGS_SHEET = "设置"
 STATUS_ROW = 2  # 运行状态 in B3

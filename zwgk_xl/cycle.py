@@ -22,7 +22,7 @@ from zwgk_xl.build import build_master
 from zwgk_xl.master import MasterError, read_master
 from zwgk_xl.merge import Consolidation, consolidate, unit_status, write_merged
 from zwgk_xl.model import Finding
-from zwgk_xl.roundbook import earlier_rounds, read_state, write_state
+from zwgk_xl.workbook.roundbook import earlier_rounds, read_state, write_state
 
 
 def sha256(path: str | Path) -> str:

@@ -14,9 +14,11 @@ phrase                meaning
 M月 M月底 M月末 M月前  last day of month M ("2021年8月前" → 31 Aug 2021: offices mean "by the end of")
 M月上旬/中旬/下旬      the 10th / 20th / last day of month M
 M月D日(前)             that day
+2023年底 2023年内       31 Dec of that year; a cell holding only "2023年" too
 十二月 三季度 ...      Chinese numerals are read as digits first
 持续推进 长期推进       ongoing (no due date), when the cell names no date at all: also 长期坚持, 长期,
-常态化 持续 定期 ...   常态化, 持续, 定期, 每月, 每季度, 每年, 随时, 动态
+常态化 持续 定期 ...   常态化, 持续, 定期, 每月, 每季度, 每年, 随时, 动态, 及时, 常年, 按季度/按月/按年,
+                       每半年, 每周, 实时, 即时, 日常, 经常性 (每月10日前: ongoing, it recurs)
 ====================  =========================================================
 
 Anything else stays text with ``kind="unknown"``; the importer turns that into a ``deadline-unknown`` finding. The
@@ -60,6 +62,17 @@ _ONGOING = (
     "每年",
     "随时",
     "动态",
+    "及时",
+    "常年",
+    "按季度",
+    "按月",
+    "按年",
+    "每半年",
+    "每周",
+    "实时",
+    "即时",
+    "日常",
+    "经常性",
 )
 
 _YEAR = r"(?:(?P<{p}y>\d{{4}})年|(?P<{p}n>次年|明年))?"
@@ -69,6 +82,7 @@ _PATTERN = re.compile(
             _YEAR.format(p="m") + r"(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号]|(?P<part>上旬|中旬|下旬|底|末|初)?)",
             _YEAR.format(p="q") + r"第?(?P<q>[1-4])季度",
             _YEAR.format(p="h") + r"(?P<half>上半年|下半年)",
+            r"(?P<yy>\d{4})年(?:年?底|年?末|内|以内|全年|度)",
             _YEAR.format(p="e") + r"(?P<end>全年|年底|年末|年内|本年度|年终)",
         ]
     )
@@ -139,6 +153,8 @@ def _date_of(m: re.Match[str], year: int) -> dt.date | None:
         return dt.date(y, 6, 30) if m.group("half") == "上半年" else dt.date(y, 12, 31)
     if m.group("end"):
         return dt.date(_year_of(m, "e", year), 12, 31)
+    if m.group("yy"):
+        return dt.date(int(m.group("yy")), 12, 31)
     return None
 
 
@@ -154,6 +170,8 @@ def parse(text: str, year: int) -> Deadline:
         if d is None:
             return Deadline(raw, "unknown")
         dates.append(d)
+    if not dates and (m := re.fullmatch(r"(\d{4})年(?:前|完成|之前)?", folded)):
+        dates.append(dt.date(int(m.group(1)), 12, 31))  # "2023年": within that year
     if dates:
         return Deadline(raw, "date", tuple(dates))
     if any(k in folded for k in _ONGOING):
@@ -164,6 +182,7 @@ def parse(text: str, year: int) -> Deadline:
 def looks_like_deadline(text: str) -> bool:
     """True for a cell that is plainly a 完成时限, so a row missing a cell can still be aligned."""
     folded = fold(text)
-    if not folded or len(folded) > 40:
+    if not folded or len(folded) > 40 or re.search(r"[。；;]", folded.rstrip("。")):
         return False
-    return parse(text, 2000).kind in {"date", "ongoing"}
+    kind = parse(text, 2000).kind
+    return kind == "date" or (kind == "ongoing" and len(folded) <= 16 and not re.search(r"[,，、]", folded))

@@ -36,6 +36,13 @@ TABLE: dict[str, Kind] = {
     "year-unknown": Kind("warning", "年度不明", "未能从标题中识别年度，完成时限按 {year} 年解析"),
     "no-deadline-column": Kind("info", "无完成时限列", "清单没有完成时限列"),
     "deadline-unknown": Kind("warning", "时限无法识别", "完成时限“{text}”无法识别，保留原文，请人工确认"),
+    "cell-inherited": Kind("info", "沿用合并单元格", "合并单元格：本行的“{column}”沿用上方的“{text}”，请核对"),
+    "column-by-content": Kind("info", "按内容分列", "文字没有表格分隔，本行各格按内容判断所属列（{columns}），请核对"),
+    "traditional-converted": Kind(
+        "warning", "繁体转简体", "清单为繁体字（约 {count} 个繁体字），已转换为简体导入，请核对单位名称"
+    ),
+    "text-kept": Kind("info", "非任务文字", "不是任务或标题的文字，已保留在此，请核对：{text}"),
+    "no-tasks": Kind("error", "没有任务", "没有读出任何任务（{tried}）。{advice}"),
     # units and task-list checks
     "lead-missing": Kind("warning", "缺牵头单位", "该任务没有牵头单位"),
     "lead-none-printed": Kind("info", "无牵头单位", "清单中牵头单位印为“\\”（无牵头单位）"),

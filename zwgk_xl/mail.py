@@ -42,7 +42,7 @@ from zwgk_xl.vocab import (
     UNFILLED,
     returned_units,
 )
-from zwgk_xl.xlsx import file_name
+from zwgk_xl.workbook.xlsx import file_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -36,7 +36,6 @@ from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
 from zwgk_xl.plan import UnitPlan
 from zwgk_xl.units import join_names
-from zwgk_xl.unitsheet import info_pairs, write_unit_sheet, write_value
 from zwgk_xl.vocab import (
     DONE,
     IN_PROGRESS,
@@ -54,7 +53,8 @@ from zwgk_xl.vocab import (
     fraction,
     returned_units,
 )
-from zwgk_xl.xlsx import (
+from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet, write_value
+from zwgk_xl.workbook.xlsx import (
     MAX_ROW_LINES,
     Styles,
     fit_cell,
@@ -340,7 +340,7 @@ def consolidate(
         sub = by_unit.get(plan.unit.id)
         for task, a in plan.rows:
             per_task[task.id].append((plan.unit, a.role, sub.answer(task.id) if sub else None))
-    from zwgk_xl.roundbook import read_state
+    from zwgk_xl.workbook.roundbook import read_state
 
     state = _state_for(master, previous or read_state(master.path))
     task_status = {
@@ -691,7 +691,7 @@ def write_merged(
         _dashboard(wb, st, result)
         _findings_sheet(wb, st, result, task_rows)
         _detail_sheet(wb, st, result, by_unit)
-        from zwgk_xl.roundbook import earlier_rounds, write_history_sheet, write_state
+        from zwgk_xl.workbook.roundbook import earlier_rounds, write_history_sheet, write_state
 
         write_history_sheet(wb, st, tl, result.state_after, result.changes)
         taken: set[str] = set(C.RESERVED_SHEETS)

@@ -183,9 +183,25 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class Layout:
+    """How the importer read a list: the layout it recognised, in words a clerk reads, and how sure it is
+    (the share of tasks with text, a unit and a readable deadline where the list has a deadline)."""
+
+    name: str
+    label: str
+    confidence: float
+    tried: tuple[str, ...] = ()
+
+    @property
+    def sureness(self) -> str:
+        return "高" if self.confidence >= 0.9 else "中" if self.confidence >= 0.6 else "低"
+
+
+@dataclass(frozen=True)
 class ImportResult:
     tasklist: TaskList
     findings: tuple[Finding, ...]
+    layout: Layout | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = self.tasklist.to_json()

@@ -13,9 +13,9 @@ from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Finding, Unit
 from zwgk_xl.plan import UnitPlan, plan_units
 from zwgk_xl.rounds import RoundState
-from zwgk_xl.unitsheet import info_pairs, write_unit_sheet
 from zwgk_xl.vocab import UNIT_NOTE
-from zwgk_xl.xlsx import Styles, file_name, new_workbook, write_hidden
+from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet
+from zwgk_xl.workbook.xlsx import Styles, file_name, new_workbook, write_hidden
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def write_unit_workbook(
 ) -> Path:
     """``state``: a master of a later round (``zwgk next``) pre-fills each input cell with the unit's last answer,
     marked by colour and by the 上轮填报 column (roundbook.py)."""
-    from zwgk_xl import roundbook
+    from zwgk_xl.workbook import roundbook
 
     uid = plan.unit.id
     notes = roundbook.carried_notes(state, uid, [t.id for t, _ in plan.rows]) or None
@@ -107,7 +107,7 @@ def split_units(
     out.mkdir(parents=True, exist_ok=True)
     plans, idle, found = plan_units(master.tasklist, master.roster)
     generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
-    from zwgk_xl.roundbook import read_state
+    from zwgk_xl.workbook.roundbook import read_state
 
     state = read_state(master.path)
     taken: set[str] = set()

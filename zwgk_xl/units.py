@@ -96,13 +96,27 @@ def is_vague(name: str) -> bool:
     return designation_kinds(name) is None and bool(_VAGUE.search(plain))
 
 
+_REGION_HEAD = re.compile(r"^各[省市区县州乡镇旗]{1,2}$")
+
+
+def _join_regions(parts: list[str]) -> list[str]:
+    """ "各州、市人民政府" and "各区、县(市)政府" are one collective: a bare "各州" joins the name after it."""
+    out: list[str] = []
+    for part in parts:
+        if out and _REGION_HEAD.match(out[-1]):
+            out[-1] += "、" + part
+        else:
+            out.append(part)
+    return out
+
+
 def split_names(cell: str) -> tuple[UnitRef, ...]:
     """One printed lead/responsible cell → names as printed, normalised, with bracketed notes split off."""
-    text = fold(cell)
+    text = fold(cell).rstrip("。.")
     if not text or text in NONE_FOLDED:
         return ()
     refs: list[UnitRef] = []
-    for part in _split_top(text):
+    for part in _join_regions(_split_top(text)):
         if part in NONE_MARKS:
             continue
         if designation_kinds(part) is not None:
@@ -296,3 +310,32 @@ def load_roster(path: str | Path) -> tuple[Roster, list[Finding]]:
     except Exception as exc:  # calamine raises several types for a file it cannot read
         raise RosterError(f"{p}：无法读取（{exc}）") from exc
     return roster_from_rows(rows, str(p))
+
+
+# Role words printed inside unit cells: what remains are the names (the roles themselves are read by
+# importers/roles.py). Longest first, so 负责落实 goes before 负责.
+_ROLE_LABEL = re.compile(
+    r"(?:牵头|责任|配合|参与|协办|主办|承办|协同)(?:单位|部门|科室|处室)?[:：]|(?:主办|协办|牵头|配合)(?=[:：])"
+)
+_ROLE_SUFFIX = re.compile(
+    r"(?:等)?(?:按照?职责分工|按照?职责|依职责|分别|共同|牵头负责|牵头落实|负责落实|具体落实|组织落实|配合落实|参与落实"
+    r"|参照落实|参照执行|参照|牵头|负责|落实|配合|参与|协助|协同|主办|协办|执行|推进)+$"
+)
+_ROLE_NOTE = re.compile(r"[（(](?:牵头|主办|协办|配合|责任|负责)[）)]")
+
+
+def strip_role_words(cell: str) -> str:
+    """A unit cell without its role words: "A牵头，B、C配合" → "A，B、C"; "A会同B" → "A、B"; "主办：A" → "A";
+    "A、B等按职责分工落实" → "A、B"."""
+    text = _ROLE_NOTE.sub("", cell or "")
+    text = _ROLE_LABEL.sub("、", text)
+    text = re.sub(r"(?<=[局办委部心府处队站所室组科股院馆])会同(?=\S)", "、", text)
+    parts = re.split(r"([、,;，；\n])", text)
+    out = []
+    for part in parts:
+        stripped = part.strip().rstrip("。.")
+        for _ in range(2):
+            stripped = _ROLE_SUFFIX.sub("", stripped).strip()
+        stripped = re.sub(r"等$", "", stripped) if len(stripped) > 3 else stripped
+        out.append(stripped)
+    return "".join(out)

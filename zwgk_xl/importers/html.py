@@ -1,44 +1,98 @@
-"""A saved government web page (.html) → rows.
+"""A saved government web page (.html) → candidate readings: each table, and the page's text.
 
-Tables are read by pandas.read_html (lxml underneath), which expands rowspan and colspan so merged cells fill
-down and across; the page text above a table gives the title, year and issuer. A page without a table (the list
-typed as text with " | " between cells) goes through the text layouts.
+Tables are expanded here (not by pandas) so that a cell filled from a ``rowspan`` above is known and reported:
+``rowspan`` fills down (marked inherited), ``colspan`` fills across (a section band). Nested layout tables are
+skipped. The page text (block elements and ``<br>`` as line breaks) goes to the text layouts, for pages that type
+the list as prose or as " | " text.
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from zwgk_xl.importers.table import RawRow, RawTable, clean
-from zwgk_xl.importers.text import parse_text
 from zwgk_xl.units import read_text
+
+_BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article"}
 
 
 def read(path: Path) -> list[RawTable]:
-    import lxml.html
-    import pandas as pd
+    return [t for _, t in candidates(path)]
 
-    text = read_text(path)
-    doc = lxml.html.fromstring(text)
-    tables: list[RawTable] = []
+
+def _grid(el: object) -> tuple[list[list[str]], list[set[int]]]:
+    """Rows of cell texts with rowspan/colspan expanded, and per row the columns filled from a rowspan above."""
+    grid: list[list[str]] = []
+    inherited: list[set[int]] = []
+    carry: dict[int, tuple[str, int]] = {}  # column → (text, rows still to fill)
+    for tr in el.iter("tr"):  # type: ignore[attr-defined]
+        if tr.xpath("ancestor::table[1]")[0] is not el:
+            continue
+        row: list[str] = []
+        marks: set[int] = set()
+        col = 0
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            while col in carry:
+                text, left = carry[col]
+                row.append(text)
+                marks.add(col)
+                carry[col] = (text, left - 1)
+                if left - 1 <= 0:
+                    del carry[col]
+                col += 1
+            text = clean(cell.text_content())
+            span = max(1, min(int(cell.get("colspan", "1") or 1), 50))
+            down = max(1, min(int(cell.get("rowspan", "1") or 1), 500))
+            for _ in range(span):
+                row.append(text)
+                if down > 1:
+                    carry[col] = (text, down - 1)
+                col += 1
+        while col in carry or any(c >= col for c in carry):
+            if col in carry:
+                text, left = carry[col]
+                row.append(text)
+                marks.add(col)
+                carry[col] = (text, left - 1)
+                if left - 1 <= 0:
+                    del carry[col]
+            else:
+                row.append("")
+            col += 1
+        grid.append(row)
+        inherited.append(marks)
+    return grid, inherited
+
+
+def candidates(path: Path) -> list[tuple[str, RawTable]]:
+    import lxml.html
+
+    from zwgk_xl.importers import text
+
+    doc = lxml.html.fromstring(read_text(path))
+    for bad in doc.xpath("//script|//style"):
+        bad.getparent().remove(bad)
+    out: list[tuple[str, RawTable]] = []
     for n, el in enumerate(doc.iter("table"), start=1):
         if el.xpath("ancestor::table"):
             continue
         for br in el.iter("br"):
             br.tail = "\n" + (br.tail or "")
-        html = lxml.html.tostring(el, encoding="unicode")
-        frames = pd.read_html(io.StringIO(html), header=None, keep_default_na=False, flavor="lxml")
-        if not frames:
+        grid, inherited = _grid(el)
+        if not grid:
             continue
-        frame = frames[0]
-        grid = frame.astype(object).values.tolist()
-        if not isinstance(frame.columns, pd.RangeIndex):  # pandas lifts <th> rows into the column labels
-            labels = [c[-1] if isinstance(c, tuple) else c for c in frame.columns]
-            grid.insert(0, ["" if str(c).startswith("Unnamed:") else c for c in labels])
-        rows = [RawRow([clean(v) for v in row], [f"表{n}第{r}行" for _ in row]) for r, row in enumerate(grid, 1)]
+        pairs = enumerate(zip(grid, inherited, strict=True), 1)
+        rows = [RawRow(row, [f"表{n}第{r}行" for _ in row], marks) for r, (row, marks) in pairs]
         preamble = [t.strip() for t in el.xpath("preceding::text()") if t.strip()][-30:]
-        tables.append(RawTable(rows, str(path), f"表格{n}", preamble=preamble))
-    if not tables:
-        tables.append(parse_text(doc.text_content(), str(path)))
-    return tables
+        out.append(("html", RawTable(rows, str(path), f"表格{n}", preamble=preamble)))
+    for el in doc.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCKS:
+            el.tail = "\n" + (el.tail or "")
+            if el.tag in ("td", "th"):
+                el.tail = " | " + (el.tail or "")
+    body = doc.text_content()
+    if body.strip():
+        out.extend(text.candidates(body, str(path)))
+    return out

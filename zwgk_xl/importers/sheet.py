@@ -20,8 +20,13 @@ def _ref(r: int, c: int) -> str:
     return xl_rowcol_to_cell(r, c)
 
 
-def _table(grid: list[list[object]], source: str, sheet: str) -> RawTable:
-    rows = [RawRow([clean(v) for v in row], [_ref(r, c) for c in range(len(row))]) for r, row in enumerate(grid)]
+def _table(grid: list[list[object]], source: str, sheet: str, inherited: dict[int, set[int]] | None = None) -> RawTable:
+    """Rows of a sheet; ``inherited`` names, per row, the columns filled from a merged cell above."""
+    marks = inherited or {}
+    rows = [
+        RawRow([clean(v) for v in row], [_ref(r, c) for c in range(len(row))], set(marks.get(r, ())))
+        for r, row in enumerate(grid)
+    ]
     return RawTable(rows, source, sheet)
 
 
@@ -39,6 +44,7 @@ def read(path: Path) -> list[RawTable]:
             if ws.sheet_state != "visible":
                 continue
             grid = [list(r) for r in ws.iter_rows(values_only=True)]
+            inherited: dict[int, set[int]] = {}
             for rng in ws.merged_cells.ranges:
                 top = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(grid) else None
                 for r in range(rng.min_row - 1, min(rng.max_row, len(grid))):
@@ -46,7 +52,9 @@ def read(path: Path) -> list[RawTable]:
                         while len(grid[r]) <= c:
                             grid[r].append(None)
                         grid[r][c] = top
-            tables.append(_table(grid, str(path), ws.title))
+                        if r > rng.min_row - 1:
+                            inherited.setdefault(r, set()).add(c)
+            tables.append(_table(grid, str(path), ws.title, inherited))
         wb.close()
         return tables
     from python_calamine import CalamineWorkbook

@@ -18,8 +18,12 @@ from typing import cast
 
 from zwgk_xl import deadlines, findings
 from zwgk_xl.contract import cell_text
+from zwgk_xl.importers import roles
+from zwgk_xl.importers.cells import NUMBER_ONLY, SECTION_PATTERNS, align, is_deadline, is_number, is_units, section_of
+
+__all__ = ["SECTION_PATTERNS", "RawRow", "RawTable", "build", "clean", "header_field", "header_map", "section_of"]
 from zwgk_xl.model import Finding, ImportResult, Section, Task, TaskList
-from zwgk_xl.units import NONE_FOLDED, designation_kinds, extract_roles, fold, split_names
+from zwgk_xl.units import fold, split_names
 
 FIELDS = ("id", "number", "section", "subsection", "text", "requirement", "lead", "responsible", "deadline", "remark")
 
@@ -29,9 +33,49 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "编号", "序"),
     "section": ("一级栏目", "类别", "工作类别", "项目", "板块", "分类", "重点领域", "一级标题", "任务类别"),
     "subsection": ("二级栏目", "二级标题", "子类", "小类"),
-    "text": ("重点工作", "工作任务", "任务内容", "主要内容", "重点任务", "工作内容", "主要任务", "工作事项", "任务"),
-    "requirement": ("工作要求", "具体要求", "细化分工", "工作措施", "具体措施", "要求", "工作目标"),
-    "lead": ("牵头单位", "牵头部门", "牵头科室", "牵头处室", "牵头"),
+    "text": (
+        "重点工作",
+        "工作任务",
+        "任务内容",
+        "主要内容",
+        "重点任务",
+        "工作内容",
+        "主要任务",
+        "工作事项",
+        "任务",
+        "具体任务",
+        "任务事项",
+        "目标任务",
+        "工作项目",
+        "事项",
+        "工作事项",
+        "重点事项",
+    ),
+    "requirement": (
+        "工作要求",
+        "具体要求",
+        "细化分工",
+        "工作措施",
+        "具体措施",
+        "要求",
+        "工作目标",
+        "具体内容",
+        "工作举措",
+        "任务要求",
+        "主要措施",
+    ),
+    "lead": (
+        "牵头单位",
+        "牵头部门",
+        "牵头科室",
+        "牵头处室",
+        "牵头",
+        "主办单位",
+        "牵头责任单位",
+        "主要责任单位",
+        "主责单位",
+        "主要负责单位",
+    ),
     "responsible": (
         "责任单位",
         "责任部门",
@@ -42,26 +86,48 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "协办单位",
         "参与单位",
         "责任主体",
+        "协办",
+        "配合",
+        "责任科（室）",
+        "负责科室",
+        "负责单位",
+        "负责部门",
+        "落实单位",
+        "承办单位",
+        "协同配合单位",
+        "协同单位",
     ),
-    "deadline": ("完成时限", "时限要求", "完成时间", "时间节点", "时限", "完成期限", "时间要求"),
+    "deadline": (
+        "完成时限",
+        "时限要求",
+        "完成时间",
+        "时间节点",
+        "时限",
+        "完成期限",
+        "时间要求",
+        "时间安排",
+        "进度安排",
+    ),
     "remark": ("备注", "说明"),
     # columns of our own workbooks that consolidation fills: read past, never taken for the list's columns
-    "ignore": ("总体状态", "牵头单位进展", "责任单位进展", "已报/应报", "逾期", "本单位角色", "完成状态", "进展情况"),
+    "ignore": (
+        "完成情况",
+        "总体状态",
+        "牵头单位进展",
+        "责任单位进展",
+        "已报/应报",
+        "逾期",
+        "本单位角色",
+        "完成状态",
+        "进展情况",
+    ),
 }
 _LOOKUP = {name: f for f, names in SYNONYMS.items() for name in names}
 
 _LOOKUP_LONGEST_FIRST = sorted(_LOOKUP.items(), key=lambda kv: -len(kv[0]))
-_CN_NUM = "一二三四五六七八九十百零〇"
-SECTION_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^\s*(?P<num>第[{_CN_NUM}]+(?:部分|章|项|篇)[、.．:：\s]*)(?P<title>.*)$", re.S)),
-    (1, re.compile(rf"^\s*(?P<num>[{_CN_NUM}]+[、.．])\s*(?P<title>.+)$", re.S)),
-    (2, re.compile(rf"^\s*(?P<num>[（(][{_CN_NUM}]+[）)])\s*(?P<title>.+)$", re.S)),
-)
 _NUMBER_PREFIX = re.compile(r"^\s*(?P<num>\d{1,3})\s*(?:[.．、]|(?=[^\d.．]))\s*(?P<rest>\S.*)$", re.S)
-_NUMBER_ONLY = re.compile(r"^\s*[（(]?\s*(?P<num>\d{1,3})\s*[）)]?\s*[.．、]?\s*$")
-_UNIT_SUFFIX = re.compile(
-    r"(局|办|委|部|中心|政府|处|街道|镇|乡|单位|部门|院|馆|所|站|队|会|公司|集团|组|室|署|行|厅|团)$"
-)
+#: a task numbered like a sub-section inside a table: （一） (1) ①
+_PAREN_PREFIX = re.compile(r"^\s*(?P<num>[（(][一二三四五六七八九十\d]{1,3}[）)]|[①-⑳])\s*(?P<rest>\S.*)$", re.S)
 
 
 @dataclass
@@ -70,6 +136,10 @@ class RawRow:
 
     cells: list[str]
     refs: list[str]
+    #: indexes of cells filled from a merged cell above (rowspan, a vertically merged Word or Excel cell)
+    inherited: set[int] = field(default_factory=set)
+    #: a line that is neither heading nor task (prose): kept as a finding with its text, never a task
+    note: bool = False
 
 
 @dataclass
@@ -81,6 +151,9 @@ class RawTable:
     #: True where each cell sits in its column (sheets, Word and HTML tables); False for text, where a row may
     #: simply lack a cell and the cells must be aligned to the columns by what they look like.
     positional: bool = True
+    #: rows cut from a cell stream (text without row marks): a row may also carry a leading category cell or an
+    #: unheaded number cell, and a cell missing under a unit or deadline column was a merged cell printed once
+    flexible: bool = False
 
 
 def clean(value: object) -> str:
@@ -119,76 +192,15 @@ def header_field(cell: str) -> str | None:
 
 def header_map(cells: Sequence[str]) -> dict[int, str] | None:
     """Column index → field, when this row is a header: it names the task text, or units and a deadline."""
-    mapping = {i: f for i, c in enumerate(cells) if c and (f := header_field(c))}
+    mapping: dict[int, str] = {}
+    for i, c in enumerate(cells):
+        if c and (f := header_field(c)):
+            # a second task-text column (重点任务 | 工作内容) holds the requirement
+            mapping[i] = "requirement" if f == "text" and "text" in mapping.values() else f
     found = set(mapping.values())
     if len(mapping) >= 2 and ("text" in found or ({"lead", "responsible"} & found and "deadline" in found)):
         return mapping
     return None
-
-
-def section_of(text: str) -> tuple[int, str, str] | None:
-    """(level, number as printed, title) when a cell is a section heading."""
-    t = text.strip()
-    if not t or len(t) > 80 or "\n" in t.strip():
-        return None
-    for level, pattern in SECTION_PATTERNS:
-        m = pattern.match(t)
-        if m and m.group("title").strip():
-            return level, m.group("num").strip(), m.group("title").strip()
-    return None
-
-
-# ------------------------------------------------------------------------------------------------- cell kinds
-
-
-def _is_number(c: str) -> bool:
-    return bool(_NUMBER_ONLY.match(c))
-
-
-def _is_units(c: str) -> bool:
-    f = fold(c)
-    if not f or len(f) > 80 or "。" in f:
-        return f in NONE_FOLDED
-    if f in NONE_FOLDED:
-        return True
-    refs = split_names(c)
-    return bool(refs) and all(
-        _UNIT_SUFFIX.search(r.name) or designation_kinds(r.name) is not None or "有关" in r.name for r in refs
-    )
-
-
-def _fit(kind: str, c: str) -> float:
-    """How well a cell fits a column; the alignment of a short row maximises the sum."""
-    if kind == "number":
-        return 3.0 if _is_number(c) else -5.0
-    if kind in ("lead", "responsible"):
-        return 2.0 if _is_units(c) else -3.0
-    if kind == "deadline":
-        return 3.0 if deadlines.looks_like_deadline(c) else -3.0
-    if kind in ("text", "requirement"):
-        return -2.0 if _is_number(c) or deadlines.looks_like_deadline(c) or (_is_units(c) and len(c) < 30) else 1.0
-    return 0.0
-
-
-def align(cells: Sequence[str], kinds: Sequence[str]) -> list[int]:
-    """Place ``len(cells)`` cells, in order, into ``len(kinds)`` columns (fewer cells than columns): the placement
-    whose cells best fit their columns; among equals, the earliest columns (a row lacking 责任单位 keeps 牵头单位)."""
-    n, m = len(cells), len(kinds)
-    best: dict[tuple[int, int], tuple[float, list[int]]] = {}
-
-    def go(i: int, j: int) -> tuple[float, list[int]]:
-        if i == n:
-            return 0.0, []
-        if m - j < n - i:
-            return float("-inf"), []
-        if (i, j) not in best:
-            s_take, rest = go(i + 1, j + 1)
-            take = (_fit(kinds[j], cells[i]) + s_take, [j, *rest])
-            skip = go(i, j + 1)
-            best[(i, j)] = take if take[0] >= skip[0] else skip
-        return best[(i, j)]
-
-    return go(0, 0)[1]
 
 
 # ------------------------------------------------------------------------------------------------- the list
@@ -203,6 +215,9 @@ class _Builder:
     path: list[Section] = field(default_factory=list)
     tasks: list[dict[str, object]] = field(default_factory=list)
     out: list[Finding] = field(default_factory=list)
+    kinds: tuple[str, ...] = ()
+    #: cells of the row being read that came from a merged cell: (field, text, ref), reported once the task exists
+    pending: list[tuple[str, str, str]] = field(default_factory=list)
 
     def section(self, level: int, number: str, title: str) -> None:
         while self.path and self.path[-1].level >= level:
@@ -240,15 +255,77 @@ def _meta(preamble: Sequence[str], fallback_title: str) -> tuple[str, int | None
     return title, year, issuer, notice
 
 
+def _header(rows: Sequence[RawRow], positional: bool) -> tuple[int, int, dict[int, str] | None]:
+    """(first header row, rows it spans, column → field). A header may be split over two rows: a second row of
+    column names either refines the first (牵头单位 / 配合单位 under a merged 责任单位) or, in text, continues it."""
+    for i, row in enumerate(rows[:40]):
+        mapping = header_map(row.cells)
+        if not mapping:
+            continue
+        if i + 1 < len(rows):
+            nxt = [clean(c) for c in rows[i + 1].cells]
+            names = [c for c in nxt if c]
+            if names and all(header_field(c) for c in names) and max(map(len, names)) <= 12:
+                sub = {j: f for j, c in enumerate(nxt) if c and (f := header_field(c))}
+                if positional or len(nxt) >= len(rows[i].cells):
+                    mapping = {**mapping, **sub}
+                else:
+                    width = len(rows[i].cells)
+                    mapping = {**mapping, **{width + j: f for j, f in sub.items()}}
+                return i, 2, mapping
+        return i, 1, mapping
+    return -1, 0, None
+
+
+def _category_column(rows: Sequence[RawRow], kinds: list[str]) -> list[str]:
+    """A task-text column whose value spans several rows (a merged cell, or the category repeated on every row)
+    is a category: its rows' task text is the next text column (具体要求)."""
+    if "text" not in kinds or "requirement" not in kinds:
+        return kinds
+    t, r = kinds.index("text"), kinds.index("requirement")
+    if r < t:
+        return kinds
+    values = [clean(row.cells[t]) if t < len(row.cells) else "" for row in rows]
+    values = [v for v in values if v]
+    repeats = sum(1 for a, b in itertools.pairwise(values) if a == b)
+    inherited = sum(1 for row in rows if t in row.inherited)
+    if len(values) >= 3 and max(repeats, inherited) >= max(2, len(values) // 4):
+        out = list(kinds)
+        out[t], out[r] = "section", "text"
+        return out
+    return kinds
+
+
+def _short(c: str) -> bool:
+    return 0 < len(c) <= 40 and not re.search(r"[。；;]", c.rstrip("。"))
+
+
+def _flexible_category(rows: Sequence[RawRow], kinds: list[str]) -> list[str]:
+    """Rows cut from text under 工作任务 | 具体要求: the first is a category when some rows carry an extra leading
+    cell (the category, printed on its group's first row) or lack a short first cell (printed once, merged)."""
+    if "text" not in kinds or "requirement" not in kinds or kinds.index("requirement") < kinds.index("text"):
+        return kinds
+    width = sum(1 for k in kinds if k != "number")
+    extra = missing = total = 0
+    for row in rows:
+        cells = [clean(c) for c in row.cells if clean(c)]
+        if len(cells) < 2 or (len(set(cells)) == 1 and section_of(cells[0])):
+            continue
+        total += 1
+        plain = [c for c in cells if "number" in kinds or not is_number(c)]
+        extra += len(plain) > width
+        missing += bool(plain) and not _short(plain[0])
+    if total and (extra or missing >= max(1, total // 5)):
+        out = list(kinds)
+        out[kinds.index("text")], out[kinds.index("requirement")] = "section", "text"
+        return out
+    return kinds
+
+
 def build(table: RawTable, title: str = "", year: int | None = None, issuer: str = "") -> ImportResult:
     """Turn a table's rows into a TaskList. Nothing is dropped: a row it cannot place becomes a task with a finding."""
     rows = table.rows
-    header_at, mapping = -1, None
-    for i, row in enumerate(rows[:40]):
-        mapping = header_map(row.cells)
-        if mapping:
-            header_at = i
-            break
+    header_at, span, mapping = _header(rows, table.positional)
     preamble = list(table.preamble) + [" ".join(c for c in r.cells if c) for r in rows[: max(header_at, 0)]]
     t_title, t_year, t_issuer, notice = _meta(preamble, title or table.source)
     title, issuer = title or t_title, issuer or t_issuer
@@ -261,63 +338,159 @@ def build(table: RawTable, title: str = "", year: int | None = None, issuer: str
         return ImportResult(TaskList(title, year, issuer, (), (), notice, table.source), tuple(b.out))
 
     ncols = max(mapping) + 1
-    longest_header = max(len(clean(c)) for c in rows[header_at].cells) + 10
+    longest_header = max(len(clean(c)) for r in rows[header_at : header_at + span] for c in r.cells) + 10
     kinds = [mapping.get(i, "remark") for i in range(ncols)]
-    has_deadline = "deadline" in mapping.values()
-    if not has_deadline:
+    body = rows[header_at + span :]
+    if table.positional:
+        kinds = _category_column(body, kinds)
+    elif table.flexible:
+        kinds = _flexible_category(body, kinds)
+    b.kinds = tuple(kinds)
+    if "deadline" not in mapping.values():
         b.finding("no-deadline-column")
-
-    for row in rows[header_at + 1 :]:
-        cells = [clean(c) for c in row.cells]
-        refs = list(row.refs) + [row.refs[-1] if row.refs else ""] * (len(cells) - len(row.refs))
-        if not table.positional:
-            while cells and not cells[-1]:
-                cells.pop()
-        nonempty = [c for c in cells if c]
-        if not nonempty:
-            continue
-        # a header repeated on a new page (its cells are as short as the header's: a longer cell is a task's text,
-        # and asking every cell of a long list whether it is a column name is most of reading a large master)
-        if max(map(len, nonempty)) <= longest_header and header_map(cells):
-            continue
-        distinct = list(dict.fromkeys(nonempty))
-        if len(distinct) == 1 and (sec := section_of(distinct[0])):
-            b.section(*sec)
-            continue
-        # a leading section cell in front of a full task row
-        if len(nonempty) > ncols and (sec := section_of(cells[0])):
-            b.section(*sec)
-            cells, refs = cells[1:], refs[1:]
-        values: dict[str, list[str]] = {}
-        vrefs: dict[str, str] = {}
-        short = len(cells) < ncols and not table.positional
-        placed = list(range(len(cells)))
-        missing: list[str] = []
-        if short:
-            placed = align(cells, kinds)
-            missing = [SYNONYMS[kinds[j]][0] for j in range(ncols) if j not in placed and kinds[j] != "remark"]
-        for i, (c, j) in enumerate(zip(cells, placed, strict=False)):
-            f = kinds[j] if j < ncols else "remark"
-            if c:
-                values.setdefault(f, []).append(c)
-                vrefs.setdefault(f, refs[i] if i < len(refs) else "")
-        for f in ("section", "subsection"):
-            for v in values.get(f, []):
-                sec = section_of(v)
-                level = 1 if f == "section" else 2
-                b.section(level, *(sec[1:] if sec else ("", v)))
-        values.pop("ignore", None)
-        if set(values) <= {"section", "subsection", "number"}:
-            continue
-        _add_task(b, values, vrefs, refs[0] if refs else "")
-        if missing:
-            b.finding(
-                "row-short", ref=refs[0] if refs else "", task_id=str(b.tasks[-1]["id"]), columns="、".join(missing)
-            )
-
+    for row in body:
+        _row(b, table, row, kinds, longest_header)
     tasks = _finish(b)
     tl = TaskList(title, year, issuer, tuple(b.sections), tasks, notice, table.source)
     return ImportResult(tl, tuple(b.out))
+
+
+_SIGNIFICANT = ("lead", "responsible", "deadline")
+_COLUMN_NAMES = {"section": "栏目", "number": "序号", "text": "任务", "requirement": "要求", "remark": "备注"}
+
+
+def _row(b: _Builder, table: RawTable, row: RawRow, kinds: list[str], longest_header: int) -> None:
+    """One body row: a repeated header (skipped), a section, or a task."""
+    ncols = len(kinds)
+    cells = [clean(c) for c in row.cells]
+    refs = list(row.refs) + [row.refs[-1] if row.refs else ""] * (len(cells) - len(row.refs))
+    if not table.positional:
+        while cells and not cells[-1]:
+            cells.pop()
+    nonempty = [c for c in cells if c]
+    if not nonempty:
+        return
+    if row.note:
+        task_id = str(b.tasks[-1]["id"]) if b.tasks else ""
+        b.finding("text-kept", ref=refs[0] if refs else "", task_id=task_id, text="\n".join(nonempty))
+        return
+    # a header repeated on a new page (its cells are as short as the header's: a longer cell is a task's text,
+    # and asking every cell of a long list whether it is a column name is most of reading a large master)
+    if max(map(len, nonempty)) <= longest_header and header_map(cells):
+        return
+    distinct = list(dict.fromkeys(nonempty))
+    if len(distinct) == 1 and (sec := section_of(distinct[0])):
+        b.section(*sec)
+        return
+    inherited = set(row.inherited)
+    # a leading section cell in front of a full task row
+    if not table.flexible and len(nonempty) > ncols and (sec := section_of(cells[0])):
+        b.section(*sec)
+        cells, refs = cells[1:], refs[1:]
+        inherited = {i - 1 for i in inherited if i > 0}
+    row_kinds, placed, missing = kinds, list(range(len(cells))), []
+    guessed = ""
+    if table.flexible:
+        row_kinds, placed = _flexible(cells, kinds)
+        if len([c for c in cells if c]) != ncols or placed != list(range(len(row_kinds) - ncols, len(row_kinds))):
+            guessed = "、".join(
+                f"“{c[:10]}”→{_COLUMN_NAMES.get(row_kinds[j], SYNONYMS[row_kinds[j]][0])}"
+                for c, j in zip(cells, placed, strict=False)
+                if c
+            )
+    elif len(cells) < ncols and not table.positional:
+        placed = align(cells, kinds)
+        missing = [SYNONYMS[kinds[j]][0] for j in range(ncols) if j not in placed and kinds[j] != "remark"]
+    values: dict[str, list[str]] = {}
+    vrefs: dict[str, str] = {}
+    for i, (c, j) in enumerate(zip(cells, placed, strict=False)):
+        f = row_kinds[j] if j < len(row_kinds) else "remark"
+        if c:
+            values.setdefault(f, []).append(c)
+            vrefs.setdefault(f, refs[i] if i < len(refs) else "")
+            if i in inherited and f in _SIGNIFICANT:
+                b.pending.append((f, c, refs[i] if i < len(refs) else ""))
+    if table.flexible:
+        _flexible_fixups(b, values, vrefs, len(cells) < ncols, kinds)
+    for f in ("section", "subsection"):
+        for v in values.get(f, []):
+            sec = section_of(v)
+            b.section(1 if f == "section" else 2, *(sec[1:] if sec else ("", v)))
+    values.pop("ignore", None)
+    if set(values) <= {"section", "subsection", "number"}:
+        b.pending.clear()
+        return
+    _add_task(b, values, vrefs, refs[0] if refs else "")
+    task_id = str(b.tasks[-1]["id"])
+    for f, c, ref in b.pending:
+        b.finding("cell-inherited", ref=ref, task_id=task_id, column=SYNONYMS[f][0], text=c)
+    b.pending.clear()
+    if guessed:
+        b.finding("column-by-content", ref=refs[0] if refs else "", task_id=task_id, columns=guessed)
+    if missing:
+        b.finding("row-short", ref=refs[0] if refs else "", task_id=task_id, columns="、".join(missing))
+
+
+def _flexible(cells: list[str], kinds: list[str]) -> tuple[list[str], list[int]]:
+    """Columns for a row cut from text: the header's, after a category and a number column where it names none."""
+    unit_cols = sum(1 for k in kinds if k in ("lead", "responsible"))
+    k = 0
+    while k + 1 < len(cells):  # a unit cell split in two (市直 / 镇街 sub-columns) where the header has one
+        units = [i for i, c in enumerate(cells) if c and is_units(c)]
+        if len(units) > unit_cols and k in units and k + 1 in units:
+            cells[k : k + 2] = [cells[k] + "；" + cells[k + 1]]
+        else:
+            k += 1
+    ext = list(kinds) if "section" in kinds else ["section", *kinds]
+    if "subsection" not in ext:
+        ext.insert(ext.index("section") + 1, "subsection")
+    if "number" not in ext:
+        lead = next((i for i, k in enumerate(ext) if k not in ("section", "subsection")), len(ext))
+        ext.insert(lead, "number")
+    if len(cells) > len(ext):
+        cells[len(ext) - 1 :] = ["\n".join(c for c in cells[len(ext) - 1 :] if c)]
+    return ext, align(cells, ext, flexible=True)
+
+
+def _flexible_fixups(
+    b: _Builder, values: dict[str, list[str]], vrefs: dict[str, str], short: bool, kinds: list[str]
+) -> None:
+    """A heading-like cell with units or a deadline beside it is a task (（一）… with its own units); a row whose
+    task-text column is empty takes its text from 具体要求; a unit or deadline cell missing from a short row was a
+    merged cell printed once: the row inherits the previous task's (a finding says so)."""
+    has_units = any(f in values for f in _SIGNIFICANT)
+    if "text" not in values and "requirement" not in values and "section" in values and has_units:
+        values["text"] = values.pop("section")
+        vrefs["text"] = vrefs.get("section", "")
+    if "text" not in values and "requirement" in values:
+        values["text"] = values.pop("requirement")
+        vrefs["text"] = vrefs.get("requirement", "")
+    if not short or not b.tasks or "text" not in values:
+        return
+    prev = b.tasks[-1]
+    for f in _SIGNIFICANT:
+        if f in kinds and f not in values and (old := str(prev.get(f + "_cell", ""))):
+            values[f] = [old]
+            b.pending.append((f, old, vrefs.get("text", "")))
+
+
+_ROLE_WORDS = re.compile(r"牵头|负责|配合|会同|主办|协办|按职责|参与|落实|协同|[:：]")
+
+
+def _unit_cells(lead_raw: str, resp_raw: str) -> tuple[str, str]:
+    """Role words inside the unit cells: "A牵头，B配合" under 责任单位, "A、B分别牵头落实" or "A负责" under 牵头单位,
+    "A会同B", "主办：A 协办：B", "A、B等按职责分工落实". What is left are names."""
+    lead, resp = lead_raw, resp_raw
+    if resp_raw and _ROLE_WORDS.search(resp_raw) and (r := roles.phrase(resp_raw)):
+        lead = "、".join(x for x in (lead_raw, r.lead) if x)
+        resp = r.responsible
+    if lead_raw and _ROLE_WORDS.search(lead_raw) and (r := roles.phrase(lead_raw)):
+        explicit = bool(re.search(r"配合|协办|参与|责任|会同?", lead_raw))
+        own = r.lead or ("" if explicit else r.responsible)
+        extra = r.responsible if (r.lead or explicit) else ""
+        lead = "、".join(x for x in (own, lead[len(lead_raw) :].lstrip("、")) if x)
+        resp = "、".join(x for x in (resp, extra) if x)
+    return lead, resp
 
 
 def _add_task(b: _Builder, values: dict[str, list[str]], vrefs: dict[str, str], ref: str) -> None:
@@ -326,30 +499,27 @@ def _add_task(b: _Builder, values: dict[str, list[str]], vrefs: dict[str, str], 
 
     text = join_lines(one("text"))
     number = one("number").strip()
-    if m := _NUMBER_ONLY.match(number):
+    if m := NUMBER_ONLY.match(number):
         number = m.group("num")
-    if not number and (m := _NUMBER_PREFIX.match(text)):
+    if not number and (m := _NUMBER_PREFIX.match(text) or _PAREN_PREFIX.match(text)):
         number, text = m.group("num"), m.group("rest").strip()
     lead_raw, resp_raw = one("lead", "、"), one("responsible", "、")
-    lead_cell = lead_raw
+    lead_cell, resp_cell = _unit_cells(lead_raw, resp_raw)
+    deadline_text = one("deadline", "；")
+    if not deadline_text and "deadline" not in b.kinds and is_deadline(one("remark")):
+        deadline_text = one("remark")  # no 完成时限 column: a 备注 such as "11月底前完成" is the deadline
     from_text = ""
-    # units written as phrases inside a unit cell: "A牵头，B配合" under 责任单位, "A、B分别牵头落实" under 牵头单位
-    if "牵头" in resp_raw and (roles := extract_roles(resp_raw)):
-        lead_cell = "、".join(x for x in (lead_raw, roles[0]) if x)
-        resp_raw = roles[1]
-    if ("牵头" in lead_cell or "负责" in lead_cell) and (roles := extract_roles(lead_cell)):
-        lead_cell = roles[0]
-        resp_raw = "、".join(x for x in (resp_raw, roles[1]) if x)
-    if not lead_cell and not resp_raw:
+    if not lead_cell and not resp_cell:
         for src in ("text", "requirement"):
-            roles = extract_roles(text if src == "text" else one("requirement"))
-            if roles:
-                lead_cell, resp_raw = roles[0], roles[1]
-                if roles[2] and src == "text":
-                    text = join_lines(roles[2])
+            found = roles.trailing(text if src == "text" else one("requirement"))
+            if found and (found[0].lead or found[0].responsible):
+                lead_cell, resp_cell = found[0].lead, found[0].responsible
+                deadline_text = deadline_text or found[0].deadline
+                if src == "text":
+                    text = join_lines(found[1])
                 from_text = src
                 break
-    lead, resp = split_names(lead_cell), split_names(resp_raw)
+    lead, resp = split_names(lead_cell), split_names(resp_cell)
     task_id = one("id").strip() or f"T{len(b.tasks) + 1:03d}"
     if from_text:
         b.finding(
@@ -359,7 +529,6 @@ def _add_task(b: _Builder, values: dict[str, list[str]], vrefs: dict[str, str], 
             lead="、".join(r.display() for r in lead) or "无",
             responsible="、".join(r.display() for r in resp) or "无",
         )
-    deadline_text = one("deadline", "；")
     dl = deadlines.parse(deadline_text, b.year)
     if dl.kind == "unknown":
         b.finding("deadline-unknown", ref=vrefs.get("deadline", ref), task_id=task_id, text=deadline_text)
@@ -379,8 +548,14 @@ def _add_task(b: _Builder, values: dict[str, list[str]], vrefs: dict[str, str], 
             "deadline": dl,
             "remark": one("remark"),
             "ref": ref,
+            "lead_cell": lead_raw,
+            "responsible_cell": one("responsible", "、"),
+            "deadline_cell": one("deadline", "；"),
         }
     )
+
+
+_PRIVATE = frozenset({"ref", "lead_cell", "responsible_cell", "deadline_cell"})
 
 
 def _finish(b: _Builder) -> tuple[Task, ...]:
@@ -405,7 +580,7 @@ def _finish(b: _Builder) -> tuple[Task, ...]:
             counters[key] = n
             number, assigned = str(n), True
             b.finding("number-assigned", ref=str(t["ref"]), task_id=str(t["id"]), number=n)
-        fields = {k: v for k, v in t.items() if k != "ref"}
+        fields = {k: v for k, v in t.items() if k not in _PRIVATE}
         fields.update(number=number, number_assigned=assigned)
         out.append(Task(**fields))  # type: ignore[arg-type]
     return tuple(out)

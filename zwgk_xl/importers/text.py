@@ -14,10 +14,12 @@ Three layouts are recognised, by looking at the text rather than the file name:
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
-from zwgk_xl.importers.table import RawRow, RawTable, header_field, section_of
+from zwgk_xl.importers.cells import section_of
+from zwgk_xl.importers.table import RawRow, RawTable
 from zwgk_xl.units import read_text
 
 
@@ -85,7 +87,7 @@ def _piped(lines: list[str], source: str) -> RawTable:
             refs.append(_line_ref(n))
             open_cell = True
     flush()
-    return RawTable(rows, source, positional=False)
+    return RawTable(rows, source, positional=False, flexible=True)
 
 
 def _blank_line_cells(lines: list[str], source: str) -> RawTable:
@@ -105,19 +107,17 @@ def _blank_line_cells(lines: list[str], source: str) -> RawTable:
                 buf = []
             blanks += 1
     # find the header: the first run of >= 2 consecutive paragraphs that are all column names
-    head = -1
+    from zwgk_xl.importers.stream import _header_run
+
+    cells = [(p[0], p[2]) for p in paras]
+    head, ncols = -1, 0
     for i in range(len(paras)):
-        run = 0
-        while i + run < len(paras) and header_field(paras[i + run][0]) and len(paras[i + run][0]) <= 12:
-            run += 1
+        run = _header_run(cells, i)
         if run >= 2:
-            head = i
+            head, ncols = i, run
             break
     if head < 0:
         return RawTable([RawRow([p[0]], [_line_ref(p[2])]) for p in paras], source, positional=False)
-    ncols = 0
-    while head + ncols < len(paras) and header_field(paras[head + ncols][0]) and len(paras[head + ncols][0]) <= 12:
-        ncols += 1
     preamble = [p[0] for p in paras[:head]]
     rows = [RawRow([p[0] for p in paras[head : head + ncols]], [_line_ref(p[2]) for p in paras[head : head + ncols]])]
     cells: list[str] = []
@@ -156,6 +156,39 @@ def parse_text(text: str, source: str = "") -> RawTable:
     if nonblank and piped >= 0.2 * len(nonblank):
         return _piped(lines, source)
     return _blank_line_cells(lines, source)
+
+
+def candidates(text: str, source: str = "") -> list[tuple[str, RawTable]]:
+    """Every text layout that could apply, as (layout name, rows); the caller keeps the one that reads best.
+    The layout :func:`parse_text` picks comes first, so it wins a tie."""
+    from zwgk_xl.importers import prose, stream
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    nonblank = [ln for ln in lines if ln.strip()]
+    tabbed = sum(1 for ln in nonblank if ln.lstrip(" ").startswith("\t"))
+    piped = sum(1 for ln in nonblank if ln.strip() == "|" or re.search(r"\s\|\s", ln))
+    pipes = sum(1 for ln in nonblank if "|" in ln)
+    out: list[tuple[str, RawTable]] = []
+    if nonblank and tabbed >= 0.3 * len(nonblank):
+        out.append(("tabbed", _tabbed(lines, source)))
+    inline = sum(1 for ln in nonblank if ln.strip().strip("|").count("|") >= 1)
+    if inline >= 0.2 * len(nonblank) and inline >= 2:
+        out.append(("piped", _piped(lines, source)))
+    if pipes >= 0.2 * len(nonblank) and pipes >= 2 and inline < 0.5 * pipes:
+        out.append(("pipe-cells", stream.segment(stream.piped_cells(lines), source)))
+    elif nonblank and piped >= 0.2 * len(nonblank):
+        out.append(("piped", _piped(lines, source)))
+    blank = sum(1 for a, b in itertools.pairwise(lines) if a.strip() and not b.strip())
+    if blank >= 0.2 * len(nonblank):
+        out.append(("blank-cells", _blank_line_cells(lines, source)))
+        out.append(("para-cells", stream.segment(stream.paragraph_cells(lines), source)))
+    if not any(name == "pipe-cells" for name, _ in out):
+        out.append(("line-cells", stream.segment(stream.line_cells(lines), source)))
+    spaced = stream.spaced_rows(lines, source)
+    if spaced.rows:
+        out.append(("spaced", spaced))
+    out.append(("prose", prose.parse(lines, source)))
+    return out
 
 
 def read(path: Path) -> RawTable:

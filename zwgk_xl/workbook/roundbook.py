@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 from zwgk_xl import contract as C
 from zwgk_xl import rounds as R
 from zwgk_xl.model import TaskList
-from zwgk_xl.xlsx import Styles, print_setup, row_height
+from zwgk_xl.workbook.xlsx import Styles, print_setup, row_height
 
 _CHUNK = 30_000
 

@@ -134,10 +134,7 @@ def row_height(cells: Iterable[tuple[str, float]]) -> float:
     return height(max((C.estimate_lines(text, width) for text, width in cells), default=1))
 
 
-ROW_MAX_PT = 409.0  # Excel's highest row
-LINE_PT = 13.5
-#: Lines of body text that the highest row shows; a cell with more is cut off on screen and on paper.
-MAX_ROW_LINES = int((ROW_MAX_PT - 6) // LINE_PT)
+ROW_MAX_PT, LINE_PT, MAX_ROW_LINES = C.ROW_MAX_PT, C.LINE_PT, C.MAX_ROW_LINES
 
 
 def height(lines: int) -> float:

@@ -13,7 +13,7 @@ from zwgk_xl import contract as C
 from zwgk_xl.model import TaskList
 from zwgk_xl.plan import UnitPlan, locked_values
 from zwgk_xl.vocab import STATUS_HELP, UNIT_NOTE
-from zwgk_xl.xlsx import Styles, print_setup, row_height
+from zwgk_xl.workbook.xlsx import Styles, print_setup, row_height
 
 
 def write_unit_sheet(
