@@ -83,6 +83,15 @@ def run(n: int, base: Path) -> dict[str, float]:
                 record=record,
             )
         ),
+        "merge (round 1, no record)": best(
+            lambda: cycle.merge(
+                base / "master1.xlsx",
+                base / "returns1",
+                scratch / "m0.xlsx",
+                as_of=dt.date(2022, 10, 15),
+                use_record=False,
+            )
+        ),
         "merge (round 2)": best(
             lambda: cycle.merge(
                 base / "master2.xlsx",

@@ -140,14 +140,14 @@ def merge(
     carry it (otherwise the master's own round state, else the record's)."""
     record_path = Path(record) if record else rec.default_path(master)
     notes: list[Finding] = []
-    prev_state = read_state(previous) if previous else None
+    prev_state = read_state(previous) if previous else read_state(master)
     opened: rec.Record | None = None
     if use_record:
         try:
             opened, notes = rec.open_record(record_path)
         except rec.RecordError as exc:
             notes = [_unavailable(record_path, exc)]
-    if prev_state is None and opened is not None and read_state(master) is None:
+    if prev_state is None and opened is not None:
         m = read_master(master)
         prev_state = opened.state(m.list_id, m.round)
     result = consolidate(master, returns, as_of=as_of, progress=progress, previous=prev_state)
