@@ -425,3 +425,4 @@ def test_a_master_without_round_state_learns_the_last_round_from_the_record(roun
     assert cons.changes is not None and cons.changes.previous == Q3
     keeper = next(n for n in plans if n not in (a, c, d))
     assert all(cons.mark(plans[keeper].unit.id, t.id) == R.KEPT for t, _ in plans[keeper].rows)
+    assert [(f.code, f.unit) for f in res.findings if "round" in f.code] == [("round-refused", c)]

@@ -20,7 +20,7 @@ import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -328,8 +328,13 @@ def consolidate(
 ) -> Consolidation:
     """``previous``: the earlier rounds when the master does not carry them (a master made by ``zwgk build``
     rather than ``zwgk next``): from the previous merged workbook or the audit record."""
+    from zwgk_xl.workbook.roundbook import earlier_rounds, read_state
+
     master = read_master(master_path)
     as_of = as_of or dt.date.today()
+    state = _state_for(master, previous or read_state(master.path))
+    if state.rounds and not master.earlier_rounds:  # rounds known from elsewhere: their returns are stale too
+        master = replace(master, meta={**master.meta, C.K_EARLIER_ROUNDS: earlier_rounds(state)})
     col = collect(master, returns, progress)
     plans = master.plans
     by_unit: dict[str, Submission] = {s.unit.id: s for s in col.submissions}
@@ -340,9 +345,6 @@ def consolidate(
         sub = by_unit.get(plan.unit.id)
         for task, a in plan.rows:
             per_task[task.id].append((plan.unit, a.role, sub.answer(task.id) if sub else None))
-    from zwgk_xl.workbook.roundbook import read_state
-
-    state = _state_for(master, previous or read_state(master.path))
     task_status = {
         t.id: overall_status([a.status for _, _, a in per_task[t.id] if a is not None], len(per_task[t.id]))
         for t in tl.tasks
