@@ -29,9 +29,9 @@ from common import now, roster, tasklist
 from zwgk_xl import build_master, split_units, write_merged
 from zwgk_xl import contract as C
 from zwgk_xl.collect import collect
-from zwgk_xl.master import read_master
 from zwgk_xl.merge import consolidate
 from zwgk_xl.simulate import fill
+from zwgk_xl.workbook.master import read_master
 
 #: Above this, writing a sheet per unit as well (the default stops at UNIT_SHEETS_MAX units) is left out: it is a
 #: figure for comparison, and at 10,000 units it alone takes minutes.

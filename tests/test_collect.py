@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 from zwgk_xl import build_master, consolidate, import_tasklist, load_roster, split_units, write_merged
 from zwgk_xl import contract as C
 from zwgk_xl.collect import collect, normalise_status, parse_date
-from zwgk_xl.master import read_hidden, read_master
+from zwgk_xl.workbook.master import read_hidden, read_master
 
 from .conftest import SAMPLES, fill_unit
 

@@ -304,7 +304,7 @@ def test_loader_threads_change_nothing(hostile) -> None:
     """Files are loaded in worker threads and checked in name order: any thread count gives the same collection
     (findings in the same order), hostile files included."""
     from zwgk_xl.collect import collect
-    from zwgk_xl.master import read_master
+    from zwgk_xl.workbook.master import read_master
 
     master, ret = hostile
     m = read_master(master)
@@ -340,7 +340,7 @@ def test_far_cell_does_not_cost_the_answers(hs_files, tmp_path) -> None:
     """A unit that typed one character at the sheet's last cell still reports: its answers are read, its file
     identified by the hidden sheet, and the far cell is named (calamine would have aborted the process)."""
     from zwgk_xl.collect import collect
-    from zwgk_xl.master import read_master
+    from zwgk_xl.workbook.master import read_master
 
     master, files = hs_files
     ok = fill_unit(

@@ -256,3 +256,37 @@ def test_config_password_never_in_file(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("ZWGK_SMTP_PASSWORD", "from-env")
     cfg = load(p)
     assert (cfg.mail.port, cfg.mail.office, cfg.mail.password()) == (587, ("o@x.example",), "from-env")
+
+
+def test_building_mail_loads_no_reader_or_writer() -> None:
+    """Building an email from a Report in memory loads no collector, reader or workbook writer: the builders
+    depend on the plan and the report only (run in a fresh interpreter, where sys.modules starts empty)."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from zwgk_xl import mail
+from zwgk_xl.model import Roster, Task, TaskList, Unit, UnitRef, Deadline
+from zwgk_xl.plan import Master
+from zwgk_xl.report import Assign, Report, TaskLine, UnitLine
+
+units = (Unit("A", "甲局", email="a@x.example"), Unit("B", "乙局", email="b@x.example"))
+lead, resp = (UnitRef("甲局"),), (UnitRef("乙局"),)
+task = Task("T1", "1", (), "任务", lead=lead, responsible=resp, deadline=Deadline("年底", "none"))
+master = Master(None, TaskList("清单", 2022, "区府办", (), (task,)), Roster(units), {}, ())
+report = Report(
+    master,
+    "2022-12-15",
+    (UnitLine(units[0], True, 1, 1, {}, 0), UnitLine(units[1], False, 1, 0, {}, 0)),
+    (TaskLine("T1", "推进中", "1/2", False),),
+    (Assign("A", "T1", "牵头", "推进中", False), Assign("B", "T1", "责任", "未报送", False)),
+    (),
+)
+assert len(mail.reminders(report, "office@x.example")[0]) == 1
+assert len(mail.lead_status(report, "office@x.example")[0]) == 1
+heavy = ("zwgk_xl.collect", "zwgk_xl.build", "zwgk_xl.merge", "zwgk_xl.workbook.master", "python_calamine", "openpyxl")
+print(",".join(m for m in heavy if m in sys.modules))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

@@ -14,8 +14,8 @@ from python_calamine import CalamineWorkbook
 from zwgk_xl import consolidate, write_merged
 from zwgk_xl import contract as C
 from zwgk_xl.checks import is_overdue
+from zwgk_xl.consolidation import overall_status
 from zwgk_xl.deadlines import parse
-from zwgk_xl.merge import overall_status
 from zwgk_xl.model import Task
 
 from .conftest import fill_unit, page_ink
@@ -164,7 +164,7 @@ def test_overdue_and_no_role(built, tmp_path) -> None:
 def test_progress_cell_fits_a_row_or_says_where_the_rest_is() -> None:
     """A task led by twenty towns cannot show twenty whole answers in one row (Excel stops at 409 pt): each unit then
     keeps its status and progress under a count of the statuses that points to 填报明细."""
-    from zwgk_xl.merge import _progress_cell
+    from zwgk_xl.consolidation import _progress_cell
     from zwgk_xl.model import Answer, Unit
     from zwgk_xl.workbook.xlsx import MAX_ROW_LINES
 
@@ -221,7 +221,8 @@ def test_merged_workbook(built, tmp_path, libreoffice) -> None:
 
 def test_detail_sheet_and_unit_sheets(built, tmp_path, monkeypatch) -> None:
     """填报明细 has every (unit, task) pair with the status as counted; per-unit sheets up to UNIT_SHEETS_MAX units."""
-    from zwgk_xl import merge, simulate
+    from zwgk_xl import consolidation, simulate
+    from zwgk_xl.workbook import merged
 
     _, b, _, base = built["shangyu_2022"]
     returns = tmp_path / "returns"
@@ -241,13 +242,13 @@ def test_detail_sheet_and_unit_sheets(built, tmp_path, monkeypatch) -> None:
         sub = by_unit.get(plan.unit.id)
         for task, a in plan.rows:
             row = rows[(name, task.id)]
-            status = merge.unit_status(sub, task.id)
+            status = consolidation.unit_status(sub, task.id)
             ans = sub.answer(task.id) if sub else None
             assert row[col["status"]] == (ans.status_raw if ans and not ans.status and ans.status_raw else status)
             assert row[col["role"]] == a.role
             if ans and ans.progress:
                 assert row[col["progress"]] == ans.progress
-    assert {merge.NOT_REPORTED} <= {row[col["status"]] for row in grid[1:]}
+    assert {consolidation.NOT_REPORTED} <= {row[col["status"]] for row in grid[1:]}
     # who filled each return in, and the file, are once per unit: in 汇总's table of units
     dash = wb.get_sheet_by_name(C.SHEET_DASHBOARD).to_python()
     at = next(i for i, row in enumerate(dash) if "联系电话" in row)
@@ -261,7 +262,7 @@ def test_detail_sheet_and_unit_sheets(built, tmp_path, monkeypatch) -> None:
         assert row[hcol["报送文件"]] == (Path(sub.file).name if sub else "")
         if sub and sub.date:
             assert row[hcol["填报日期"]] == sub.date.isoformat()
-    monkeypatch.setattr(merge, "UNIT_SHEETS_MAX", len(r.plans) - 1)
+    monkeypatch.setattr(merged, "UNIT_SHEETS_MAX", len(r.plans) - 1)
     wb = CalamineWorkbook.from_path(str(write_merged(r, tmp_path / "b.xlsx")))
     assert not set(unit_names) & set(wb.sheet_names)
     readme = "".join(str(v) for row in wb.get_sheet_by_name(C.SHEET_README).to_python() for v in row)
@@ -273,8 +274,8 @@ def test_detail_sheet_and_unit_sheets(built, tmp_path, monkeypatch) -> None:
 def test_streamed_workbook_holds_the_same_cells(built, tmp_path, monkeypatch) -> None:
     """The merged workbook streams its rows to disk (constant memory); it must hold exactly the cells that the same
     workbook built in memory holds, on every sheet, hidden ones included."""
-    from zwgk_xl import merge, simulate
-    from zwgk_xl.workbook import xlsx
+    from zwgk_xl import simulate
+    from zwgk_xl.workbook import merged, xlsx
 
     _, b, _, base = built["shangyu_2022"]
     returns = tmp_path / "returns"
@@ -282,7 +283,7 @@ def test_streamed_workbook_holds_the_same_cells(built, tmp_path, monkeypatch) ->
     r = consolidate(b.path, returns, as_of=dt.date(2022, 12, 15))
     now = dt.datetime(2022, 12, 15, 9)
     streamed = CalamineWorkbook.from_path(str(write_merged(r, tmp_path / "s.xlsx", now=now)))
-    monkeypatch.setattr(merge, "new_workbook", lambda path, large=False: xlsx.new_workbook(path))
+    monkeypatch.setattr(merged, "new_workbook", lambda path, large=False: xlsx.new_workbook(path))
     in_memory = CalamineWorkbook.from_path(str(write_merged(r, tmp_path / "m.xlsx", now=now)))
     assert streamed.sheet_names == in_memory.sheet_names and len(streamed.sheet_names) > 30
     for name in streamed.sheet_names:
@@ -335,6 +336,6 @@ def test_no_text_is_lost(built, tmp_path_factory, data) -> None:
 
 
 def load_ids(path) -> list[str]:
-    from zwgk_xl.master import read_hidden
+    from zwgk_xl.workbook.master import read_hidden
 
     return read_hidden(CalamineWorkbook.from_path(str(path)))[C.K_TASK_IDS].split(",")

@@ -10,6 +10,7 @@ import pytest
 import zwgk_xl
 from zwgk_xl import report as R
 from zwgk_xl import simulate
+from zwgk_xl.workbook import results
 
 
 @pytest.fixture
@@ -31,22 +32,22 @@ def test_read_back_equals_the_report_in_memory(merged) -> None:
 def test_hidden_rows_in_either_form(merged) -> None:
     result, _ = merged
     rows = list(R.rows(R.from_consolidation(result)))
-    assert R._read_rows([list(row) for row in rows]) == rows  # merged before the JSON form
+    assert results._read_rows([list(row) for row in rows]) == rows  # merged before the JSON form
     text = json.dumps(rows, ensure_ascii=False)
     chunks = [[text[i : i + 1000]] for i in range(0, len(text), 1000)]
-    assert R._read_rows(chunks) == rows
-    with pytest.raises(R.ReportError, match="已损坏"):
-        R._read_rows(chunks[:-1])
+    assert results._read_rows(chunks) == rows
+    with pytest.raises(results.ReportError, match="已损坏"):
+        results._read_rows(chunks[:-1])
 
 
 @pytest.mark.parametrize("chunk", [7, 997])
 def test_written_in_chunks_read_back_whole(merged, tmp_path, monkeypatch, chunk) -> None:
     """The JSON is cut into cells as it is encoded: any cell size, the rows read back are the same."""
     result, _ = merged
-    monkeypatch.setattr(R, "_CHUNK", chunk)
+    monkeypatch.setattr(results, "_CHUNK", chunk)
     path = zwgk_xl.write_merged(result, tmp_path / f"c{chunk}.xlsx")
     from python_calamine import CalamineWorkbook
 
-    cells = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(R.C.SHEET_RESULT).to_python()
+    cells = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(results.C.SHEET_RESULT).to_python()
     assert len(cells) > 10 and all(len(row[0]) <= chunk for row in cells)
-    assert R._read_rows(cells) == list(R.rows(R.from_consolidation(result)))
+    assert results._read_rows(cells) == list(R.rows(R.from_consolidation(result)))

@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from zwgk_xl import contract as C
 from zwgk_xl import split_units
-from zwgk_xl.master import read_hidden
+from zwgk_xl.workbook.master import read_hidden
 
 from .conftest import SAMPLES, page_ink
 

@@ -42,11 +42,11 @@ from zwgk_xl import findings
 from zwgk_xl.bulk import paused_gc
 from zwgk_xl.contract import cell_text
 from zwgk_xl.deadlines import parse as parse_deadline
-from zwgk_xl.master import Master, hidden_values
 from zwgk_xl.model import Answer, Finding, Submission, Unit
-from zwgk_xl.plan import UnitPlan
+from zwgk_xl.plan import Master, UnitPlan
 from zwgk_xl.units import RosterIndex, fold
 from zwgk_xl.vocab import STATUS_SYNONYMS
+from zwgk_xl.workbook.master import hidden_values
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
 

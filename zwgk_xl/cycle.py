@@ -19,9 +19,11 @@ from zwgk_xl import findings
 from zwgk_xl import record as rec
 from zwgk_xl import rounds as R
 from zwgk_xl.build import build_master
-from zwgk_xl.master import MasterError, read_master
-from zwgk_xl.merge import Consolidation, consolidate, unit_status, write_merged
+from zwgk_xl.consolidation import Consolidation, unit_status
+from zwgk_xl.merge import consolidate
 from zwgk_xl.model import Finding
+from zwgk_xl.workbook.master import MasterError, read_master
+from zwgk_xl.workbook.merged import write_merged
 from zwgk_xl.workbook.roundbook import earlier_rounds, read_state, write_state
 
 
@@ -272,7 +274,7 @@ def _hidden(path: Path) -> dict[str, str]:
     """A refused file's own hidden sheet (its list, round and unit), for the record; {} when it has none."""
     from python_calamine import CalamineWorkbook
 
-    from zwgk_xl.master import read_hidden
+    from zwgk_xl.workbook.master import read_hidden
 
     try:
         return read_hidden(CalamineWorkbook.from_path(str(path)))
@@ -326,7 +328,7 @@ def history(record: str | Path, task: str = "", unit: str = "") -> rec.Timeline:
 def rebuild(record: str | Path, merged: list[Path]) -> tuple[int, list[Finding]]:
     """Add to the record every merged workbook it does not hold yet (by the workbook's sha256), from the workbook's
     hidden results and round state. Returns how many merges were added."""
-    from zwgk_xl.report import read_report
+    from zwgk_xl.workbook.results import read_report
 
     r, notes = rec.open_record(record)
     added = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from zwgk_xl import contract as C
 from zwgk_xl import findings
@@ -109,3 +110,44 @@ def plan_units(tl: TaskList, roster: Roster) -> tuple[list[UnitPlan], list[Unit]
     plans = [UnitPlan(u, tuple(rows[u.id])) for u in roster.units if rows[u.id]]
     idle = [u for u in roster.units if not rows[u.id]]
     return plans, idle, out
+
+
+@dataclass(frozen=True)
+class Master:
+    """A master workbook as read back: the list (with the clerk's edits), the roster, the hidden data and what
+    reading found. Data only; ``workbook.master.read_master`` makes one, and every later stage plans from it."""
+
+    path: Path
+    tasklist: TaskList
+    roster: Roster
+    meta: dict[str, str]
+    findings: tuple[Finding, ...]
+
+    @property
+    def list_id(self) -> str:
+        return self.meta.get(C.K_LIST_ID, "")
+
+    @property
+    def round(self) -> str:
+        return self.meta.get(C.K_ROUND, "")
+
+    @cached_property
+    def earlier_rounds(self) -> frozenset[str]:
+        """Rounds merged before this master's (``zwgk next`` writes them): a return of one of them is stale."""
+        import json
+
+        try:
+            labels = json.loads(self.meta.get(C.K_EARLIER_ROUNDS, "") or "[]")
+        except ValueError:
+            return frozenset()
+        return frozenset(str(x) for x in labels if str(x) != self.round)
+
+    @cached_property
+    def index(self) -> RosterIndex:
+        return RosterIndex(self.roster)
+
+    @cached_property
+    def plans(self) -> tuple[UnitPlan, ...]:
+        """Who gets which task, worked out once per master: collect, the checks, merge and mail all need it (at
+        1,000 units it was a tenth of a merge when each planned again)."""
+        return tuple(plan_units(self.tasklist, self.roster)[0])

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from zwgk_xl import contract as C
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.master import Master, read_master
 from zwgk_xl.model import Finding, Unit
-from zwgk_xl.plan import UnitPlan, plan_units
+from zwgk_xl.plan import Master, UnitPlan, plan_units
 from zwgk_xl.rounds import RoundState
 from zwgk_xl.vocab import UNIT_NOTE
+from zwgk_xl.workbook.master import read_hidden, read_master
 from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet
 from zwgk_xl.workbook.xlsx import Styles, file_name, new_workbook, write_hidden
 
@@ -122,8 +122,6 @@ def split_units(
 def mail_files(master: Master, outbox: str | Path) -> list[tuple[Unit, Path]]:
     """The unit workbooks of an outbox folder with their units, known by each file's hidden sheet (not its name)."""
     from python_calamine import CalamineWorkbook
-
-    from zwgk_xl.master import read_hidden
 
     out = []
     for path in sorted(Path(outbox).glob("*.xlsx")):
