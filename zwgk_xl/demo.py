@@ -97,6 +97,14 @@ def main(argv: list[str]) -> int:
             f"与上轮比较：{marks}；进展未更新的任务 {len(ch.stalled)} 项；进展提升的单位 {len(ch.improved_units)} 个"
         )
     console.print(f"汇总结果（含“历次进展”）→ {second.output}；留痕库 → {second.record}")
+    from zwgk_xl.workbook.roundbook import reminder_context
+
+    report2 = zwgk_xl.read_report(second.output)
+    reminders2 = zwgk_xl.mail.reminders(report2, sender, *reminder_context(second.output))[0]
+    mailbox2 = out / "邮件发件箱-2022-Q4"
+    sent2 = zwgk_xl.mail.deliver(reminders2, zwgk_xl.mail.OutboxTransport(mailbox2), mailbox2 / "已发送记录.jsonl")
+    cycle.record_mail(second.output, sent2, "outbox")
+    console.print(f"第二轮催报 {len(sent2.sent)} 封（列出与上轮相比没有更新的任务）→ {mailbox2}")
     timeline = cycle.history(second.record) if second.record else None
     if timeline:
         console.print(

@@ -93,7 +93,7 @@ def reminders(
         overdue = [a for a in mine if a.overdue]
         missing = [a for a in mine if a.status in {NOT_REPORTED, UNFILLED} and not a.overdue]
         same = set((unchanged or {}).get(line.unit.id, ()))
-        kept = [a for a in mine if a.task_id in same and not a.overdue]
+        kept = [a for a in mine if a.task_id in same]  # overdue or not: a second list, of what did not move
         if line.returned and not overdue and not missing and not kept:
             continue
         to = addresses(line.unit)
