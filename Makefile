@@ -19,13 +19,16 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-# LibreOffice for the tests that render workbooks; installed where missing (CI runs as root).
+# LibreOffice (Calc for the workbooks, Writer for the Word documents) for the rendering tests; installed where
+# missing (CI runs as root).
 soffice:
-	@command -v soffice >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	@{ command -v soffice >/dev/null 2>&1 && test -e /usr/lib/libreoffice/program/libswlo.so; } || \
+	  { command -v apt-get >/dev/null 2>&1 && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	   libreoffice-calc-nogui poppler-utils fonts-noto-cjk >/dev/null) || \
+	   libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-noto-cjk >/dev/null) || \
 	  echo "LibreOffice 未安装，相关测试将跳过"; }
 
 lint:

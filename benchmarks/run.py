@@ -1,5 +1,5 @@
 """All benchmarks in one run: import of both samples, build + split against XlsxWriter, merge against calamine's
-bare read, and peak memory, for N = 100, 1,000 and 10,000 (or the sizes given).
+bare read, peak memory, and reminders and lead mails, for N = 100, 1,000 and 10,000 (or the sizes given).
 
     python benchmarks/run.py [--data DIR] [N ...]
 
@@ -44,6 +44,8 @@ def main(argv: list[str]) -> None:
     subprocess.run([sys.executable, str(HERE / "bench_split.py"), *map(str, sizes)], check=True)
     print()
     subprocess.run([sys.executable, str(HERE / "bench_merge.py"), *data, *map(str, sizes)], check=True)
+    print()
+    subprocess.run([sys.executable, str(HERE / "bench_mail.py"), *map(str, sizes)], check=True)
     print(json.dumps({"sizes": sizes}))
 
 

@@ -273,3 +273,23 @@ def test_role_phrase_beside_a_lead_column_keeps_both_leads() -> None:
     (task,) = build(parse_text(text, "t.txt")).tasklist.tasks
     assert [u.name for u in task.lead] == ["区财政局", "区府办"]
     assert [u.name for u in task.responsible] == ["区司法局"]
+
+
+def test_roster_given_any_way_is_checked(tmp_path) -> None:
+    """import_tasklist runs the roster checks whether given a Roster, load_roster's (Roster, findings) or a path
+    (the path and the tuple were once skipped silently); the tuple's and the file's own findings come along."""
+    from zwgk_xl import RosterError
+
+    source, roster_path = SAMPLES["shangyu_2022"]
+    loaded = load_roster(roster_path)
+    by_object = [f.code for f in import_tasklist(source, loaded[0]).findings]
+    by_tuple = [f.code for f in import_tasklist(source, loaded).findings]
+    by_path = [f.code for f in import_tasklist(source, roster_path).findings]
+    bare = [f.code for f in import_tasklist(source).findings]
+    roster_codes = {"unit-unknown", "unit-no-task", "lead-collective", "lead-vague", "vague-designation"}
+    assert roster_codes & set(by_object) and not roster_codes & set(bare)
+    assert by_tuple == by_path == [f.code for f in loaded[1]] + by_object
+    bad = tmp_path / "名册.csv"
+    bad.write_bytes(b"\xff\xfe\x00\xd8")
+    with pytest.raises(RosterError, match="无法识别文件编码"):
+        load_roster(bad)

@@ -15,11 +15,17 @@ PACKAGE = Path(__file__).resolve().parent.parent / "zwgk_xl"
 #: Lowest first. A name matches the module itself and everything under it (a package); the longest match wins.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # 0 — data and words: no I/O, no rules
-    ("model", "vocab", "findings", "contract", "atomic", "bulk", "config"),
+    ("model", "vocab", "findings", "contract", "atomic", "bulk", "config", "textfile"),
     # 1 — names, dates, who gets which task
     ("units", "deadlines", "plan"),
     # 2 — rules over data in memory
-    ("checks", "verify", "consolidation", "rounds", "report", "importers.table", "importers.cells", "importers.roles"),
+    # (with the importers' pure part: rows or cells in, a TaskList out; the readers of each source are stages)
+    (
+        *("checks", "verify", "consolidation", "rounds", "report"),
+        *("importers.table", "importers.cells", "importers.roles", "importers.detect", "importers.stream"),
+        *("importers.prose", "importers.traditional"),
+        *("documents.facts", "documents.figures"),
+    ),
     # 3 — everything that knows sheets, cells and zip parts
     ("workbook", "canonical"),
     # 4 — the stages: read sources, write outputs, walk folders

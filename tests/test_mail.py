@@ -52,7 +52,8 @@ def _port() -> int:
 
 
 def _auth(server, session, envelope, mechanism, data):
-    return AuthResult(success=isinstance(data, LoginPassword) and (data.login, data.password) == (b"clerk", b"secret"))
+    ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"clerk", b"secret")
+    return AuthResult(success=ok, handled=False)  # not handled: aiosmtpd answers a failure with 535 itself
 
 
 @pytest.fixture(scope="module")
@@ -149,10 +150,28 @@ def test_auth_is_required_and_used(hs, smtp, tmp_path) -> None:
     sink, transport = smtp("auth")
     outgoing, _ = mail.distribution(master, zwgk_xl.mail_files(master, outbox)[:2], "office@haishu.example")
     assert len(mail.deliver(outgoing, transport, tmp_path / "log.jsonl").sent) == 2
-    transport.password, transport.timeout = "wrong", 3
-    with pytest.raises((smtplib.SMTPException, OSError)):  # refused (535), or the server hangs up on a bad login
+    transport.password = "wrong"  # refused at once (535): the clerk is told the password, not the connection
+    with pytest.raises(mail.MailServerError, match=r"拒绝登录.*用户名或密码"):
         mail.deliver(outgoing, transport, tmp_path / "other.jsonl")
     assert len(sink.messages) == 2 and not (tmp_path / "other.jsonl").exists()
+
+
+def test_no_server_is_a_connection_message(hs, tmp_path) -> None:
+    master, outbox = hs
+    outgoing, _ = mail.distribution(master, zwgk_xl.mail_files(master, outbox)[:1], "office@haishu.example")
+    nobody = mail.SmtpTransport("127.0.0.1", _port(), "none", "clerk", "secret", timeout=10)
+    with pytest.raises(mail.MailServerError, match=r"无法连接邮件服务器 127\.0\.0\.1"):
+        mail.deliver(outgoing, nobody, tmp_path / "log.jsonl")
+
+
+def test_a_refused_message_reads_in_chinese() -> None:
+    from zwgk_xl.mail.transports import reason
+
+    assert (
+        reason(smtplib.SMTPRecipientsRefused({"a@x.example": (550, b"no")}))
+        == "收件人地址被邮件服务器拒绝：a@x.example"
+    )
+    assert reason(smtplib.SMTPDataError(554, b"spam")) == "邮件服务器拒收（554 spam）"
 
 
 def test_one_failure_does_not_stop_the_rest(hs, smtp, tmp_path) -> None:

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+import zwgk_xl
 from zwgk_xl import consolidate, write_merged
 from zwgk_xl import contract as C
 from zwgk_xl.checks import is_overdue
@@ -156,7 +157,8 @@ def test_overdue_and_no_role(built, tmp_path) -> None:
     assert ("lead-designation", "有关部门单位", "T049") in fired  # the lead is still a designation
     assert ("lead-designation", "各乡镇人民政府", "T049") in fired
     assert not any(code == "lead-designation" and task == "T024" for code, _, task in fired)  # 区司法局 leads
-    assert any("顺手填了别人的任务" in x.message for x in r.findings)
+    (kept,) = [x for x in r.findings if "顺手填了别人的任务" in x.message]
+    assert kept.code == "no-role-text" and "没有角色" in kept.message and "较早报送" not in kept.message
     r_early = consolidate(b.path, tmp_path / "r", as_of=dt.date(2022, 9, 1))
     assert ("overdue", "绍兴市上虞区司法局", "T027") not in _fired(r_early)
 
@@ -339,3 +341,31 @@ def load_ids(path) -> list[str]:
     from zwgk_xl.workbook.master import read_hidden
 
     return read_hidden(CalamineWorkbook.from_path(str(path)))[C.K_TASK_IDS].split(",")
+
+
+def test_frames_are_typed_and_reprs_short(built, tmp_path) -> None:
+    """An analyst's session: typed frames (ints, bools, dates), an answers frame with a row per (unit, task), and
+    reprs a notebook can print."""
+    from zwgk_xl import simulate
+
+    _, b, _, base = built["shangyu_2022"]
+    simulate.fill_returns(base / "outbox", tmp_path / "returns", seed=7)
+    r = consolidate(b.path, tmp_path / "returns", as_of=dt.date(2022, 12, 15))
+    frames = r.to_frames()
+    assert set(frames) == {"tasks", "units", "findings", "answers"}
+    tasks, units, answers = frames["tasks"], frames["units"], frames["answers"]
+    assert str(tasks["reported"].dtype) == "int64" and str(tasks["overdue"].dtype) == "bool"
+    assert str(units["returned"].dtype) == "bool" and str(units["已完成"].dtype) == "int64"
+    assert int(tasks["overdue"].sum()) == sum(t.overdue for t in r.tasks)
+    assert len(answers) == sum(len(p.rows) for p in r.plans)
+    assert set(answers["status"]) >= {"未报送", "已完成"}
+    assert any(isinstance(d, dt.date) for d in answers["done_date"])
+    assert int(units["returned"].sum()) == r.returned == len(r.collection.submissions)
+    for obj in (
+        r,
+        r.master,
+        r.master.tasklist,
+        r.master.roster,
+        zwgk_xl.read_report(write_merged(r, tmp_path / "m.xlsx")),
+    ):
+        assert len(repr(obj)) < 300, type(obj).__name__

@@ -114,3 +114,25 @@ def test_unit_pdf_and_libreoffice_resave_keep_the_proof(built, libreoffice, tmp_
     body = wb.get_sheet_by_name(C.SHEET_UNIT).to_python()[C.UNIT_FIRST_ROW :]
     assert C.fingerprint(f.unit.name, [r[: len(C.UNIT_LOCKED)] for r in body]) == meta[C.K_FINGERPRINT]
     assert load_workbook(resaved)[C.SHEET_HIDDEN].sheet_state in {"veryHidden", "hidden"}
+
+
+def test_outbox_files_name_what_they_leave_out(built, tmp_path) -> None:
+    """A damaged or foreign workbook in the outbox is not sent, and a finding says which and why (it was left out
+    without a word)."""
+    import shutil
+    from pathlib import Path
+
+    from zwgk_xl import read_master
+    from zwgk_xl.split import mail_files, outbox_files
+
+    _, b, s, _ = built["haishu_2021"]
+    outbox = tmp_path / "outbox"
+    shutil.copytree(s.files[0].path.parent, outbox)
+    (outbox / "损坏.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    (outbox / "别的表.xlsx").write_bytes(b.path.read_bytes())  # the master: not a unit workbook
+    master = read_master(b.path)
+    files, found = outbox_files(master, outbox)
+    assert len(files) == len(s.files) and files == mail_files(master, outbox)
+    why = {Path(f.file).name: f.message for f in found}
+    assert set(why) == {"损坏.xlsx", "别的表.xlsx"} and {f.code for f in found} == {"outbox-skipped"}
+    assert "无法读取" in why["损坏.xlsx"] and "不是本清单的单位填报表" in why["别的表.xlsx"]

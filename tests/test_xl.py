@@ -209,6 +209,40 @@ def test_run_names_a_missing_control_workbook(tmp_path) -> None:
     assert res.exit_code == 2 and "找不到控制工作簿" in res.output
 
 
+def test_main_without_a_known_button_runs_nothing(xw, control_book) -> None:
+    """xl.main (what the template's buttons run) off Windows desktop Excel cannot learn which button was clicked:
+    it says so in the status cell and runs nothing (it once ran 一键汇总 for any button)."""
+    path, tmp = control_book
+    book = xw.Book(json=payload(path, xw))
+    book.set_mock_caller()
+    from zwgk_xl import xl
+
+    xl.main()
+    (status,) = [
+        a
+        for a in _actions(book)
+        if a["sheet_position"] == 0 and a["start_row"] == control.STATUS_ROW and a["start_column"] == 1
+    ]
+    assert status["values"][0][0] == control.UNKNOWN_BUTTON
+    assert not list(tmp.rglob("汇总_*.xlsx"))
+
+
+def test_build_and_split_and_send_summary_run_from_the_settings(control_book) -> None:
+    """The other two actions, run the way 一键汇总.cmd and the buttons run them (control.run over the 设置)."""
+    from .conftest import SAMPLES
+
+    path, tmp = control_book
+    source, roster = SAMPLES["haishu_2021"]
+    settings = control.read_settings(path)
+    settings.update(tasks=str(source), roster=str(roster), master=str(tmp / "新总表.xlsx"), office="office@x.example")
+    message, arrays, _ = control.run("build_and_split", settings, path.parent)
+    assert message.startswith("生成分发完成") and arrays is None
+    assert len(list((tmp / "out" / "分发").glob("*.xlsx"))) > 30
+    control.run("consolidate", settings, path.parent)
+    message, _, _ = control.run("send_summary", settings, path.parent)
+    assert "已生成 .eml" in message and len(list((tmp / "out" / "邮件").glob("*.eml"))) == 1
+
+
 def test_next_round_action_without_excel(control_book) -> None:
     """下一轮: from the last 一键汇总's workbook, a new master and pre-filled unit workbooks, named in the status."""
     path, tmp = control_book

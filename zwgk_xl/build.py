@@ -42,8 +42,12 @@ def build_master(
     extra_meta: Sequence[tuple[str, str]] = (),
     after: Callable[[Workbook], None] | None = None,
 ) -> BuildResult:
-    """``extra_meta`` adds keys to the hidden sheet and ``after`` writes more sheets: how ``zwgk next`` adds the
-    round state (roundbook.py) to a master without build knowing about rounds."""
+    """Write the master workbook (说明, 总表, a sheet per unit, 单位名册, hidden data) to ``path``, atomically.
+
+    ``round_label``, ``due`` and ``contact`` go into the hidden sheet and every unit workbook split from it; the
+    result says which units got tasks, which got none, and the plan's findings (names no unit answers to).
+    ``extra_meta`` adds keys to the hidden sheet and ``after`` writes more sheets: how ``zwgk next`` adds the round
+    state (workbook/roundbook.py) to a master without build knowing about rounds."""
     target = Path(path)
     plans, idle, out = plan_units(tl, roster)
     generated = (now or dt.datetime.now()).isoformat(timespec="seconds")

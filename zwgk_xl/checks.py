@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from zwgk_xl import findings
 from zwgk_xl.model import Finding, Roster, Task, TaskList
@@ -22,7 +23,7 @@ def _tasklist_findings(tl: TaskList, roster: Roster) -> Iterator[Finding]:
     used: set[str] = set()
     for task in tl.tasks:
 
-        def f(code: str, unit: str = "", task: Task = task, **params: object) -> Finding:
+        def f(code: str, unit: str = "", task: Task = task, **params: Any) -> Finding:
             return findings.make(code, unit=unit, task_id=task.id, file=src, **params)
 
         lead, resp = resolve_task(task, index)
@@ -118,7 +119,7 @@ def return_findings(
                 continue
             where = {"file": sub.file, "sheet": sub.sheet}
             status = a.status or IN_PROGRESS
-            if is_overdue(task, status, as_of):
+            if is_overdue(task, status, as_of) and task.deadline.due is not None:
                 out.append(
                     findings.make(
                         "overdue",

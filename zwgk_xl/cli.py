@@ -217,7 +217,7 @@ def merge_(
         if as_json:
             merged = cycle.merge(master, returns, output, use_record=use_record, **options)  # type: ignore[arg-type]
         else:
-            files = [p for p in returns.rglob("*") if p.is_file()] if returns.exists() else []
+            files = zwgk_xl.collect.list_files(returns) if returns.is_dir() else []
             with Progress(console=err, transient=True) as bar:
                 job = bar.add_task("读取报送文件", total=len(files))
                 merged = cycle.merge(
@@ -376,6 +376,7 @@ def _deliver(
     if dry_run or not outgoing:
         return
     mail = cfg.mail
+    transport: zwgk_xl.mail.Transport
     if outbox or not mail.smtp:
         folder = outbox or Path(mail.outbox)
         transport = zwgk_xl.mail.OutboxTransport(folder)
@@ -387,8 +388,8 @@ def _deliver(
         log = Path(cfg.source).parent / "已发送记录.jsonl"
     try:
         result = zwgk_xl.mail.deliver(outgoing, transport, log, resend=resend, pause=0 if outbox else mail.pause)
-    except (OSError, zwgk_xl.mail.smtplib.SMTPException) as exc:
-        raise _fail(f"无法连接邮件服务器 {mail.host}:{mail.port}（{exc}）") from exc
+    except zwgk_xl.mail.MailServerError as exc:
+        raise _fail(str(exc)) from exc
     if record_beside is not None:
         from zwgk_xl import cycle
 
@@ -424,13 +425,15 @@ def send_(
 
     示例：zwgk send outbox/ -m 总表.xlsx --dry-run
     """
+    from zwgk_xl.split import outbox_files
+
     try:
         m = zwgk_xl.read_master(master)
-        files = zwgk_xl.mail_files(m, outbox_dir)
+        files, skipped = outbox_files(m, outbox_dir)
     except zwgk_xl.MasterError as exc:
         raise _fail(str(exc)) from exc
     outgoing, found = zwgk_xl.mail.distribution(m, files, _sender(config))
-    _deliver(outgoing, found, config, dry_run, resend, outbox, record_beside=master)
+    _deliver(outgoing, [*skipped, *found], config, dry_run, resend, outbox, record_beside=master)
 
 
 @app.command("remind")
@@ -528,6 +531,88 @@ def run_(
     ) as exc:
         raise _fail(str(exc)) from exc
     console.print(message)
+
+
+MergedArg = Annotated[Path, typer.Argument(help="zwgk merge 生成的汇总工作簿")]
+TemplateOpt = Annotated[Path | None, typer.Option("--template", help="Word 模板 .docx（沿用其样式、页面和页脚）")]
+
+
+def _facts(merged: Path):
+    from zwgk_xl.documents.source import read_facts
+
+    try:
+        return read_facts(merged)
+    except (zwgk_xl.MasterError, zwgk_xl.ReportError) as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError as exc:
+        raise _fail(f"--as-of 日期格式应为 2022-12-15，收到“{text}”") from exc
+
+
+@app.command("draft")
+def draft_(
+    merged: MergedArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出的 Word 文件")] = Path("落实情况报告.docx"),
+    as_of: Annotated[str, typer.Option("--as-of", help="落款日期，默认为汇总日期，如 2022-12-20")] = "",
+    template: TemplateOpt = None,
+) -> None:
+    """按汇总结果起草落实情况报告（Word，公文格式），供修改后上报。
+
+    示例：zwgk draft 汇总.xlsx -o 落实情况报告.docx --as-of 2022-12-20
+    """
+    from zwgk_xl.documents.draft import write_draft
+
+    try:
+        path = write_draft(_facts(merged), output, as_of=_day(as_of), template=template)
+    except zwgk_xl.OutputLocked as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"落实情况报告（草稿）：{path}")
+
+
+@app.command("notice")
+def notice_(
+    merged: MergedArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出的 Word 文件")] = Path("通报.docx"),
+    by: Annotated[
+        str, typer.Option("--by", help="排序依据：completion（完成率）/ overdue（逾期任务数）/ ontime（按时报送）")
+    ] = "completion",
+    soon: Annotated[int, typer.Option("--soon", help="几天内到期算“即将到期”（黄色）")] = 30,
+    as_of: Annotated[str, typer.Option("--as-of", help="落款日期，默认为汇总日期")] = "",
+    template: TemplateOpt = None,
+) -> None:
+    """起草通报：各单位按所选指标排名，点名逾期和未报送的单位，红黄绿标注（Word，公文格式）。
+
+    示例：zwgk notice 汇总.xlsx -o 通报.docx --by overdue
+    """
+    from zwgk_xl.documents.notice import write_notice
+
+    try:
+        path = write_notice(_facts(merged), output, by=by, soon=soon, as_of=_day(as_of), template=template)
+    except (ValueError, zwgk_xl.OutputLocked) as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"通报（草稿）：{path}")
+
+
+@app.command("ledger")
+def ledger_(
+    merged: MergedArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出的台账工作簿")] = Path("台账.xlsx"),
+) -> None:
+    """生成工作台账：每项任务每个单位一行，含全部填报内容、佐证材料、报送文件和日期（A4 横向，可筛选）。
+
+    示例：zwgk ledger 汇总.xlsx -o 台账.xlsx
+    """
+    from zwgk_xl.documents.ledger import write_ledger
+
+    try:
+        path = write_ledger(_facts(merged), output)
+    except zwgk_xl.OutputLocked as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"台账：{path}")
 
 
 def _common(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:

@@ -28,8 +28,7 @@ from zwgk_xl import contract as C
 from zwgk_xl import rounds as R
 from zwgk_xl.checks import is_overdue, return_findings
 from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
-from zwgk_xl.plan import Master, UnitPlan
-from zwgk_xl.units import join_names
+from zwgk_xl.plan import Master, UnitPlan, task_fields
 from zwgk_xl.vocab import (
     DONE,
     IN_PROGRESS,
@@ -130,9 +129,21 @@ class Consolidation:
             "stalled_units": list(ch.stalled_units),
         }
 
+    def __repr__(self) -> str:  # the generated one printed every answer of every unit (428 KB for a district)
+        return (
+            f"Consolidation({self.master.tasklist.title!r}, as_of={self.as_of.isoformat()}, "
+            f"returned {self.returned}/{len(self.units)} units, {len(self.tasks)} tasks, "
+            f"{len(self.findings)} findings)"
+        )
+
     @property
     def has_errors(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
+
+    @property
+    def returned(self) -> int:
+        """How many units returned a workbook that counts."""
+        return sum(1 for u in self.units if u.returned)
 
     def status_counts(self) -> dict[str, int]:
         c = Counter(t.status for t in self.tasks)
@@ -166,31 +177,13 @@ class Consolidation:
 
     def sheet_arrays(self) -> dict[str, list[list[object]]]:
         """The 总表 / 汇总 / 问题清单 as plain arrays (header first), for writers that take whole arrays (Excel)."""
-        master = [
-            [
-                "任务编号",
-                "序号",
-                "重点工作",
-                "牵头单位",
-                "责任单位",
-                "完成时限",
-                *(c.header for c in C.MASTER_COLUMNS[7:]),
-            ]
-        ]
+        # the 总表's own columns (contract.MASTER_COLUMNS), less 工作要求, which Excel's sheet leaves out
+        columns = [c for c in C.MASTER_COLUMNS if c.field != "requirement"]
+        master: list[list[object]] = [[c.header for c in columns]]
         for t in self.tasks:
-            cells = t.cells()
-            master.append(
-                [
-                    t.task.id,
-                    t.task.number,
-                    t.task.text,
-                    join_names(t.task.lead),
-                    join_names(t.task.responsible),
-                    t.task.deadline.text,
-                    *(cells[f] for f in C.CONSOLIDATION_FIELDS),
-                ]
-            )
-        units = [["单位", "任务数", "其中牵头", "是否报送", *SUMMARY_STATUSES, "逾期", "完成率"]]
+            values: dict[str, object] = {**task_fields(t.task), **t.cells()}
+            master.append([values[c.field] for c in columns])
+        units: list[list[object]] = [["单位", "任务数", "其中牵头", "是否报送", *SUMMARY_STATUSES, "逾期", "完成率"]]
         for u in self.units:
             units.append(
                 [
@@ -203,7 +196,7 @@ class Consolidation:
                     round(u.done_rate, 3),
                 ]
             )
-        issues = [["级别", "代码", "单位", "任务", "文件", "工作表", "单元格", "说明"]]
+        issues: list[list[object]] = [["级别", "代码", "单位", "任务", "文件", "工作表", "单元格", "说明"]]
         for f in self.findings:
             issues.append(
                 [
@@ -220,14 +213,77 @@ class Consolidation:
         return {C.SHEET_MASTER: master, C.SHEET_DASHBOARD: units, C.SHEET_FINDINGS: issues}
 
     def to_frames(self) -> dict[str, Any]:
-        """The same tables as pandas DataFrames, for an analyst's own script."""
+        """The results as pandas DataFrames for an analyst's own script, typed (counts are ints, flags bools, dates
+        dates), one row per task, per unit, per finding, and per answer (every unit's answer on every task it has,
+        未报送 where it has none): ``tasks``, ``units``, ``findings``, ``answers``."""
         import pandas as pd
 
-        data = self.to_json()
+        return {name: pd.DataFrame(rows) for name, rows in self.frame_rows().items()}
+
+    def frame_rows(self) -> dict[str, list[dict[str, object]]]:
+        """The rows of ``to_frames`` as plain dicts (for a script without pandas)."""
+        tasks: list[dict[str, object]] = [
+            {
+                "id": t.task.id,
+                "number": t.task.number,
+                "section": t.section,
+                "text": t.task.text,
+                "deadline": t.task.deadline.text,
+                "due": t.task.deadline.due,
+                "status": t.status,
+                "reported": t.reported,
+                "expected": t.expected,
+                "overdue": t.overdue,
+                "lead_progress": t.lead_progress,
+                "responsible_progress": t.responsible_progress,
+            }
+            for t in self.tasks
+        ]
+        units: list[dict[str, object]] = [
+            {
+                "unit": u.unit.name,
+                "tasks": u.tasks,
+                "leads": u.leads,
+                "returned": u.returned,
+                **{s: u.counts.get(s, 0) for s in SUMMARY_STATUSES},
+                "overdue": u.overdue,
+                "done_rate": u.done_rate,
+                "file": u.file,
+                "reporter": u.reporter,
+                "phone": u.phone,
+                "date": u.date,
+            }
+            for u in self.units
+        ]
+        by_unit = {s.unit.id: s for s in self.collection.submissions}
+        answers: list[dict[str, object]] = []
+        for plan in self.plans:
+            sub = by_unit.get(plan.unit.id)
+            for task, a in plan.rows:
+                ans = sub.answer(task.id) if sub else None
+                answers.append(
+                    {
+                        "unit": plan.unit.name,
+                        "task_id": task.id,
+                        "role": a.role,
+                        "status": unit_status(sub, task.id),
+                        "status_raw": ans.status_raw if ans else "",
+                        "progress": ans.progress if ans else "",
+                        "done_date": ans.done_date if ans else None,
+                        "done_date_raw": ans.done_date_raw if ans else "",
+                        "evidence": ans.evidence if ans else "",
+                        "plan": ans.plan if ans else "",
+                        "lead_summary": ans.lead_summary if ans else "",
+                        "overdue": is_overdue(task, unit_status(sub, task.id), self.as_of),
+                        "file": sub.file if sub else "",
+                        "cell": ans.cell("status") if ans else "",
+                    }
+                )
         return {
-            "tasks": pd.DataFrame(data["tasks"]),
-            "units": pd.DataFrame(data["units"]),
-            "findings": pd.DataFrame(data["findings"]),
+            "tasks": tasks,
+            "units": units,
+            "findings": [dict(f.to_dict()) for f in self.findings],
+            "answers": answers,
         }
 
 

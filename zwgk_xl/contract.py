@@ -32,6 +32,7 @@ SHEET_FINDINGS = "问题清单"
 SHEET_DETAIL = "填报明细"  # merged workbook: every unit's answers in one table
 SHEET_HISTORY = "历次进展"  # merged workbook: each task's 总体状态 in every round (rounds.py)
 SHEET_ROUNDS = "_zwgk_rounds"  # very hidden: the round state (history, carried answers) as JSON rows
+SHEET_NOTICE = "通报"  # merged workbook: units ranked, 红/黄/绿 (workbook/notice.py)
 RESERVED_SHEETS = (
     SHEET_README,
     SHEET_DETAIL,
@@ -43,6 +44,7 @@ RESERVED_SHEETS = (
     SHEET_FINDINGS,
     SHEET_HISTORY,
     SHEET_ROUNDS,
+    SHEET_NOTICE,
 )
 
 # ------------------------------------------------------------------------------------------------ columns
@@ -187,7 +189,7 @@ def fingerprint(unit_name: str, rows: Sequence[Sequence[str]]) -> str:
     LibreOffice keeps it, while any edit of a locked cell, a deleted, added or moved row changes it."""
     h = hashlib.sha256(unit_name.encode())
     for row in rows:
-        h.update(b"\x1e" + "\x1f".join(map(cell_text, row)).encode())
+        h.update(b"\x1e" + "\x1f".join(map(cell_text, row)).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
@@ -222,6 +224,7 @@ def estimate_lines(text: str, width: float) -> int:
     per_line = max(1.0, width - 1)
     lines = 0
     for para in str(text).split("\n"):
-        units = (len(para.encode("utf-8")) + len(para)) // 2  # ASCII 1 unit, CJK (3 bytes in UTF-8) 2 units
+        # ASCII 1 unit, CJK (3 bytes in UTF-8) 2 units; a stray surrogate (a non-UTF-8 file name) counts, never raises
+        units = (len(para.encode("utf-8", "surrogatepass")) + len(para)) // 2
         lines += max(1, -(-units // int(per_line)))
     return lines

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from zwgk_xl import contract as C
@@ -45,6 +46,11 @@ BUTTONS = (
     ("Button 2", "生成分发", "build_and_split"),
     ("Button 3", "发送汇总", "send_summary"),
     ("Button 4", "下一轮", "next_round"),
+)
+#: The status line when Excel cannot say which button was clicked (Application.Caller is Windows desktop Excel's).
+UNKNOWN_BUTTON = (
+    "无法识别点击的按钮（仅 Windows 版 Excel 能识别），未执行任何操作；"
+    "请使用“政务公开”选项卡中的按钮，或双击 一键汇总.cmd"
 )
 RESULT_SHEETS = (C.SHEET_MASTER, C.SHEET_DASHBOARD, C.SHEET_FINDINGS)
 STUB = (
@@ -173,7 +179,7 @@ class SettingsError(Exception):
     """A setting is missing or wrong: the message names the 设置 row to fix."""
 
 
-def settings_from_rows(rows: list[list[object]]) -> dict[str, object]:
+def settings_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, object]:
     labels = {label: key for label, key, _ in SETTINGS}
     out: dict[str, object] = {}
     for row in rows:
@@ -277,6 +283,7 @@ def run(action: str, settings: dict[str, object], base: Path):
         cfg = config.load(_path(settings, "config", base) if cfg_path else None)
         report = zwgk_xl.read_report(merged)
         out = [mail.summary(report, merged, cfg.mail.sender or "zwgk@localhost", office)]
+        transport: mail.Transport
         if cfg.mail.smtp:
             transport = mail.SmtpTransport(
                 cfg.mail.host, cfg.mail.port, cfg.mail.security, cfg.mail.user, cfg.mail.password(), cfg.mail.timeout

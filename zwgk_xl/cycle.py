@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zwgk_xl import contract as C
 from zwgk_xl import findings
@@ -22,6 +23,9 @@ from zwgk_xl.build import build_master
 from zwgk_xl.consolidation import Consolidation, unit_status
 from zwgk_xl.merge import consolidate
 from zwgk_xl.model import Finding
+
+if TYPE_CHECKING:
+    from zwgk_xl.mail.transports import Delivery
 from zwgk_xl.workbook.master import MasterError, read_master
 from zwgk_xl.workbook.merged import write_merged
 from zwgk_xl.workbook.roundbook import earlier_rounds, read_state, write_state
@@ -66,7 +70,7 @@ def next_round(
     master = read_master(merged)
     state = read_state(merged)
     if state is None or not state.rounds:
-        state = _from_record(record or rec.default_path(merged), master.list_id, master.round)
+        state = _from_record(Path(record) if record else rec.default_path(merged), master.list_id, master.round)
     if state is None:
         raise MasterError(f"{merged}：没有汇总结果（请先运行 zwgk merge，用汇总后的工作簿生成下一轮）")
     new = R.for_next_round(state, round_label)
@@ -405,10 +409,12 @@ def file_fields(f: rec.FileRow) -> tuple[str, ...]:
 def _file_row(f: tuple[str, ...]) -> rec.FileRow:
     v = [*f, *([""] * 11)][:11]
     size = int(v[1]) if v[1].lstrip("-").isdigit() else -1
-    return rec.FileRow(v[0], size, *v[2:10], tuple(x for x in v[10].split(",") if x))
+    return rec.FileRow(
+        v[0], size, v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], tuple(x for x in v[10].split(",") if x)
+    )
 
 
-def record_mail(beside: str | Path, delivery, via: str) -> list[Finding]:
+def record_mail(beside: str | Path, delivery: Delivery, via: str) -> list[Finding]:
     """Every mail of a delivery in the record beside the workbook it came from: written as .eml (drafted), sent
     by SMTP, or failed. A record that cannot be written costs only this trail (a finding), never the mail."""
     path = rec.default_path(beside)

@@ -59,11 +59,11 @@ def main(argv: list[str]) -> int:
     )
     console.rule("5. 汇总")
     first = cycle.merge(built.path, returns, out / "汇总.xlsx", as_of=dt.date(2022, 12, 15))
-    result, merged = first.consolidation, first.output
-    show_findings(result.findings, limit=12)
-    counts = "，".join(f"{k} {v}" for k, v in result.status_counts().items() if v)
-    console.print(f"任务状态：{counts}；逾期 {sum(t.overdue for t in result.tasks)} 项")
-    console.print("未报送（催报）：" + "、".join(u.name for u in result.collection.missing))
+    merge, merged = first.consolidation, first.output
+    show_findings(merge.findings, limit=12)
+    counts = "，".join(f"{k} {v}" for k, v in merge.status_counts().items() if v)
+    console.print(f"任务状态：{counts}；逾期 {sum(t.overdue for t in merge.tasks)} 项")
+    console.print("未报送（催报）：" + "、".join(u.name for u in merge.collection.missing))
     console.print(f"汇总结果 → {merged}")
     console.rule("6. 邮件（写入 .eml 发件箱；配置邮件服务器后 zwgk send/remind/report 直接发送）")
     report = zwgk_xl.read_report(merged)
@@ -77,7 +77,18 @@ def main(argv: list[str]) -> int:
     sent = zwgk_xl.mail.deliver(outgoing, zwgk_xl.mail.OutboxTransport(mailbox), mailbox / "已发送记录.jsonl")
     kinds = "，".join(f"{k} {sum(1 for o in sent.sent if o.kind == k)} 封" for k in ("分发", "催报", "汇总", "牵头"))
     console.print(f"{kinds} → {mailbox}")
-    console.rule("7. 下一轮：用汇总结果生成 2022-Q4 总表，各单位上轮内容预填")
+    console.rule("7. 落实情况报告、通报、台账（zwgk draft / notice / ledger）")
+    from zwgk_xl.documents import draft, ledger, notice
+    from zwgk_xl.documents.source import read_facts
+
+    facts = read_facts(merged)
+    written = (
+        draft.write_draft(facts, out / "落实情况报告.docx"),
+        notice.write_notice(facts, out / "通报.docx"),
+        ledger.write_ledger(facts, out / "台账.xlsx"),
+    )
+    console.print("、".join(p.name for p in written) + f" → {out}")
+    console.rule("8. 下一轮：用汇总结果生成 2022-Q4 总表，各单位上轮内容预填")
     nxt = cycle.next_round(merged, "2022-Q4", out / "总表-2022-Q4.xlsx", due="2023年1月5日")
     console.print(f"下一轮总表 → {nxt.path}（预填 {nxt.carried} 项，其中已完成 {nxt.done} 项）")
     split2 = zwgk_xl.split_units(nxt.path, out / "outbox-2022-Q4")
@@ -87,7 +98,7 @@ def main(argv: list[str]) -> int:
         f"情形：有更新 {len(sc2.updated)} 个单位；原样发回 {len(sc2.kept)} 个单位；"
         f"重发上轮文件 {sc2.stale}；未报送 {sc2.never}"
     )
-    console.rule("8. 第二轮汇总（与上轮比较，记入留痕库）")
+    console.rule("9. 第二轮汇总（与上轮比较，记入留痕库）")
     second = cycle.merge(nxt.path, out / "returns-2022-Q4", out / "汇总-2022-Q4.xlsx", as_of=dt.date(2023, 1, 10))
     ch = second.consolidation.changes
     show_findings([f for f in second.findings if f.code in ("round-refused", "status-regressed")], limit=5)

@@ -6,8 +6,9 @@ stage creates findings through :func:`make` so a code cannot be used without bei
 
 from __future__ import annotations
 
+import string
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from zwgk_xl.model import Finding, Severity
@@ -73,6 +74,23 @@ TABLE: dict[str, Kind] = {
         "表格内的填报照常汇总，范围以外的内容未读取，请核对",
     ),
     "duplicate-file": Kind("info", "重复文件", "与 {other} 内容完全相同，只计一次"),
+    "file-litter": Kind("info", "附属文件", "{kind}，不是报送文件，已跳过"),
+    "file-name-garbled": Kind(
+        "info", "文件名乱码", "文件名不是 UTF-8 编码（常见于在 Windows 上打包、在本机解压的压缩包），显示为“{name}”"
+    ),
+    "folder-unreadable": Kind("error", "文件夹无法读取", "无法读取该文件夹，其中的文件未汇总：{reason}"),
+    "file-too-slow": Kind(
+        "error",
+        "文件读取超时",
+        "读取该文件超过 {seconds} 秒仍未完成（文件内部结构异常），已跳过，其余文件照常汇总；"
+        "请核实后让该单位重新保存报送",
+    ),
+    "own-workbook": Kind("warning", "非报送文件", "这是本工具生成的{kind}，不是单位报送文件，已跳过"),
+    "container-opened": Kind("info", "压缩包或邮件", "{kind}中有 {count} 个工作簿，已逐个汇总：{names}"),
+    "container-empty": Kind("warning", "压缩包中无工作簿", "{kind}中没有 Excel 工作簿{detail}"),
+    "container-unsupported": Kind(
+        "error", "压缩包无法打开", "{kind}无法在本机打开（{reason}）；请解压后把其中的工作簿放入报送文件夹"
+    ),
     "no-hidden-sheet": Kind(
         "warning", "缺隐藏信息表", "文件缺少隐藏信息表（可能复制到了新工作簿），已按{how}识别为 {unit}，请核对"
     ),
@@ -85,11 +103,28 @@ TABLE: dict[str, Kind] = {
     ),
     "master-changed": Kind("info", "任务已修改", "下发后总表中该单位的任务有修改，单位填报的是修改前的版本"),
     "unknown-unit": Kind("error", "文件单位不在名册", "文件中的单位“{name}”不在名册中"),
+    "identity-conflict": Kind(
+        "error",
+        "单位与隐藏信息不符",
+        "隐藏信息表表明这是 {hidden} 的填报表，但“填报单位”单元格写的是“{visible}”"
+        "（可能是一个单位填写了另一个单位的表）；{outcome}，请核实",
+    ),
     "sheet-missing": Kind(
         "error", "找不到填报表", "找不到填报表（工作表“{sheet}”或带“任务编号/完成状态”表头的工作表）"
     ),
     "row-deleted": Kind("error", "行被删除", "任务 {task_id} 的行被删除，该任务视为未报送"),
     "row-added": Kind("warning", "新增行", "新增了不在下发任务中的行，其内容未汇入总表，原文：{text}"),
+    "header-changed": Kind(
+        "warning", "表头被改", "表头“{expected}”被改为“{got}”，已按列的位置和含义照常读取该列，请核对"
+    ),
+    "sheet-copy": Kind("warning", "填写了复制的表", "单位填写的是工作表“{sheet}”（{why}），已按该表汇总，请核对"),
+    "merged-input": Kind(
+        "warning", "输入格被合并", "输入单元格被合并（{range}），已按合并的含义把“{text}”计入其中每一行，请核对"
+    ),
+    "cell-comment": Kind("warning", "批注中的文字", "单元格批注中的文字未汇入总表，原文：{text}"),
+    "drawing-text": Kind("warning", "文本框中的文字", "文本框或图形中的文字未汇入总表，原文：{text}"),
+    "column-added": Kind("warning", "新增列", "新增了列“{header}”，其内容未汇入总表，原文：{text}"),
+    "sheet-added": Kind("warning", "新增工作表", "新增的工作表中有文字，未汇入总表，原文：{text}"),
     "row-moved": Kind("info", "行顺序调整", "任务行的顺序被调整（已按任务编号对应）"),
     "row-matched-by-text": Kind("warning", "按文字对应", "该行任务编号缺失或被改，已按任务文字对应到 {task_id}"),
     "locked-text-edited": Kind(
@@ -110,6 +145,7 @@ TABLE: dict[str, Kind] = {
     "lead-not-reported": Kind("warning", "牵头单位未报", "牵头单位 {unit} 未报送该任务，而责任单位已报送"),
     "lead-no-summary": Kind("warning", "缺牵头汇总", "牵头单位 {unit} 未填写“牵头汇总”"),
     "no-role": Kind("warning", "无角色填报", "{unit} 在该任务中没有角色，却填报了该任务"),
+    "no-role-text": Kind("info", "无角色的填报内容", "本单位在该任务中没有角色，该行“{field}”未汇入总表，原文：{text}"),
     "lead-done-resp-not": Kind("warning", "牵头已完成而责任未完成", "牵头单位填“已完成”，但 {units} 尚为“{statuses}”"),
     "resp-done-lead-not": Kind("info", "责任已完成而牵头未完成", "各责任单位均已完成，牵头单位尚为“{status}”"),
     "lead-designation": Kind("warning", "牵头未落实到单位", "牵头单位仍是“{name}”（统称或泛称），无具体单位汇总该任务"),
@@ -135,6 +171,7 @@ TABLE: dict[str, Kind] = {
         "warning", "留痕库不可用", "留痕库 {path} 无法写入（{reason}），本次汇总未留痕，汇总结果不受影响"
     ),
     # mail
+    "outbox-skipped": Kind("warning", "分发文件未发送", "{why}，未发送"),
     "no-email": Kind("warning", "缺邮箱", "名册中没有 {unit} 的邮箱，{kind}邮件未生成；请在单位名册中补充“邮箱”"),
 }
 
@@ -146,7 +183,7 @@ TITLES: dict[str, str] = {code: k.title for code, k in TABLE.items()}
 def tally(items: Iterable[Finding]) -> str:
     """ "问题 163 条（错误 1，警告 156，提示 6）": one wording for the 说明 sheet, the mail and Excel's status line, so
     the counts a clerk reads in each agree."""
-    counts = Counter(f.severity for f in items)
+    counts: Counter[str] = Counter(f.severity for f in items)
     parts = "，".join(f"{t} {counts[s]}" for s, t in SEVERITY_TITLES.items() if counts[s])
     return f"问题 {counts.total()} 条" + (f"（{parts}）" if parts else "")
 
@@ -154,6 +191,34 @@ def tally(items: Iterable[Finding]) -> str:
 def title(code: str) -> str:
     kind = TABLE.get(code)
     return kind.title if kind else code
+
+
+#: What a placeholder the caller did not fill reads as: a finding with a gap in its sentence, never a crash (one
+#: template naming a value its caller did not pass once aborted a whole merge).
+MISSING = "（未知）"
+
+
+class _Defaults(dict[str, object]):
+    def __missing__(self, key: str) -> object:
+        return MISSING
+
+
+def render(template: str, params: Mapping[str, object]) -> str:
+    """The template filled from ``params``; a missing placeholder reads MISSING and a value its format spec does
+    not fit is written as plain text, so rendering a message cannot raise."""
+    try:
+        return string.Formatter().vformat(template, (), _Defaults(params))
+    except (ValueError, TypeError, IndexError, AttributeError, KeyError):
+        out: list[str] = []
+        try:
+            parsed = list(string.Formatter().parse(template))
+        except ValueError:
+            return template
+        for literal, name, _spec, _conv in parsed:
+            out.append(literal)
+            if name is not None:
+                out.append(str(params.get(name, MISSING)))
+        return "".join(out)
 
 
 def make(
@@ -167,10 +232,11 @@ def make(
     **params: object,
 ) -> Finding:
     severity, _, template = TABLE[code]
+    where = {"unit": unit, "task_id": task_id, "file": file, "sheet": sheet, "cell": cell}
     return Finding(
         code=code,
         severity=severity,
-        message=template.format(unit=unit, task_id=task_id, **params),
+        message=render(template, {**where, **params}),
         unit=unit,
         task_id=task_id,
         file=file,

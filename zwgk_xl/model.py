@@ -106,6 +106,9 @@ class TaskList:
     notice: str = ""
     source: str = ""
 
+    def __repr__(self) -> str:
+        return f"TaskList({self.title!r}, {self.year}, {len(self.sections)} sections, {len(self.tasks)} tasks)"
+
     def section(self, section_id: str) -> Section:
         return self._sections[section_id]
 
@@ -215,6 +218,9 @@ class Roster:
 
     units: tuple[Unit, ...]
     source: str = ""
+
+    def __repr__(self) -> str:
+        return f"Roster({len(self.units)} units, source={self.source!r})"
 
     def get(self, unit_id: str) -> Unit | None:
         return self._by_id.get(unit_id)

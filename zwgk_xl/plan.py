@@ -48,18 +48,23 @@ class UnitPlan:
         return C.fingerprint(self.unit.name, list(self.locked.values()))
 
 
-def locked_values(task: Task, a: Assignment) -> list[str]:
-    """The locked cells of one task row, as text, in UNIT_LOCKED order (what the fingerprint covers)."""
-    values = {
+def task_fields(task: Task) -> dict[str, str]:
+    """A task's own cells as text, by column field: the one task → cells mapping of every sheet that shows tasks
+    (the 总表, a unit sheet's locked columns, 填报明细, the arrays Excel is given)."""
+    return {
         "id": task.id,
         "number": task.number,
         "text": task.text,
         "requirement": task.requirement,
         "lead": join_names(task.lead),
         "responsible": join_names(task.responsible),
-        "role": a.role,
         "deadline": task.deadline.text,
     }
+
+
+def locked_values(task: Task, a: Assignment) -> list[str]:
+    """The locked cells of one task row, as text, in UNIT_LOCKED order (what the fingerprint covers)."""
+    values = {**task_fields(task), "role": a.role}
     return [values[c.field] for c in C.UNIT_LOCKED]
 
 
@@ -122,6 +127,9 @@ class Master:
     roster: Roster
     meta: dict[str, str]
     findings: tuple[Finding, ...]
+
+    def __repr__(self) -> str:
+        return f"Master({str(self.path)!r}, {self.tasklist!r}, {self.roster!r}, round={self.round!r})"
 
     @property
     def list_id(self) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zwgk_xl import contract as C
+from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.model import Finding, Unit
 from zwgk_xl.plan import Master, UnitPlan, plan_units
@@ -102,6 +103,8 @@ def unit_file_stem(master: Master, unit: Unit) -> str:
 def split_units(
     master_path: str | Path, outdir: str | Path, *, password: str = "", now: dt.datetime | None = None
 ) -> SplitResult:
+    """One protected workbook per unit with tasks, into ``outdir``, from the master as the clerk left it (edits
+    made in Excel carry through). ``password`` protects the sheets (empty: protected without a password)."""
     master = read_master(master_path)
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -121,17 +124,26 @@ def split_units(
 
 def mail_files(master: Master, outbox: str | Path) -> list[tuple[Unit, Path]]:
     """The unit workbooks of an outbox folder with their units, known by each file's hidden sheet (not its name)."""
+    return outbox_files(master, outbox)[0]
+
+
+def outbox_files(master: Master, outbox: str | Path) -> tuple[list[tuple[Unit, Path]], list[Finding]]:
+    """``mail_files`` and what it left out: a workbook that cannot be read, or is not this list's unit workbook,
+    gets a finding (outbox-skipped) rather than being left out without a word."""
     from python_calamine import CalamineWorkbook
 
-    out = []
+    out, found = [], []
     for path in sorted(Path(outbox).glob("*.xlsx")):
         if path.name.startswith("~$"):
             continue
         try:
             meta = read_hidden(CalamineWorkbook.from_path(str(path)))
-        except Exception:  # not one of ours: not sent
+        except Exception:  # calamine's own error types: the file is damaged, or not a workbook
+            found.append(findings.make("outbox-skipped", file=str(path), why="文件无法读取（可能已损坏或正在编辑）"))
             continue
         unit = master.roster.get(meta.get(C.K_UNIT_ID, ""))
         if meta.get(C.K_LIST_ID) == master.list_id and unit is not None:
             out.append((unit, path))
-    return out
+        else:
+            found.append(findings.make("outbox-skipped", file=str(path), why="不是本清单的单位填报表"))
+    return out, found

@@ -20,6 +20,7 @@ from pathlib import Path
 from zwgk_xl import findings
 from zwgk_xl.contract import cell_text
 from zwgk_xl.model import Finding, Resolved, Roster, Unit, UnitRef
+from zwgk_xl.textfile import TextEncodingError, read_text
 
 #: Kinds (类别) that collective designations expand to; a roster's 类别 column uses these words.
 TOWNSHIP = "乡镇"
@@ -66,7 +67,9 @@ def is_none_mark(text: str) -> bool:
 
 def _split_top(text: str) -> list[str]:
     """Split on 、 , ; and 及, but never inside brackets (a note may itself list names)."""
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1
@@ -282,25 +285,17 @@ class RosterError(Exception):
     """The roster cannot be read at all: the run cannot resolve any unit, so it stops."""
 
 
-def read_text(path: Path) -> str:
-    """A CSV or text file as saved by Excel or WPS on Windows: UTF-8 (with or without BOM), else GB18030."""
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise RosterError(f"{path}：无法识别文件编码（请另存为 UTF-8 或 GBK）")
-
-
 def load_roster(path: str | Path) -> tuple[Roster, list[Finding]]:
     """Read a roster from .xlsx/.xlsm/.xls (the 单位名册 sheet if there is one, else the first) or .csv."""
     p = Path(path)
     if not p.exists():
         raise RosterError(f"找不到单位名册文件：{p}")
     if p.suffix.lower() == ".csv":
-        rows = list(csv.reader(io.StringIO(read_text(p))))
-        return roster_from_rows(rows, str(p))
+        try:
+            text = read_text(p)
+        except TextEncodingError as exc:
+            raise RosterError(str(exc)) from exc
+        return roster_from_rows(list(csv.reader(io.StringIO(text))), str(p))
     from python_calamine import CalamineWorkbook
 
     try:

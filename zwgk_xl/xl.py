@@ -66,11 +66,16 @@ def next_round() -> None:
 
 
 def main() -> None:
-    """What the template's SampleCall macro runs: the clicked button (Application.Caller) picks the action."""
+    """What the template's SampleCall macro runs: the clicked button (Application.Caller) picks the action. Where
+    Excel cannot say which button was clicked (not Windows desktop Excel), nothing runs and the status cell says so:
+    running 一键汇总 whatever was clicked once sent a click on 发送汇总 to the wrong action."""
     book = _book()
     try:
         caller = str(book.app.api.Caller)
-    except Exception:  # not on Windows desktop Excel: no caller, run the main action
+    except Exception:  # not on Windows desktop Excel: no Application.Caller
         caller = ""
-    action = {name: act for name, _, act in control.BUTTONS}.get(caller, "consolidate")
+    action = {name: act for name, _, act in control.BUTTONS}.get(caller)
+    if action is None:
+        _status(book, control.UNKNOWN_BUTTON)
+        return
     _run(action)

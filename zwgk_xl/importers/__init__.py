@@ -3,11 +3,13 @@ reading that gives the most complete tasks is kept (:mod:`zwgk_xl.importers.dete
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from zwgk_xl import findings
 from zwgk_xl.importers import table
-from zwgk_xl.model import Finding, ImportResult, TaskList
+from zwgk_xl.model import Finding, ImportResult, Roster, TaskList
+from zwgk_xl.textfile import TextEncodingError
 
 Candidate = tuple[str, table.RawTable]
 
@@ -31,7 +33,7 @@ def read_candidates(path: Path) -> list[Candidate]:
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         from zwgk_xl.importers import text
-        from zwgk_xl.units import read_text
+        from zwgk_xl.textfile import read_text
 
         return text.candidates(read_text(path), str(path))
     if suffix in SHEET_SUFFIXES:
@@ -62,12 +64,19 @@ def read_table(path: Path) -> list[table.RawTable]:
     return [t for _, t in read_candidates(path)]
 
 
-def import_tasklist(path: str | Path, roster: object = None) -> ImportResult:
-    """Read any supported source into a TaskList plus findings (roster checks are added when a roster is given)."""
+RosterArg = Roster | tuple[Roster, Sequence[Finding]] | str | Path | None
+
+
+def import_tasklist(path: str | Path, roster: RosterArg = None) -> ImportResult:
+    """Read any supported source (text, Word, HTML, PDF, a sheet, old Office files) into a TaskList plus findings.
+
+    ``roster`` adds the roster checks (units not in the roster, collective and vague leads, units without a task):
+    a Roster, what ``load_roster`` returns (its findings join the result's), or the roster file's path. Raises
+    ImportError_ only when the source cannot be read at all; everything else is a finding."""
     from zwgk_xl import checks
     from zwgk_xl.importers import detect, traditional
-    from zwgk_xl.model import Roster
 
+    roster, roster_findings = _roster(roster)
     p = Path(path)
     if not p.exists():
         raise ImportError_(f"找不到任务清单文件：{p}")
@@ -75,6 +84,8 @@ def import_tasklist(path: str | Path, roster: object = None) -> ImportResult:
         candidates = read_candidates(p)
     except ImportError_:
         raise
+    except TextEncodingError as exc:
+        raise ImportError_(str(exc)) from exc
     except Exception as exc:  # a library's own error for a corrupt file: say which file and why
         raise ImportError_(f"{p}：无法读取（{type(exc).__name__}: {exc}）") from exc
     converted = 0
@@ -88,15 +99,26 @@ def import_tasklist(path: str | Path, roster: object = None) -> ImportResult:
     if best is None:
         tl = TaskList(p.stem, None, "", (), (), "", str(p))
         best = ImportResult(tl, (findings.make("source-unreadable", file=str(p), reason="文件中没有表格或文字"),))
-    extra: list[Finding] = []
+    extra: list[Finding] = list(roster_findings)
     if converted:
         extra.append(findings.make("traditional-converted", file=str(p), count=converted))
     if not best.tasklist.tasks:
         tried = "、".join(best.layout.tried) if best.layout else "无"
         extra.append(findings.make("no-tasks", file=str(p), tried=f"已尝试：{tried}", advice=ADVICE))
-    if isinstance(roster, Roster):
+    if roster is not None:
         extra.extend(checks.tasklist_findings(best.tasklist, roster))
     return ImportResult(best.tasklist, best.findings + tuple(extra), best.layout)
+
+
+def _roster(arg: RosterArg) -> tuple[Roster | None, Sequence[Finding]]:
+    """A roster however the caller holds it (the checks were once skipped silently for a path or a tuple)."""
+    if arg is None or isinstance(arg, Roster):
+        return arg, ()
+    if isinstance(arg, tuple):
+        return arg[0], arg[1]
+    from zwgk_xl.units import load_roster
+
+    return load_roster(arg)
 
 
 def _canonical_meta(path: Path) -> dict[str, object]:

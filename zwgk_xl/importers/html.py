@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from zwgk_xl.importers.table import RawRow, RawTable, clean
-from zwgk_xl.units import read_text
+from zwgk_xl.textfile import read_text
 
 _BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article"}
 

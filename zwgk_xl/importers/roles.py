@@ -45,7 +45,9 @@ _TOGETHER = re.compile(r"^(?P<lead>.+?(?:局|办|委|部|厅|室|中心|政府|�
 
 def _top_split(text: str, seps: str) -> list[str]:
     """Split on any of ``seps`` outside brackets (各县（市、区）人民政府 stays one name)."""
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch in OPEN:
             depth += 1

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from zwgk_xl.importers.table import RawRow, RawTable, clean
-from zwgk_xl.units import read_text
+from zwgk_xl.textfile import read_text
 
 
 def _ref(r: int, c: int) -> str:
     return xl_rowcol_to_cell(r, c)
 
 
-def _table(grid: list[list[object]], source: str, sheet: str, inherited: dict[int, set[int]] | None = None) -> RawTable:
+def _table(
+    grid: Sequence[Sequence[object]], source: str, sheet: str, inherited: dict[int, set[int]] | None = None
+) -> RawTable:
     """Rows of a sheet; ``inherited`` names, per row, the columns filled from a merged cell above."""
     marks = inherited or {}
     rows = [
@@ -33,7 +37,7 @@ def _table(grid: list[list[object]], source: str, sheet: str, inherited: dict[in
 def read(path: Path) -> list[RawTable]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        grid: list[list[object]] = list(csv.reader(io.StringIO(read_text(path))))
+        grid: list[list[Any]] = list(csv.reader(io.StringIO(read_text(path))))
         return [_table(grid, str(path), "")]
     if suffix in {".xlsx", ".xlsm"}:
         from openpyxl import load_workbook

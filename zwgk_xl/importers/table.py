@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from zwgk_xl import deadlines, findings
 from zwgk_xl.contract import cell_text
@@ -231,7 +231,7 @@ class _Builder:
             self.sections.append(existing)
         self.path.append(existing)
 
-    def finding(self, code: str, ref: str = "", task_id: str = "", **params: object) -> None:
+    def finding(self, code: str, ref: str = "", task_id: str = "", **params: Any) -> None:
         self.out.append(findings.make(code, file=self.source, sheet=self.sheet, cell=ref, task_id=task_id, **params))
 
 

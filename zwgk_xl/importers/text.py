@@ -20,7 +20,7 @@ from pathlib import Path
 
 from zwgk_xl.importers.cells import section_of
 from zwgk_xl.importers.table import RawRow, RawTable
-from zwgk_xl.units import read_text
+from zwgk_xl.textfile import read_text
 
 
 def _line_ref(n: int) -> str:
@@ -109,10 +109,10 @@ def _blank_line_cells(lines: list[str], source: str) -> RawTable:
     # find the header: the first run of >= 2 consecutive paragraphs that are all column names
     from zwgk_xl.importers.stream import _header_run
 
-    cells = [(p[0], p[2]) for p in paras]
+    numbered = [(p[0], p[2]) for p in paras]
     head, ncols = -1, 0
     for i in range(len(paras)):
-        run = _header_run(cells, i)
+        run = _header_run(numbered, i)
         if run >= 2:
             head, ncols = i, run
             break

@@ -9,12 +9,21 @@ message.py builds one email, builders.py the four kinds (分发, 催报, 汇总,
 
 from zwgk_xl.mail.builders import UNIT_HEADERS, distribution, lead_status, reminders, summary
 from zwgk_xl.mail.message import XLSX, Outgoing, attach
-from zwgk_xl.mail.transports import Delivery, OutboxTransport, SmtpTransport, Transport, deliver, sent_keys
+from zwgk_xl.mail.transports import (
+    Delivery,
+    MailServerError,
+    OutboxTransport,
+    SmtpTransport,
+    Transport,
+    deliver,
+    sent_keys,
+)
 
 __all__ = [
     "UNIT_HEADERS",
     "XLSX",
     "Delivery",
+    "MailServerError",
     "OutboxTransport",
     "Outgoing",
     "SmtpTransport",

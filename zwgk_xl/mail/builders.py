@@ -133,10 +133,10 @@ def reminders(
             say = f"以下 {len(kept)} 项任务尚未完成，填报内容与上轮（{previous or '上一轮'}）相同，请核实是否有新进展："
             text += "\n\n" + say + "\n" + text_table(same_head, same_rows)
             blocks += [f"<p>{html.escape(say)}</p>", html_table(same_head, same_rows)]
-            rows = [*rows, *same_rows]
         msg.set_content(text)
         msg.add_alternative(html_page(f"{tl.title} 催报", blocks), subtype="html")
-        key = message_key("催报", line.unit.id, report.master.list_id, report.as_of, tuple(rows))
+        kept_ids = tuple(a.task_id for a in kept)  # a reminder that names other unchanged tasks is a new one
+        key = message_key("催报", line.unit.id, report.master.list_id, report.as_of, tuple(rows), *kept_ids)
         out.append(Outgoing("催报", line.unit.name, msg, key))
     return out, found
 

@@ -19,6 +19,25 @@ from zwgk_xl.mail.message import Outgoing
 from zwgk_xl.workbook.xlsx import file_name
 
 
+class MailServerError(Exception):
+    """The mail server cannot be used at all (nothing was sent): not reachable, or it refused the login. The message
+    is the Chinese sentence the clerk reads; each case says what to check."""
+
+
+def reason(exc: BaseException) -> str:
+    """What went wrong sending one message, in Chinese (the server's own words kept after it)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "收件人地址被邮件服务器拒绝：" + "、".join(exc.recipients)
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return f"发件人地址被邮件服务器拒绝：{exc.sender}（{exc.smtp_code}）"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"邮件服务器拒收（{exc.smtp_code} {text}）"
+    if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
+        return f"与邮件服务器的连接中断（{exc}）"
+    return f"发送失败（{exc}）"
+
+
 class Transport(Protocol):
     name: str
 
@@ -73,14 +92,30 @@ class SmtpTransport:
         self._smtp: smtplib.SMTP | None = None
 
     def __enter__(self) -> SmtpTransport:
-        if self.security == "ssl":
-            self._smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self.context)
-        else:
-            self._smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-            if self.security == "starttls":
-                self._smtp.starttls(context=self.context)
+        where = f"{self.host}:{self.port}"
+        try:
+            if self.security == "ssl":
+                self._smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self.context)
+            else:
+                self._smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                if self.security == "starttls":
+                    self._smtp.starttls(context=self.context)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise MailServerError(
+                f"无法连接邮件服务器 {where}（{exc}）；请检查服务器地址、端口、加密方式（ssl/starttls）和网络"
+            ) from exc
         if self.user:
-            self._smtp.login(self.user, self.password)
+            try:
+                self._smtp.login(self.user, self.password)
+            except smtplib.SMTPAuthenticationError as exc:
+                self.__exit__()
+                raise MailServerError(
+                    f"邮件服务器 {where} 拒绝登录（{exc.smtp_code}）：用户名或密码（授权码）不正确，"
+                    "请检查配置中的 user 和密码"
+                ) from exc
+            except (smtplib.SMTPException, OSError) as exc:
+                self.__exit__()
+                raise MailServerError(f"登录邮件服务器 {where} 失败（{exc}）") from exc
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -129,7 +164,7 @@ def deliver(
             try:
                 where = transport.send(out)
             except (smtplib.SMTPException, OSError) as exc:
-                report.failed.append((out, f"{type(exc).__name__}: {exc}"))
+                report.failed.append((out, reason(exc)))
                 continue
             report.sent.append(out)
             done.add(out.key)

@@ -15,15 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from zwgk_xl import contract as C
 from zwgk_xl.importers.table import SYNONYMS, RawRow, RawTable, build, clean
 from zwgk_xl.model import Roster, Task, TaskList
-from zwgk_xl.plan import Master, UnitPlan
-from zwgk_xl.units import join_names, roster_from_rows
+from zwgk_xl.plan import Master, UnitPlan, task_fields
+from zwgk_xl.units import roster_from_rows
 from zwgk_xl.vocab import LOCKED_NOTE, STATUSES
 from zwgk_xl.workbook.xlsx import MAX_ROW_LINES, Styles, fit_cell, print_setup, row_height
 
@@ -39,15 +39,11 @@ class MasterError(Exception):
 
 
 def _task_cells(task: Task) -> dict[str, object]:
-    return {
-        "id": task.id,
-        "number": int(task.number) if task.number.isdigit() else task.number,
-        "text": task.text,
-        "requirement": task.requirement,
-        "lead": join_names(task.lead),
-        "responsible": join_names(task.responsible),
-        "deadline": task.deadline.text,
-    }
+    """The task's cells as the 总表 shows them: a printed number is a number."""
+    cells: dict[str, object] = {**task_fields(task)}
+    if task.number.isdigit():
+        cells["number"] = int(task.number)
+    return cells
 
 
 def write_master_table(
@@ -83,7 +79,7 @@ def write_master_table(
         texts = []
         for i, col in enumerate(cols):
             v = values.get(col.field, "")
-            extra = {}
+            extra: dict[str, Any] = {}
             if col.field == "status" and v in C.STATUS_COLORS:
                 extra["bg_color"] = C.STATUS_COLORS[str(v)]
             if col.field == "overdue" and v:
@@ -163,14 +159,15 @@ def write_readme(ws, st: Styles, lines: list[str]) -> None:
 # --------------------------------------------------------------------------------------------------- reader
 
 
-def master_grid_table(grid: list[list[object]], source: str) -> RawTable:
+def master_grid_table(grid: Sequence[Sequence[object]], source: str) -> RawTable:
     """The 总表's rows for the list importer, by its column definition: the header row is found by the headers of
     contract.MASTER_COLUMNS, the consolidation's columns are left out, and each task column is handed on under the
     importer's own name for its field. A sheet not laid out as written (no such header row) goes through whole."""
     fields_by_header = {c.header: c.field for c in C.MASTER_COLUMNS}
     task_fields = [c.field for c in C.MASTER_COLUMNS if c.field not in C.CONSOLIDATION_FIELDS]
     keep = list(range(max((len(r) for r in grid), default=0)))
-    header_at, fields = -1, [None] * len(keep)
+    header_at = -1
+    fields: list[str | None] = [None for _ in keep]
     for i, row in enumerate(grid[:10]):
         found = [fields_by_header.get(clean(v)) for v in row]
         if set(task_fields) <= set(found):
@@ -181,7 +178,7 @@ def master_grid_table(grid: list[list[object]], source: str) -> RawTable:
     for r, row in enumerate(grid):
         cells = [clean(row[j]) if j < len(row) else "" for j in keep]
         if r == header_at:
-            cells = [SYNONYMS[f][0] if (f := fields[j]) in SYNONYMS else cells[k] for k, j in enumerate(keep)]
+            cells = [SYNONYMS[f][0] if (f := fields[j]) and f in SYNONYMS else cells[k] for k, j in enumerate(keep)]
         rows.append(RawRow(cells, [xl_rowcol_to_cell(r, j) for j in keep]))
     return RawTable(rows, source, C.SHEET_MASTER)
 
@@ -205,6 +202,7 @@ def hidden_values(rows: Iterable[Sequence[object]]) -> dict[str, str]:
 
 
 def read_master(path: str | Path) -> Master:
+    """The master workbook at ``path`` as a Master (MasterError when it is not one of ours or cannot be read)."""
     from python_calamine import CalamineWorkbook  # here, so that planning from a Master never loads the reader
 
     p = Path(path)

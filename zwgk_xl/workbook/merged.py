@@ -16,6 +16,7 @@ from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.bulk import paused_gc
 from zwgk_xl.consolidation import Consolidation, TaskResult
+from zwgk_xl.documents.facts import facts_from_consolidation
 from zwgk_xl.model import Answer, Submission
 from zwgk_xl.report import from_consolidation
 from zwgk_xl.rounds import STALLED
@@ -29,6 +30,7 @@ from zwgk_xl.vocab import (
     returned_units,
 )
 from zwgk_xl.workbook.master import readme_lines, write_master_table, write_readme, write_roster_sheet
+from zwgk_xl.workbook.notice import write_notice_sheet
 from zwgk_xl.workbook.results import write_rows
 from zwgk_xl.workbook.roundbook import earlier_rounds, write_history_sheet, write_state
 from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet, write_value
@@ -83,15 +85,15 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
         ws.write_string(r0, i, h, head)
     for r, u in enumerate(result.units, start=r0 + 1):
         ws.write_string(r, 0, u.unit.short, name_fmt)
-        returned = {
+        given = {
             "reporter": u.reporter,
             "phone": u.phone,
             "date": u.date,
             "file": Path(u.file).name if u.file else "",
         }
         for i, col in returned_cols:
-            ws.write_string(r, i, returned[col.field], name_fmt)
-        ws.set_row(r, row_height([(u.unit.short, 34), *((returned[c.field], c.width) for _, c in returned_cols)]))
+            ws.write_string(r, i, given[col.field], name_fmt)
+        ws.set_row(r, row_height([(u.unit.short, 34), *((given[c.field], c.width) for _, c in returned_cols)]))
         ws.write_number(r, 1, u.tasks, body)
         ws.write_number(r, 2, u.leads, body)
         ws.write_string(
@@ -249,7 +251,7 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
             if change_at is not None and (mark := result.mark(plan.unit.id, task.id)):
                 ws.write_string(r, change_at, mark, mark_fmts[mark])
             lines = 1
-            cells = [head, (at["role"], a.role), *task_cells[task.id]]
+            cells: list[tuple[int, object]] = [head, (at["role"], a.role), *task_cells[task.id]]
             if ans is not None:
                 given = _answer_cells(ans)
                 cells += [(i, given[f]) for i, f in answer_at]
@@ -271,7 +273,9 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
 def write_merged(
     result: Consolidation, path: str | Path, now: dt.datetime | None = None, unit_sheets: bool | None = None
 ) -> Path:
-    """``unit_sheets``: a refreshed sheet per unit, as in the master. By default only up to UNIT_SHEETS_MAX units:
+    """Write the merged workbook to ``path`` (never over the master it was made from) and return the path.
+
+    ``unit_sheets``: a refreshed sheet per unit, as in the master. By default only up to UNIT_SHEETS_MAX units:
     beyond that a workbook of hundreds of tabs is slow to open and cannot be navigated, and 填报明细 (always
     written) holds the same answers in one table."""
     target = Path(path)
@@ -312,6 +316,7 @@ def write_merged(
         _dashboard(wb, st, result)
         _findings_sheet(wb, st, result, task_rows)
         _detail_sheet(wb, st, result, by_unit)
+        write_notice_sheet(wb, facts_from_consolidation(result))  # 通报: ranks and colours (documents/figures.py)
         write_history_sheet(wb, st, tl, result.state_after, result.changes)
         taken: set[str] = set(C.RESERVED_SHEETS)
         for plan in result.plans if with_unit_sheets else ():

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from xlsxwriter import Workbook
@@ -37,7 +38,7 @@ def write_rows(wb: Workbook, report: Report) -> None:
     ws.very_hidden()
 
 
-def _read_rows(grid: list[list[object]]) -> list[list[str]]:
+def _read_rows(grid: Sequence[Sequence[object]]) -> list[list[str]]:
     if grid and grid[0] and not str(grid[0][0]).startswith("["):  # merged before the JSON form: a field per cell
         return [["" if v is None else str(v) for v in row] for row in grid]
     text = "".join(str(row[0]) for row in grid if row and isinstance(row[0], str))

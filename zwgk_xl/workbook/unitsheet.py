@@ -13,7 +13,7 @@ from zwgk_xl import contract as C
 from zwgk_xl.model import TaskList
 from zwgk_xl.plan import UnitPlan, locked_values
 from zwgk_xl.vocab import STATUS_HELP, UNIT_NOTE
-from zwgk_xl.workbook.xlsx import Styles, print_setup, row_height
+from zwgk_xl.workbook.xlsx import Styles, fit_cell, print_setup, row_height
 
 
 def write_unit_sheet(
@@ -134,7 +134,8 @@ def _merge(ws: Worksheet, row: int, c0: int, c1: int, value: object, fmt: object
 
 
 def write_value(ws: Worksheet, r: int, c: int, value: object, fmt: object) -> None:
-    """Text stays text (never a formula); dates and numbers keep their type."""
+    """Text stays text (never a formula); dates and numbers keep their type. A text past Excel's 32,767 characters
+    (possible from an .ods return) is cut with a note saying where the whole is, never silently."""
     if value is None or value == "":
         ws.write_blank(r, c, None, fmt)
     elif isinstance(value, dt.datetime | dt.date):
@@ -146,7 +147,7 @@ def write_value(ws: Worksheet, r: int, c: int, value: object, fmt: object) -> No
     elif isinstance(value, int | float):
         ws.write_number(r, c, value, fmt)
     else:
-        ws.write_string(r, c, str(value), fmt)
+        ws.write_string(r, c, fit_cell(str(value), "该单位的报送文件"), fmt)
 
 
 def _date_validation(ws: Worksheet, r0: int, c0: int, r1: int, c1: int) -> None:

@@ -29,6 +29,8 @@ class Workbook(xlsxwriter.Workbook):
     a minute at 10,000). The check here is the same one (its length, character and apostrophe rules still run, and
     a name equal to another ignoring case is still refused), against a set."""
 
+    worksheets_objs: list[Any]  # XlsxWriter's list of sheets (its own attribute; XlsxWriter ships no types)
+
     def __init__(self, filename: str, options: dict[str, Any]) -> None:
         self._names_folded: set[str] = set()
         super().__init__(filename, options)

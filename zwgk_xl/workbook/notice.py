@@ -1,0 +1,58 @@
+"""The 通报 sheet of the merged workbook: units ranked, 红/黄/绿, the late and missing named — the same figures
+as `zwgk notice`'s Word document (documents/figures.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zwgk_xl import contract as C
+from zwgk_xl import vocab as V
+from zwgk_xl.documents import figures as F
+from zwgk_xl.documents.facts import Facts
+
+
+def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int = F.SOON_DAYS) -> None:
+    """The 通报 sheet of the merged workbook (XlsxWriter, written top to bottom: the merged workbook streams)."""
+    standings = F.standings(facts, by, soon)
+    parts = F.notice_paragraphs(facts, standings, by, soon)
+    ws = wb.add_worksheet(C.SHEET_NOTICE)
+    widths = (6, 24, 7, 7, 8, 8, 22, 6, 26)
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "text_wrap": True}
+    title = wb.add_format({**base, "bold": True, "font_size": 14, "align": "center", "font_name": "黑体"})
+    text = wb.add_format({**base})
+    head = wb.add_format({**base, "bold": True, "border": 1, "align": "center", "bg_color": "#D9E1F2"})
+    cell = wb.add_format({**base, "border": 1, "align": "center"})
+    left = wb.add_format({**base, "border": 1})
+    fills = {c: wb.add_format({**base, "border": 1, "align": "center", "bg_color": v}) for c, v in F.RAG_FILLS.items()}
+    last = len(F.NOTICE_HEADERS) - 1
+    ws.set_row(0, 30)
+    ws.merge_range(0, 0, 0, last, f"{F.notice_title(facts)}（截至 {facts.as_of.isoformat()}）", title)
+    r = 1
+    for sentences in parts.values():
+        for s in sentences:
+            ws.set_row(r, 15 * max(1, -(-len(s) // 60)))
+            ws.merge_range(r, 0, r, last, s, text)
+            r += 1
+    r += 1
+    first = r
+    for i, h in enumerate(F.NOTICE_HEADERS):
+        ws.write_string(r, i, h, head)
+    pct = wb.add_format({**base, "border": 1, "align": "center", "num_format": "0%"})
+    for st, values in zip(standings, F.notice_rows(standings), strict=True):
+        r += 1
+        numbers = {0: st.rank, 2: st.unit.tasks, 3: st.unit.counts.get(V.DONE, 0), 5: st.unit.overdue}
+        for i, v in enumerate(values):
+            if i in numbers:
+                ws.write_number(r, i, numbers[i], cell)
+            elif i == 4:
+                ws.write_number(r, i, st.unit.done_rate, pct)  # 汇总's 完成率, the same number
+            else:
+                fmt = fills[st.colour] if i == 7 else (left if i in (1, 6, 8) else cell)
+                ws.write_string(r, i, v, fmt)
+    ws.autofilter(first, 0, max(r, first + 1), last)
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(first, first)
+    ws.set_footer("&C第 &P 页 共 &N 页")
