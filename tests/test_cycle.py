@@ -426,3 +426,19 @@ def test_a_master_without_round_state_learns_the_last_round_from_the_record(roun
     keeper = next(n for n in plans if n not in (a, c, d))
     assert all(cons.mark(plans[keeper].unit.id, t.id) == R.KEPT for t, _ in plans[keeper].rows)
     assert [(f.code, f.unit) for f in res.findings if "round" in f.code] == [("round-refused", c)]
+
+
+def test_a_carried_text_longer_than_a_cell_is_cut_as_the_form_will_show_it(tmp_path) -> None:
+    from zwgk_xl.workbook.roundbook import write_state
+    from zwgk_xl.workbook.xlsx import new_workbook
+
+    long = "长" * 40_000
+    state = R.RoundState("Q4", (R.RoundInfo("Q3", "2022-09-30"),), carried=(R.Carried("u", "T1", "Q3", progress=long),))
+    wb = new_workbook(tmp_path / "s.xlsx")
+    write_state(wb, state)
+    wb.add_worksheet("x")
+    wb.close()
+    back = read_state(tmp_path / "s.xlsx")
+    assert back is not None
+    text = back.carried[0].progress
+    assert len(text) <= 32767 and text.startswith("长" * 1000) and "上轮报送文件" in text

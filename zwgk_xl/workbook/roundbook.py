@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -18,18 +19,30 @@ from python_calamine import CalamineWorkbook
 from zwgk_xl import contract as C
 from zwgk_xl import rounds as R
 from zwgk_xl.model import TaskList
-from zwgk_xl.workbook.xlsx import Styles, print_setup, row_height
+from zwgk_xl.workbook.xlsx import CELL_LIMIT, Styles, fit_cell, print_setup, row_height
 
 _CHUNK = 30_000
 
 
 def write_state(wb, state: R.RoundState) -> None:
-    """The state as JSON text cut into cells down column A of a very hidden sheet."""
+    """The state as JSON text cut into cells down column A of a very hidden sheet.
+
+    A carried text longer than a cell holds is cut here, with fit_cell's note, as the next form's cell will show
+    it: a unit that sends that cell back unchanged then compares as 沿用上轮 (the whole text stays in its return file
+    and in the audit record)."""
+    state = replace(state, carried=tuple(_fit(c) for c in state.carried))
     ws = wb.add_worksheet(C.SHEET_ROUNDS)
     text = json.dumps(list(R.state_rows(state)), ensure_ascii=False, separators=(",", ":"))
     for r, start in enumerate(range(0, max(len(text), 1), _CHUNK)):
         ws.write_string(r, 0, text[start : start + _CHUNK])
     ws.very_hidden()
+
+
+def _fit(c: R.Carried) -> R.Carried:
+    long = {f: v for f, v in c.values().items() if len(v) > CELL_LIMIT}
+    if not long:
+        return c
+    return replace(c, **{f: fit_cell(v, "上轮报送文件") for f, v in long.items()})
 
 
 def state_from_grid(grid: Iterable[Sequence[object]]) -> R.RoundState:
