@@ -23,9 +23,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from zwgk_xl import build_master, import_tasklist, load_roster, split_units  # noqa: E402
-from zwgk_xl.collect import cell_span, collect, formula_cells, load_all  # noqa: E402
+from zwgk_xl.collect import collect  # noqa: E402
 from zwgk_xl.simulate import fill  # noqa: E402
 from zwgk_xl.workbook.master import read_master  # noqa: E402
+from zwgk_xl.workbook.returnfile import cell_span, formula_cells, load_all  # noqa: E402
 
 #: The regular expression the formula scan used before issue 13 (quadratic on many "<c " without a closing tag).
 OLD_SCAN = re.compile(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>((?:(?!</c>).)*?<f\b.*?)</c>', re.S)

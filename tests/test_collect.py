@@ -12,7 +12,8 @@ from python_calamine import CalamineWorkbook
 
 from zwgk_xl import build_master, consolidate, import_tasklist, load_roster, split_units, write_merged
 from zwgk_xl import contract as C
-from zwgk_xl.collect import collect, normalise_status, parse_date
+from zwgk_xl.collect import collect
+from zwgk_xl.verify import normalise_status, parse_date
 from zwgk_xl.workbook.master import read_hidden, read_master
 
 from .conftest import SAMPLES, fill_unit
@@ -241,7 +242,7 @@ def test_zip_parts_read_from_the_buffer_equal_zipfile(tmp_path) -> None:
     import io
     import zipfile
 
-    from zwgk_xl.collect import _member
+    from zwgk_xl.workbook.returnfile import _member
 
     for method in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED, zipfile.ZIP_BZIP2):
         buf = io.BytesIO()

@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     (
         *("checks", "verify", "consolidation", "rounds", "report"),
         *("importers.table", "importers.cells", "importers.roles", "importers.detect", "importers.stream"),
-        *("importers.prose", "importers.traditional"),
+        *("importers.prose", "importers.traditional", "importers.tasks"),
         *("documents.facts", "documents.figures"),
     ),
     # 3 — everything that knows sheets, cells and zip parts

@@ -179,6 +179,67 @@ CASES: list[tuple[str, str, str, list[Fact]]] = [
 ]
 
 
+CASES += [
+    (
+        # 3/4. a whole notice flattened into one line with no spaces left (绥棱县 2018 on a document site)
+        "prose-flattened",
+        "某县2018年政务公开工作要点实施方案为深入贯彻落实有关通知精神,结合本县实际,制定本方案。一、工作目标紧紧围绕"
+        "重大决策部署,进一步加大全县政务公开力度,拓宽政务公开范围和渠道,加强政策解读回应,提升政务服务水平,"
+        "助力全县营商环境优化。二、工作任务(一)围绕建设法治政府,全面推进政务公开。1.把公开透明作为政府工作的基本要求,"
+        "充分保障人民群众的知情权。(县政府办牵头,县直各部门配合)2.制定出台涉及公共利益的政策文件,要对公开相关信息"
+        "作出明确规定。(县法制办牵头,县直各部门按职责分工落实)(二)围绕重点领域加大公开力度。3.全面公开财政预决算信息。"
+        "(县财政局负责)\n",
+        "prose",
+        [
+            ("1", "把公开透明作为政", ["县政府办"], ["县直各部门"], ""),
+            ("2", "制定出台涉及公共", ["县法制办"], ["县直各部门"], ""),
+            ("3", "全面公开财政预决", [], ["县财政局"], ""),
+        ],
+    ),
+    (
+        # 3. prose whose units and deadline follow each task on labelled lines of their own
+        "prose-labelled-lines",
+        "2023年某市政务公开工作任务分解\n一、深化主动公开\n1.推进预算公开，做好决算公开。\n牵头单位：市财政局\n"
+        "责任单位：各县区政府\n完成时限：2023年6月底前\n2.做好政策解读。\n责任单位：市司法局、市府办\n完成时限：长期坚持\n",
+        "prose",
+        [
+            ("1", "推进预算公开，做", ["市财政局"], ["各县区政府"], "2023年6月底前"),
+            ("2", "做好政策解读。", [], ["市司法局", "市府办"], "长期坚持"),
+        ],
+    ),
+    (
+        # rows copied out of Excel or WPS: tabs between cells, empty cells in place
+        "excel-tabs",
+        "2023年某区政务公开重点任务清单\n序号\t工作任务\t牵头单位\t责任单位\t完成时限\n一、主动公开\t\t\t\t\n"
+        "1\t公开预算\t区财政局\t各部门\t年底前\n2\t公开决算\t区财政局\t\t8月底前\n",
+        "tsv",
+        [("1", "公开预算", ["区财政局"], ["各部门"], "年底前"), ("2", "公开决算", ["区财政局"], [], "8月底前")],
+    ),
+    (
+        # a Markdown table (pipes at both ends, a rule line under the header)
+        "markdown",
+        "| 序号 | 工作任务 | 牵头单位 | 责任单位 | 完成时限 |\n| --- | --- | --- | --- | --- |\n"
+        "| 1 | 公开预算 | 区财政局 | 各部门 | 年底前 |\n| 2 | 公开决算 | 区财政局 |  | 8月底前 |\n",
+        "piped",
+        [("1", "公开预算", ["区财政局"], ["各部门"], "年底前"), ("2", "公开决算", ["区财政局"], [], "8月底前")],
+    ),
+    (
+        # 4. a table run together into text by a PDF-to-text site, header repeated, page markers (威海 2017)
+        "running-text",
+        "1、某局2017年政务公开重点工作实施方案序号 工作任务 具体要求 责任科室(单位) 完成时限加强组织领导,主要负责人"
+        "年内至少听取 1 次政务公开工作汇报。办公室牵头,各科室、单位配合 11 月底前局机关各网站栏目信息更新及时,不发\n"
+        "2、生严重错误。各科室、单位 11 月底前序号 工作任务 具体要求 责任科室(单位) 完成时限定期向档案馆报送政府信息。"
+        " 办公室 11 月底前\n",
+        "running",
+        [
+            ("", "加强组织领导,主", ["办公室"], ["各科室", "单位"], "11 月底前"),
+            ("", "局机关各网站栏目", [], ["各科室", "单位"], "11 月底前"),
+            ("", "定期向档案馆报送", [], ["办公室"], "11 月底前"),
+        ],
+    ),
+]
+
+
 @pytest.mark.parametrize(("name", "text", "layout", "facts"), CASES, ids=[c[0] for c in CASES])
 def test_layout(name: str, text: str, layout: str, facts: list[Fact], tmp_path: Path) -> None:
     result = _read(tmp_path, text)
@@ -186,16 +247,33 @@ def test_layout(name: str, text: str, layout: str, facts: list[Fact], tmp_path: 
     assert _facts(result) == facts
 
 
+def _text(name: str) -> str:
+    return next(c[1] for c in CASES if c[0] == name)
+
+
 def test_traditional_is_a_finding(tmp_path: Path) -> None:
-    result = _read(tmp_path, CASES[-1][1])
+    result = _read(tmp_path, _text("traditional"))
     assert [f.code for f in result.findings if f.code == "traditional-converted"] == ["traditional-converted"]
     assert "區" not in result.tasklist.tasks[0].text + str(result.to_json())
 
 
 def test_merged_unit_cell_in_text_is_an_info_finding(tmp_path: Path) -> None:
-    result = _read(tmp_path, CASES[-2][1])
+    result = _read(tmp_path, _text("split-header-merged-units"))
     inherited = [(f.task_id, f.cell) for f in result.findings if f.code == "cell-inherited"]
     assert inherited == [("T002", "第4行")]
+
+
+def test_cell_printed_empty_is_not_inherited(tmp_path: Path) -> None:
+    """A lone "|" pair is an empty cell as printed; a cell missing altogether was merged from the row above."""
+    cells = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"]
+    cells += ["1", "公开年度预算。", "区财政局", "", "年底前", "2", "公开部门决算。", "区财政局", "区审计局", ""]
+    cells += ["3", "做好政策解读。", "区司法局", "持续推进"]
+    result = _read(tmp_path, "\n|\n".join(cells) + "\n|\n")
+    assert [t.deadline.text for t in result.tasklist.tasks] == ["年底前", "", "持续推进"]
+    # row 3 prints one unit and no empty cell: the lead above was merged over it
+    assert _facts(result)[2][2:4] == (["区财政局"], ["区司法局"])
+    inherited = [(f.task_id, f.message) for f in result.findings if f.code == "cell-inherited"]
+    assert len(inherited) == 1 and inherited[0][0] == "T003" and "牵头单位" in inherited[0][1]
 
 
 def test_prose_note_is_kept_not_a_task(tmp_path: Path) -> None:
@@ -204,6 +282,15 @@ def test_prose_note_is_kept_not_a_task(tmp_path: Path) -> None:
     assert [t.text for t in result.tasklist.tasks] == ["推进预算公开。"]
     kept = [f for f in result.findings if f.code == "text-kept"]
     assert len(kept) == 1 and "以下均需各县市区落实" in kept[0].message and kept[0].cell == "第2行"
+
+
+def test_note_between_table_rows_is_kept_not_a_task(tmp_path: Path) -> None:
+    result = _read(
+        tmp_path,
+        "序号 | 工作任务 | 责任单位 | 完成时限\n1 | 公开预算 | 区财政局 | 年底前\n注：以上任务均需每月5日前报送进展\n",
+    )
+    assert len(result.tasklist.tasks) == 1
+    assert [(f.cell, f.task_id) for f in result.findings if f.code == "text-kept"] == [("第3行", "T001")]
 
 
 def test_repeated_header_and_title_rows(tmp_path: Path) -> None:

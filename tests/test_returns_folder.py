@@ -8,6 +8,7 @@ import datetime as dt
 import email.message
 import hashlib
 import io
+import itertools
 import json
 import os
 import shutil
@@ -297,6 +298,23 @@ def folder(built, tmp_path_factory):
 
     with py7zr.SevenZipFile(ret / "政务办.7z", "w") as z:
         z.write(seven, "政务办.xlsx")
+    weather = fill_unit(
+        _as(files, "宁波市海曙区气象局"),
+        tmp / "气象局.xlsx",
+        {"T030": {"status": "推进中", "progress": "气象局用Outlook发来"}},
+    )
+    attach = "__attach_version1.0_#00000000"
+    (ret / "气象局报送.msg").write_bytes(
+        _cfb(
+            {
+                "__recip_version1.0_#00000000": {"__substg1.0_3001001F": "区府办".encode("utf-16-le")},  # a recipient
+                attach: {
+                    "__substg1.0_37010102": weather.read_bytes(),
+                    "__substg1.0_3707001F": "气象局填报表.xlsx".encode("utf-16-le"),
+                },
+            }
+        )
+    )
     (ret / "报送.rar").write_bytes(b"Rar!\x1a\x07\x01\x00" + bytes(64))
     # litter: a Mac's AppleDouble file, WPS and Office lock files
     (ret / "._司法局.xlsx").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(64))
@@ -317,9 +335,105 @@ def folder(built, tmp_path_factory):
     return b.path, ret, out, data, res.exit_code, json.loads(again.stdout)
 
 
+def _cfb(storages: dict[str, dict[str, bytes]]) -> bytes:
+    """A compound file (OLE), the container of Outlook's .msg: storages of streams under the root, written with
+    512-byte sectors and every stream at least 4,096 bytes long (shorter ones are padded with NUL, which .msg text
+    properties end with anyway), so no mini stream is needed. Siblings form a chain sorted the way the format
+    compares names (length, then upper case), a valid if unbalanced tree."""
+    import struct
+
+    end, free, fat_sect = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+
+    def key(name: str) -> tuple[int, str]:
+        return (len(name), name.upper())
+
+    entries: list[dict] = [{"name": "Root Entry", "type": 5, "kids": sorted(storages, key=key)}]
+    data: list[bytes] = []
+    for stg in sorted(storages, key=key):
+        entries.append({"name": stg, "type": 1, "kids": sorted(storages[stg], key=key), "parent": stg})
+    for stg in sorted(storages, key=key):
+        for name in sorted(storages[stg], key=key):
+            blob = storages[stg][name].ljust(4096, b"\0")
+            entries.append({"name": name, "type": 2, "data": len(data), "size": len(blob), "of": stg})
+            data.append(blob)
+    index = {("", e["name"]) if e["type"] == 1 else (e.get("of", ""), e["name"]): i for i, e in enumerate(entries)}
+    sectors: list[bytes] = []
+    chains: list[int] = []
+    starts = []
+    for blob in data:
+        n = -(-len(blob) // 512)
+        starts.append(len(sectors))
+        for k in range(n):
+            sectors.append(blob[k * 512 : (k + 1) * 512].ljust(512, b"\0"))
+            chains.append(len(sectors) if k < n - 1 else end)
+
+    def chain(ids: list[int]) -> int:
+        for a, b in itertools.pairwise(ids):
+            entries[a]["right"] = b
+        return ids[0] if ids else free
+
+    entries[0]["child"] = chain([index[("", stg)] for stg in entries[0]["kids"]])
+    for e in entries[1:]:
+        if e["type"] == 1:
+            e["child"] = chain([index[(e["name"], n)] for n in e["kids"]])
+    raw = b""
+    for e in entries:
+        name = e["name"].encode("utf-16-le") + b"\0\0"
+        start, size = (starts[e["data"]], e["size"]) if e["type"] == 2 else (end if e["type"] == 5 else 0, 0)
+        raw += struct.pack(
+            "<64sHBBIII16sIQQIQ",
+            name,
+            len(name),
+            e["type"],
+            1,
+            free,
+            e.get("right", free),
+            e.get("child", free),
+            b"",
+            0,
+            0,
+            0,
+            start,
+            size,
+        )
+    raw = raw.ljust(-(-len(raw) // 512) * 512, b"\0")
+    dir_start = len(sectors)
+    for k in range(len(raw) // 512):
+        sectors.append(raw[k * 512 : (k + 1) * 512])
+        chains.append(len(sectors) if k < len(raw) // 512 - 1 else end)
+    n_fat = 1
+    while len(sectors) + n_fat > 128 * n_fat:
+        n_fat += 1
+    fat_at = list(range(len(sectors), len(sectors) + n_fat))
+    fat = chains + [fat_sect] * n_fat
+    fat += [free] * (128 * n_fat - len(fat))
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        b"",
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        b"",
+        0,
+        n_fat,
+        dir_start,
+        0,
+        4096,
+        end,
+        0,
+        end,
+        0,
+    )
+    header += struct.pack("<109I", *(fat_at + [free] * (109 - n_fat)))
+    return header + b"".join(sectors) + struct.pack(f"<{len(fat)}I", *fat)
+
+
 def _with_far_cell(path: Path, sheet: str) -> tuple[str, bytes]:
     """The part of ``sheet`` with a character typed at its last cell."""
-    from zwgk_xl.collect import workbook_sheets
+    from zwgk_xl.workbook.returnfile import workbook_sheets
 
     with zipfile.ZipFile(path) as z:
         part = workbook_sheets(z)[sheet]
@@ -373,6 +487,7 @@ def test_the_run_finishes_and_every_unit_merges(folder) -> None:
         "宁波市海曙区市场监督管理局",
         "宁波市海曙区人民政府办公室",
         "宁波市海曙区政务服务办公室",
+        "宁波市海曙区气象局",
     } <= returned
     text = _text(out)
     for kept in (
@@ -388,6 +503,7 @@ def test_the_run_finishes_and_every_unit_merges(folder) -> None:
         "市场监管局发来压缩包",
         "区府办用邮件发来",
         "政务办发来7z",
+        "气象局用Outlook发来",
         "西门街道另一张表有远处的字",
     ):
         assert kept in text, kept
@@ -437,7 +553,12 @@ def test_filled_copy_of_the_form(folder) -> None:
 
 
 def test_whole_texts_of_notes_locked_edits_comments_and_columns(folder) -> None:
+    from zwgk_xl import read_report
+
     data = folder[3]
+    hidden = read_report(folder[2]).findings  # the merged workbook's hidden results, which remind and report read
+    assert any(f.code == "row-added" and LONG in f.message for f in hidden)
+    assert any(f.code == "locked-text-edited" and LONG in f.message for f in hidden)
     mine = _by(data, "信访局.xlsx")
     added = [f for f in mine if f["code"] == "row-added"]
     assert any(LONG in f["message"] and "联系人另见附件" in f["message"] for f in added)
@@ -489,7 +610,7 @@ def test_own_workbooks_are_skipped_with_one_finding(folder) -> None:
 def test_archives_and_mails_name_where_each_return_came_from(folder) -> None:
     data = folder[3]
     opened = {Path(f["file"]).name: f for f in data["findings"] if f["code"] == "container-opened"}
-    assert {"市场监管局.zip", "区府办报送.eml", "政务办.7z"} <= set(opened)
+    assert {"市场监管局.zip", "区府办报送.eml", "政务办.7z", "气象局报送.msg"} <= set(opened)
     returned_files = {u["unit"]: u.get("file", "") for u in data["units"]}
     assert "市场监管局.zip/市场监管局/市场监管局.xlsx" in returned_files["宁波市海曙区市场监督管理局"]
     assert "区府办报送.eml/区府办填报表.xlsx" in returned_files["宁波市海曙区人民政府办公室"]
@@ -571,7 +692,7 @@ def test_a_folder_of_random_litter_never_raises_and_names_every_file(built, tmp_
 
 
 def _shown(path: Path) -> Path:
-    from zwgk_xl.collect import display
+    from zwgk_xl.workbook.returnfile import display
 
     return display(path)
 

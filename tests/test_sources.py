@@ -40,11 +40,12 @@ def _inherited(result: ImportResult) -> list[tuple[str, str]]:
     return [(f.task_id, f.message.split("“")[1].split("”")[0]) for f in result.findings if f.code == "cell-inherited"]
 
 
-def _docx(path: Path, merged: bool = True) -> Path:
+def _docx(path: Path, merged: bool = True, ruled: bool = True) -> Path:
     d = docx.Document()
     d.add_paragraph("2023年某区政务公开重点任务清单")
     t = d.add_table(rows=1 + len(ROWS), cols=len(HEADER))
-    t.style = "Table Grid"
+    if ruled:
+        t.style = "Table Grid"
     for c, h in enumerate(HEADER):
         t.cell(0, c).text = h
     for r, row in enumerate(ROWS, start=1):
@@ -140,6 +141,19 @@ def test_pdf_ruled_table_and_text(tmp_path: Path, libreoffice) -> None:
     assert result.tasklist.tasks[0].deadline.to_json() == "2023-06-30"
 
 
+def test_pdf_without_rules_by_word_positions(tmp_path: Path, libreoffice) -> None:
+    """No rules: columns from where the words stand under the header; a long cell wraps over lines, joined."""
+    path = _docx(tmp_path / "无线.docx", merged=False, ruled=False)
+    d = docx.Document(str(path))
+    d.tables[0].cell(3, 1).text = "做好政策解读工作，围绕重大政策开展多形式解读，及时回应社会关切，提升解读质量。"
+    d.save(path)
+    pdf = libreoffice(path, "pdf", tmp_path / "out")
+    result = import_tasklist(pdf)
+    assert result.layout is not None and result.layout.name == "pdf-columns"
+    assert _facts(result) == EXPECTED
+    assert result.tasklist.tasks[2].text.endswith("提升解读质量。")
+
+
 def test_doc_through_libreoffice(tmp_path: Path, libreoffice) -> None:
     # via .odt: LibreOffice's .doc export of python-docx's table drops the table
     odt = libreoffice(_docx(tmp_path / "清单.docx", merged=False), "odt", tmp_path / "odt")
@@ -179,6 +193,8 @@ def test_cli_says_layout_and_canonical_highlights_guesses(tmp_path: Path) -> Non
     ws = load_workbook(out)["任务清单"]
     assert ws.cell(1, 11).value == "核对提示"
     assert "合并单元格" in ws.cell(3, 11).value and ws.cell(3, 5).fill.fgColor.rgb.endswith("FFF2CC")
+    info = {r[0].value: r[1].value for r in load_workbook(out)["清单信息"].iter_rows()}
+    assert info["识别版式"].startswith("表格文字") and "把握" in info["识别版式"]
     again = import_tasklist(out).tasklist  # the 核对提示 column is read past
     assert [t.text for t in again.tasks] == [t.text for t in import_tasklist(p).tasklist.tasks]
 

@@ -61,9 +61,10 @@ GUESSED = frozenset(
 CHECK_COLUMN = "核对提示"
 
 
-def write(tl: TaskList, path: str | Path, findings: Iterable[Finding] = ()) -> Path:
+def write(tl: TaskList, path: str | Path, findings: Iterable[Finding] = (), layout: str = "") -> Path:
     """The reviewable workbook; rows named by a guessing finding are filled yellow with the findings' messages in a
-    last column (read past on re-import: it is not a list column)."""
+    last column (read past on re-import: it is not a list column); ``layout`` (how the source was read, and how
+    sure) goes on the 清单信息 sheet."""
     import xlsxwriter
 
     notes: dict[str, list[str]] = {}
@@ -98,6 +99,7 @@ def write(tl: TaskList, path: str | Path, findings: Iterable[Finding] = ()) -> P
         meta.set_column(1, 1, 80)
         for r, (label, value) in enumerate(
             [("标题", tl.title), ("年度", tl.year or ""), ("发文单位", tl.issuer), ("通知", tl.notice)]
+            + ([("识别版式", layout)] if layout else [])
         ):
             meta.write_string(r, 0, label, head)
             meta.write_string(r, 1, str(value), body)

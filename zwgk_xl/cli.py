@@ -73,7 +73,9 @@ def import_(
     except (zwgk_xl.ImportError_, zwgk_xl.RosterError) as exc:
         raise _fail(str(exc)) from exc
     if output and result.tasklist.tasks:
-        zwgk_xl.write_canonical(result.tasklist, output, findings=result.findings)
+        layout = result.layout
+        described = f"{layout.label}（把握{layout.sureness}，{round(layout.confidence * 100)}%）" if layout else ""
+        zwgk_xl.write_canonical(result.tasklist, output, findings=result.findings, layout=described)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         if not result.tasklist.tasks:
@@ -121,7 +123,7 @@ def _show_layout(result: zwgk_xl.ImportResult) -> None:
     layout = result.layout
     if layout is not None:
         share = round(layout.confidence * 100)
-        console.print(f"识别为：{layout.label}（把握{layout.sureness}：{share}% 的任务读出了单位和时限）")
+        console.print(f"识别为：{layout.label}（把握{layout.sureness}：{share}% 的任务读全了文字、单位和时限）")
     guessed = sum(1 for f in result.findings if f.code in zwgk_xl.canonical.GUESSED)
     if guessed:
         console.print(
@@ -147,6 +149,9 @@ def build_(
     try:
         ros, roster_findings = zwgk_xl.load_roster(roster)
         imported = zwgk_xl.import_tasklist(tasks, ros)
+        if not imported.tasklist.tasks:
+            no_tasks = next((f.message for f in imported.findings if f.code == "no-tasks"), "没有读出任何任务")
+            raise _fail(f"{tasks}：{no_tasks}")
         result = zwgk_xl.build_master(imported.tasklist, ros, output, round_label=round_label, due=due, contact=contact)
     except (zwgk_xl.ImportError_, zwgk_xl.RosterError, zwgk_xl.OutputLocked) as exc:
         raise _fail(str(exc)) from exc

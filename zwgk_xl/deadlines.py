@@ -170,8 +170,8 @@ def parse(text: str, year: int) -> Deadline:
         if d is None:
             return Deadline(raw, "unknown")
         dates.append(d)
-    if not dates and (year_only := re.fullmatch(r"(\d{4})年(?:前|完成|之前)?", folded)):
-        dates.append(dt.date(int(year_only.group(1)), 12, 31))  # "2023年": within that year
+    if not dates and (whole := re.fullmatch(r"(\d{4})年(?:前|完成|之前)?", folded)):
+        dates.append(dt.date(int(whole.group(1)), 12, 31))  # "2023年": within that year
     if dates:
         return Deadline(raw, "date", tuple(dates))
     if any(k in folded for k in _ONGOING):

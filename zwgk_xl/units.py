@@ -100,13 +100,14 @@ def is_vague(name: str) -> bool:
 
 
 _REGION_HEAD = re.compile(r"^各[省市区县州乡镇旗]{1,2}$")
+_REGION_TAIL = re.compile(r"^[省市区县州乡镇旗](?:\([^)]*\))?(?:人民)?政府")
 
 
 def _join_regions(parts: list[str]) -> list[str]:
     """ "各州、市人民政府" and "各区、县(市)政府" are one collective: a bare "各州" joins the name after it."""
     out: list[str] = []
     for part in parts:
-        if out and _REGION_HEAD.match(out[-1]):
+        if out and _REGION_HEAD.match(out[-1]) and _REGION_TAIL.match(part):
             out[-1] += "、" + part
         else:
             out.append(part)
@@ -301,10 +302,10 @@ def load_roster(path: str | Path) -> tuple[Roster, list[Finding]]:
     try:
         wb = CalamineWorkbook.from_path(str(p))
         name = "单位名册" if "单位名册" in wb.sheet_names else wb.sheet_names[0]
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        grid: list[list[object]] = [list(r) for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
     except Exception as exc:  # calamine raises several types for a file it cannot read
         raise RosterError(f"{p}：无法读取（{exc}）") from exc
-    return roster_from_rows(rows, str(p))
+    return roster_from_rows(grid, str(p))
 
 
 # Role words printed inside unit cells: what remains are the names (the roles themselves are read by
@@ -313,7 +314,7 @@ _ROLE_LABEL = re.compile(
     r"(?:牵头|责任|配合|参与|协办|主办|承办|协同)(?:单位|部门|科室|处室)?[:：]|(?:主办|协办|牵头|配合)(?=[:：])"
 )
 _ROLE_SUFFIX = re.compile(
-    r"(?:等)?(?:按照?职责分工|按照?职责|依职责|分别|共同|牵头负责|牵头落实|负责落实|具体落实|组织落实|配合落实|参与落实"
+    r"(?:等)?(?:按照?职[责能]分工|按照?职[责能]|依职[责能]|根据职[责能]|分别|共同|牵头负责|牵头落实|负责落实|具体落实|组织落实|配合落实|参与落实"
     r"|参照落实|参照执行|参照|牵头|负责|落实|配合|参与|协助|协同|主办|协办|执行|推进)+$"
 )
 _ROLE_NOTE = re.compile(r"[（(](?:牵头|主办|协办|配合|责任|负责)[）)]")

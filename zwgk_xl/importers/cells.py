@@ -8,6 +8,7 @@ that best fits each cell to its column is found by a small dynamic programme ove
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -47,6 +48,7 @@ def is_number(c: str) -> bool:
     return bool(NUMBER_ONLY.match(c))
 
 
+@functools.lru_cache(maxsize=8192)  # asked of every cell by every candidate reading
 def is_units(c: str) -> bool:
     """Unit names, possibly with role words (A牵头，B配合 / A会同B / 主办：A): every part ends like a unit."""
     f = fold(c)
@@ -63,6 +65,7 @@ def is_units(c: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def is_deadline(c: str) -> bool:
     return deadlines.looks_like_deadline(c)
 

@@ -17,22 +17,27 @@ from zwgk_xl.model import ImportResult, Layout
 
 #: What the clerk reads for each layout.
 LABELS = {
+    "tsv": "表格文字：从 Excel 复制，制表符分隔，每行一条",
     "tabbed": "表格文字：每格一行、制表符缩进",
     "piped": "表格文字：“|”分隔，每行一条",
     "pipe-cells": "表格文字：每格一行、以“|”分隔",
     "blank-cells": "表格文字：每格一段、空行分隔",
     "para-cells": "表格文字：每格一段、空行分隔（按内容分行）",
     "line-cells": "表格文字：每格一行、无分隔符（如 PDF 复制）",
+    "running": "表格文字：整行连排、无分隔（如 PDF 转文字）",
     "spaced": "表格文字：空格分隔，每行一条",
     "prose": "正文条目：一、（一）标题，1. 任务，括号内写单位",
     "sheet": "表格（Excel/CSV）",
     "docx": "Word 表格",
     "html": "网页表格",
     "pdf-table": "PDF 表格",
+    "pdf-columns": "PDF 无线表格（按文字位置分列）",
 }
 
 
 def _complete(result: ImportResult) -> tuple[float, float]:
+    """(score, confidence): a task is complete with text, real unit names and, where the list has deadlines, a
+    readable one."""
     tasks = result.tasklist.tasks
     has_deadline = not any(f.code == "no-deadline-column" for f in result.findings) and any(
         t.deadline.kind != "none" for t in tasks

@@ -17,26 +17,47 @@ import re
 from collections.abc import Sequence
 
 from zwgk_xl.importers.cells import section_of
-from zwgk_xl.importers.roles import in_brackets, phrase, trailing
+from zwgk_xl.importers.roles import LABEL, in_brackets, phrase, trailing
 from zwgk_xl.importers.table import RawRow, RawTable
 
 HEADER = ["序号", "工作任务", "牵头单位", "责任单位", "完成时限"]
 _TASK_NUMBER = re.compile(r"^\s*(?P<num>\d{1,3})\s*[.．、]\s*(?=\S)|^\s*(?P<pnum>[（(]\d{1,3}[）)]|[①-⑳])\s*(?=\S)")
 _SENTENCE_END = "。；;！!？?"
+_LABEL_LINE = re.compile(r"^\s*" + LABEL.pattern)
+
+
+#: a heading or a task number inside a line that a copy flattened (a space before it, as the copy left it)
+_STARTS = r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[、.．](?![\d%]))"
+_INLINE_START = re.compile(
+    rf"\s+(?={_STARTS})"
+    rf"|(?<=[。；;）)])(?={_STARTS})"  # no space left: right after a sentence or a bracket of units
+    r"|(?<=[\u4e00-\u9fff])(?=[（(][一二三四五六七八九十]{1,3}[）)])"  # or a （一） heading right after a title
+)
+
+
+def _unflatten(lines: Sequence[str]) -> list[tuple[str, int]]:
+    """Lines as (text, line number); a very long line holding several headings and tasks is cut before each."""
+    out: list[tuple[str, int]] = []
+    for n, line in enumerate(lines, start=1):
+        if len(line) > 150 and len(_INLINE_START.findall(line)) >= 2:
+            out.extend((piece, n) for piece in _INLINE_START.split(line))
+        else:
+            out.append((line, n))
+    return out
 
 
 def _paragraphs(lines: Sequence[str]) -> list[tuple[str, int]]:
     """Lines joined into paragraphs where a PDF or a narrow page broke one: a line continues the previous one
     unless the previous ended a sentence or a bracket, or this one starts a heading or a number."""
     out: list[tuple[str, int]] = []
-    for n, raw in enumerate(lines, start=1):
+    for raw, n in _unflatten(lines):
         s = raw.strip().replace("\u3000", " ").strip()
         if not s:
             if out:
                 out.append(("", n))
             continue
         prev = out[-1][0] if out else ""
-        starts = bool(section_of(s) or _TASK_NUMBER.match(s) or s[0] in "（(〔【")
+        starts = bool(section_of(s) or _TASK_NUMBER.match(s) or s[0] in "（(〔【" or _LABEL_LINE.match(s))
         if prev and prev[-1] not in _SENTENCE_END + "）)〕】]：:" and not starts and len(prev) >= 30:
             out[-1] = (prev + s, out[-1][1])
         else:
@@ -87,8 +108,11 @@ def parse(lines: Sequence[str], source: str = "") -> RawTable:
             rows.append(RawRow([text], [ref]))
             continue
         m = _TASK_NUMBER.match(text)
-        found = trailing(text) if text[:1] in "（(〔【[" else None
         last = rows[-1]
+        if _LABEL_LINE.match(text) and len(last.cells) == 2 and not last.note:
+            last.cells[1] += f"（{text.rstrip('。；;')}）"  # 牵头单位：A / 完成时限：B on lines of their own
+            continue
+        found = trailing(text) if text[:1] in "（(〔【[" else None
         if found and not found[1].strip() and len(last.cells) == 2 and not trailing(last.cells[1]):
             last.cells[1] += text  # a bracket of units on its own line closes the task above
             continue

@@ -23,7 +23,7 @@ from zwgk_xl.units import strip_role_words
 _LEAD = r"牵头单位|牵头部门|牵头科室|牵头处室|牵头|主办单位|主办|负责单位"
 _RESP = r"责任单位|责任部门|责任科室|责任处室|责任主体|配合单位|配合部门|配合|参与单位|协办单位|协办|责任"
 _DEADLINE = r"完成时限|完成时间|时间节点|时限要求|时限|完成期限"
-_LABEL = re.compile(rf"(?P<label>{_LEAD}|{_RESP}|{_DEADLINE})\s*[:：]")
+LABEL = re.compile(rf"(?P<label>{_LEAD}|{_RESP}|{_DEADLINE})\s*[:：]")
 OPEN, CLOSE = "（(〔【[［", "）)〕】]］"
 
 
@@ -38,7 +38,7 @@ class Roles:
 
 
 _LEAD_WORD = re.compile(r"牵头|主办")
-_RESP_WORD = re.compile(r"配合|协办|参与|参照|协助|协同|负责|落实|按(?:照)?职责|依职责|执行")
+_RESP_WORD = re.compile(r"配合|协办|参与|参照|协助|协同|负责|落实|按(?:照)?职[责能]|依职[责能]|执行")
 _NOT_UNITS = re.compile(r"以下|不再|均需|均要|需要|应当|确保|做好|加强|推进|开展|列出|建立|完善")
 _TOGETHER = re.compile(r"^(?P<lead>.+?(?:局|办|委|部|厅|室|中心|政府|院))会同?(?P<resp>.+)$")
 
@@ -79,14 +79,14 @@ def phrase(text: str, default: str = "responsible") -> Roles | None:
     body = re.sub(r"\s+", "", body)
     if not body:
         return None
-    body = _LABEL.sub(lambda m: ";" + m.group(0), body)  # 主办：A 协办：B → clauses of their own
+    body = LABEL.sub(lambda m: ";" + m.group(0), body)  # 主办：A 协办：B → clauses of their own
     lead: list[str] = []
     resp: list[str] = []
     deadline: list[str] = []
     pending: list[str] = []
     label = ""
     for clause in _top_split(body, ";；,，"):
-        if m := _LABEL.match(clause):
+        if m := LABEL.match(clause):
             name = m.group("label")
             label = "deadline" if re.fullmatch(_DEADLINE, name) else "lead" if re.fullmatch(_LEAD, name) else "resp"
             clause = clause[m.end() :].strip()
@@ -131,6 +131,12 @@ def trailing(text: str) -> tuple[Roles, str] | None:
     t = (text or "").rstrip()
     core = t.rstrip("。．.；; ")
     pairs = _pairs(core)
+    # a deadline in a bracket of its own after the units: （责任单位：A）（2023年6月底前完成）
+    last = core[pairs[-1][0] + 1 : -1] if pairs and pairs[-1][1] == len(core) else ""
+    before = trailing(core[: pairs[-1][0]]) if last and not LABEL.search(last) and is_deadline(last) else None
+    if before and not before[0].deadline:
+        found, rest = before
+        return Roles(found.lead, found.responsible, last), rest
     if pairs and pairs[-1][1] == len(core) and (roles := phrase(core[pairs[-1][0] + 1 : -1])):
         rest = core[: pairs[-1][0]].rstrip()
         # several brackets in a row: （牵头单位：A）（责任单位：B）
@@ -142,8 +148,13 @@ def trailing(text: str) -> tuple[Roles, str] | None:
                 )
                 return merged, rest2
         return roles, rest
-    # "……，由A牵头，B、C配合。" / "……。A负责。" at the end of a sentence
+    # "……。责任单位：A；完成时限：B" with no bracket, after the task's last sentence
     folded = unicodedata.normalize("NFKC", t)
+    label = LABEL.search(folded)
+    after_sentence = label is not None and label.start() > 0 and folded[label.start() - 1] in "。;；."
+    if label and after_sentence and (roles := phrase(folded[label.start() :])) and (roles.lead or roles.responsible):
+        return roles, t[: label.start()].rstrip()
+    # "……，由A牵头，B、C配合。" / "……。A负责。" at the end of a sentence
     m = re.search(
         r"(?:^|[,，。;；])(?P<tail>[^,，。;；]{2,80}?(?:牵头|负责|主办)(?:落实)?(?:[,，][^,，。;；]{2,200})?)[。.]?$",
         folded,

@@ -10,12 +10,11 @@ import csv
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from zwgk_xl.importers.table import RawRow, RawTable, clean
-from zwgk_xl.textfile import read_text
+from zwgk_xl.units import read_text
 
 
 def _ref(r: int, c: int) -> str:
@@ -37,7 +36,7 @@ def _table(
 def read(path: Path) -> list[RawTable]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        grid: list[list[Any]] = list(csv.reader(io.StringIO(read_text(path))))
+        grid: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(read_text(path)))]
         return [_table(grid, str(path), "")]
     if suffix in {".xlsx", ".xlsm"}:
         from openpyxl import load_workbook

@@ -133,6 +133,22 @@ def _fits(kind: str, c: str) -> bool:
     return False
 
 
+def _repeated_header(cells: Sequence[Cell], i: int, ncols: int) -> int | None:
+    """Where the cells after a header repeated at ``i`` (a page break) resume, or None."""
+    if not all(_is_header_cell(x) for x, _ in cells[i : i + min(ncols, 3)]):
+        return None
+    while i < len(cells) and _is_header_cell(cells[i][0]):
+        i += 1
+    return i
+
+
+def _starts_row(c: str, filled: Sequence[str], text_before_units: bool) -> bool:
+    """A number after a row's number or units, or a sentence after its units or deadline, starts the next row."""
+    if is_number(c):
+        return any(is_number(x) or is_units(x) or is_deadline(x) for x in filled)
+    return _texty(c) and text_before_units and any(is_units(x) or is_deadline(x) for x in filled)
+
+
 def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTable:
     """Cut a cell stream into rows (see the module docstring)."""
     start, ncols = _find_header(cells)
@@ -151,8 +167,6 @@ def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTab
 
     def flush() -> None:
         nonlocal after_end
-        while cur and not cur[-1][0]:
-            cur.pop()
         if any(c for c, _ in cur):
             rows.append(RawRow([c for c, _ in cur], [ref.format(n) for _, n in cur]))
         cur.clear()
@@ -162,10 +176,9 @@ def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTab
     while i < len(cells):
         c, n = cells[i]
         i += 1
-        if _is_header_cell(c) and all(_is_header_cell(x) for x, _ in cells[i - 1 : i - 1 + min(ncols, 3)]):
+        if (skip := _repeated_header(cells, i - 1, ncols)) is not None:
             flush()
-            while i < len(cells) and _is_header_cell(cells[i][0]):
-                i += 1
+            i = skip
             continue
         filled = [x for x, _ in cur if x]
         if not c:
@@ -180,9 +193,7 @@ def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTab
             if not (is_units(nxt) or is_deadline(nxt)):
                 rows.append(RawRow([c], [ref.format(n)]))
                 continue
-        if (is_number(c) and any(is_number(x) or is_units(x) or is_deadline(x) for x in filled)) or (
-            _texty(c) and text_first < units_first and any(is_units(x) or is_deadline(x) for x in filled)
-        ):
+        if _starts_row(c, filled, text_first < units_first):
             flush()
         cur.append((c, n))
         if after_end >= 0:

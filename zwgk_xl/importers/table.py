@@ -14,16 +14,24 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
 
-from zwgk_xl import deadlines, findings
 from zwgk_xl.contract import cell_text
-from zwgk_xl.importers import roles
-from zwgk_xl.importers.cells import NUMBER_ONLY, SECTION_PATTERNS, align, is_deadline, is_number, is_units, section_of
+from zwgk_xl.importers.cells import SECTION_PATTERNS, align, is_number, is_units, section_of
+from zwgk_xl.importers.tasks import Builder, add_task, finish, join_lines
 
-__all__ = ["SECTION_PATTERNS", "RawRow", "RawTable", "build", "clean", "header_field", "header_map", "section_of"]
-from zwgk_xl.model import Finding, ImportResult, Section, Task, TaskList
-from zwgk_xl.units import fold, split_names
+__all__ = [
+    "SECTION_PATTERNS",
+    "RawRow",
+    "RawTable",
+    "build",
+    "clean",
+    "header_field",
+    "header_map",
+    "join_lines",
+    "section_of",
+]
+from zwgk_xl.model import ImportResult, TaskList
+from zwgk_xl.units import fold
 
 FIELDS = ("id", "number", "section", "subsection", "text", "requirement", "lead", "responsible", "deadline", "remark")
 
@@ -125,9 +133,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 _LOOKUP = {name: f for f, names in SYNONYMS.items() for name in names}
 
 _LOOKUP_LONGEST_FIRST = sorted(_LOOKUP.items(), key=lambda kv: -len(kv[0]))
-_NUMBER_PREFIX = re.compile(r"^\s*(?P<num>\d{1,3})\s*(?:[.．、]|(?=[^\d.．]))\s*(?P<rest>\S.*)$", re.S)
-#: a task numbered like a sub-section inside a table: （一） (1) ①
-_PAREN_PREFIX = re.compile(r"^\s*(?P<num>[（(][一二三四五六七八九十\d]{1,3}[）)]|[①-⑳])\s*(?P<rest>\S.*)$", re.S)
 
 
 @dataclass
@@ -154,6 +159,8 @@ class RawTable:
     #: rows cut from a cell stream (text without row marks): a row may also carry a leading category cell or an
     #: unheaded number cell, and a cell missing under a unit or deadline column was a merged cell printed once
     flexible: bool = False
+    #: how many characters were converted from traditional to simplified when the rows were made (None: not checked)
+    converted: int | None = None
 
 
 def clean(value: object) -> str:
@@ -161,24 +168,10 @@ def clean(value: object) -> str:
     return cell_text(value).replace("\u3000", " ").strip()
 
 
-def join_lines(text: str) -> str:
-    """A paragraph broken across lines by a PDF or web copy, joined: no space between Chinese lines, a line break
-    kept only after sentence-ending punctuation (so a numbered sub-list stays readable)."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    out = ""
-    for ln in lines:
-        if not out:
-            out = ln
-        elif out[-1] in "。；;：:！!？?" or re.match(r"^[（(]?\d+[)）.、]", ln):
-            out += "\n" + ln
-        else:
-            sep = " " if out[-1].isascii() and ln[0].isascii() and out[-1].isalnum() and ln[0].isalnum() else ""
-            out += sep + ln
-    return out
-
-
 @functools.lru_cache(maxsize=4096)  # asked of every cell of every row (a header may repeat on each page)
 def header_field(cell: str) -> str | None:
+    if section_of(cell):  # 二、工作任务 is a heading, not a column name
+        return None
     key = fold(cell).lower()
     key = re.sub(r"[（(][^）)]*[）)]$", "", key)  # 牵头单位（部门）
     if key in _LOOKUP:
@@ -204,35 +197,6 @@ def header_map(cells: Sequence[str]) -> dict[int, str] | None:
 
 
 # ------------------------------------------------------------------------------------------------- the list
-
-
-@dataclass
-class _Builder:
-    source: str
-    sheet: str
-    year: int
-    sections: list[Section] = field(default_factory=list)
-    path: list[Section] = field(default_factory=list)
-    tasks: list[dict[str, object]] = field(default_factory=list)
-    out: list[Finding] = field(default_factory=list)
-    kinds: tuple[str, ...] = ()
-    #: cells of the row being read that came from a merged cell: (field, text, ref), reported once the task exists
-    pending: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def section(self, level: int, number: str, title: str) -> None:
-        while self.path and self.path[-1].level >= level:
-            self.path.pop()
-        parent = self.path[-1].id if self.path else None
-        existing = next(
-            (s for s in self.sections if s.number == number and s.title == title and s.parent == parent), None
-        )
-        if existing is None:
-            existing = Section(f"S{len(self.sections) + 1}", number, title, level, parent)
-            self.sections.append(existing)
-        self.path.append(existing)
-
-    def finding(self, code: str, ref: str = "", task_id: str = "", **params: Any) -> None:
-        self.out.append(findings.make(code, file=self.source, sheet=self.sheet, cell=ref, task_id=task_id, **params))
 
 
 def _meta(preamble: Sequence[str], fallback_title: str) -> tuple[str, int | None, str, str]:
@@ -280,10 +244,11 @@ def _header(rows: Sequence[RawRow], positional: bool) -> tuple[int, int, dict[in
 def _category_column(rows: Sequence[RawRow], kinds: list[str]) -> list[str]:
     """A task-text column whose value spans several rows (a merged cell, or the category repeated on every row)
     is a category: its rows' task text is the next text column (具体要求)."""
-    if "text" not in kinds or "requirement" not in kinds:
-        return kinds
+    if "text" not in kinds or "requirement" not in kinds or "section" in kinds:
+        return kinds  # (a list with a category column of its own, such as our masters, keeps its task column)
     t, r = kinds.index("text"), kinds.index("requirement")
-    if r < t:
+    filled = [row for row in rows if t < len(row.cells) and clean(row.cells[t])]
+    if r < t or sum(1 for row in filled if r < len(row.cells) and clean(row.cells[r])) < 0.8 * len(filled):
         return kinds
     values = [clean(row.cells[t]) if t < len(row.cells) else "" for row in rows]
     values = [v for v in values if v]
@@ -330,7 +295,7 @@ def build(table: RawTable, title: str = "", year: int | None = None, issuer: str
     t_title, t_year, t_issuer, notice = _meta(preamble, title or table.source)
     title, issuer = title or t_title, issuer or t_issuer
     year = year or t_year
-    b = _Builder(table.source, table.sheet, year or dt.date.today().year)
+    b = Builder(table.source, table.sheet, year or dt.date.today().year)
     if year is None:
         b.finding("year-unknown", year=b.year)
     if mapping is None:
@@ -350,27 +315,30 @@ def build(table: RawTable, title: str = "", year: int | None = None, issuer: str
         b.finding("no-deadline-column")
     for row in body:
         _row(b, table, row, kinds, longest_header)
-    tasks = _finish(b)
+    tasks = finish(b)
     tl = TaskList(title, year, issuer, tuple(b.sections), tasks, notice, table.source)
     return ImportResult(tl, tuple(b.out))
 
 
 _SIGNIFICANT = ("lead", "responsible", "deadline")
+#: a line of text between rows that is a note about the list, not a task
+_NOTE = re.compile(r"^\s*(?:注[:：、]|备注[:：]|说明[:：]|以下|上述|以上|本表)")
 _COLUMN_NAMES = {"section": "栏目", "number": "序号", "text": "任务", "requirement": "要求", "remark": "备注"}
 
 
-def _row(b: _Builder, table: RawTable, row: RawRow, kinds: list[str], longest_header: int) -> None:
+def _row(b: Builder, table: RawTable, row: RawRow, kinds: list[str], longest_header: int) -> None:
     """One body row: a repeated header (skipped), a section, or a task."""
     ncols = len(kinds)
     cells = [clean(c) for c in row.cells]
     refs = list(row.refs) + [row.refs[-1] if row.refs else ""] * (len(cells) - len(row.refs))
+    width = len(cells)  # with its empty cells: a cell printed empty was not merged from the row above
     if not table.positional:
         while cells and not cells[-1]:
             cells.pop()
     nonempty = [c for c in cells if c]
     if not nonempty:
         return
-    if row.note:
+    if row.note or (not table.positional and len(nonempty) == 1 and _NOTE.match(nonempty[0])):
         task_id = str(b.tasks[-1]["id"]) if b.tasks else ""
         b.finding("text-kept", ref=refs[0] if refs else "", task_id=task_id, text="\n".join(nonempty))
         return
@@ -388,19 +356,7 @@ def _row(b: _Builder, table: RawTable, row: RawRow, kinds: list[str], longest_he
         b.section(*sec)
         cells, refs = cells[1:], refs[1:]
         inherited = {i - 1 for i in inherited if i > 0}
-    row_kinds, placed, missing = kinds, list(range(len(cells))), []
-    guessed = ""
-    if table.flexible:
-        row_kinds, placed = _flexible(cells, kinds)
-        if len([c for c in cells if c]) != ncols or placed != list(range(len(row_kinds) - ncols, len(row_kinds))):
-            guessed = "、".join(
-                f"“{c[:10]}”→{_COLUMN_NAMES.get(row_kinds[j], SYNONYMS[row_kinds[j]][0])}"
-                for c, j in zip(cells, placed, strict=False)
-                if c
-            )
-    elif len(cells) < ncols and not table.positional:
-        placed = align(cells, kinds)
-        missing = [SYNONYMS[kinds[j]][0] for j in range(ncols) if j not in placed and kinds[j] != "remark"]
+    row_kinds, placed, missing, guessed = _place(table, cells, kinds)
     values: dict[str, list[str]] = {}
     vrefs: dict[str, str] = {}
     for i, (c, j) in enumerate(zip(cells, placed, strict=False)):
@@ -411,7 +367,7 @@ def _row(b: _Builder, table: RawTable, row: RawRow, kinds: list[str], longest_he
             if i in inherited and f in _SIGNIFICANT:
                 b.pending.append((f, c, refs[i] if i < len(refs) else ""))
     if table.flexible:
-        _flexible_fixups(b, values, vrefs, len(cells) < ncols, kinds)
+        _flexible_fixups(b, values, vrefs, width < ncols, kinds)
     for f in ("section", "subsection"):
         for v in values.get(f, []):
             sec = section_of(v)
@@ -420,7 +376,7 @@ def _row(b: _Builder, table: RawTable, row: RawRow, kinds: list[str], longest_he
     if set(values) <= {"section", "subsection", "number"}:
         b.pending.clear()
         return
-    _add_task(b, values, vrefs, refs[0] if refs else "")
+    add_task(b, values, vrefs, refs[0] if refs else "")
     task_id = str(b.tasks[-1]["id"])
     for f, c, ref in b.pending:
         b.finding("cell-inherited", ref=ref, task_id=task_id, column=SYNONYMS[f][0], text=c)
@@ -429,6 +385,27 @@ def _row(b: _Builder, table: RawTable, row: RawRow, kinds: list[str], longest_he
         b.finding("column-by-content", ref=refs[0] if refs else "", task_id=task_id, columns=guessed)
     if missing:
         b.finding("row-short", ref=refs[0] if refs else "", task_id=task_id, columns="、".join(missing))
+
+
+def _place(table: RawTable, cells: list[str], kinds: list[str]) -> tuple[list[str], list[int], list[str], str]:
+    """The columns of a row's cells: (the row's column kinds, each cell's column, columns a short text row lacks,
+    the placement in words when it was decided by content)."""
+    ncols = len(kinds)
+    if table.flexible:
+        row_kinds, placed = _flexible(cells, kinds)
+        guessed = ""
+        if len([c for c in cells if c]) != ncols or placed != list(range(len(row_kinds) - ncols, len(row_kinds))):
+            guessed = "、".join(
+                f"“{c[:10]}”→{_COLUMN_NAMES.get(row_kinds[j], SYNONYMS[row_kinds[j]][0])}"
+                for c, j in zip(cells, placed, strict=False)
+                if c
+            )
+        return row_kinds, placed, [], guessed
+    if len(cells) < ncols and not table.positional:
+        placed = align(cells, kinds)
+        missing = [SYNONYMS[kinds[j]][0] for j in range(ncols) if j not in placed and kinds[j] != "remark"]
+        return kinds, placed, missing, ""
+    return kinds, list(range(len(cells))), [], ""
 
 
 def _flexible(cells: list[str], kinds: list[str]) -> tuple[list[str], list[int]]:
@@ -453,7 +430,7 @@ def _flexible(cells: list[str], kinds: list[str]) -> tuple[list[str], list[int]]
 
 
 def _flexible_fixups(
-    b: _Builder, values: dict[str, list[str]], vrefs: dict[str, str], short: bool, kinds: list[str]
+    b: Builder, values: dict[str, list[str]], vrefs: dict[str, str], short: bool, kinds: list[str]
 ) -> None:
     """A heading-like cell with units or a deadline beside it is a task (（一）… with its own units); a row whose
     task-text column is empty takes its text from 具体要求; a unit or deadline cell missing from a short row was a
@@ -472,115 +449,3 @@ def _flexible_fixups(
         if f in kinds and f not in values and (old := str(prev.get(f + "_cell", ""))):
             values[f] = [old]
             b.pending.append((f, old, vrefs.get("text", "")))
-
-
-_ROLE_WORDS = re.compile(r"牵头|负责|配合|会同|主办|协办|按职责|参与|落实|协同|[:：]")
-
-
-def _unit_cells(lead_raw: str, resp_raw: str) -> tuple[str, str]:
-    """Role words inside the unit cells: "A牵头，B配合" under 责任单位, "A、B分别牵头落实" or "A负责" under 牵头单位,
-    "A会同B", "主办：A 协办：B", "A、B等按职责分工落实". What is left are names."""
-    lead, resp = lead_raw, resp_raw
-    if resp_raw and _ROLE_WORDS.search(resp_raw) and (r := roles.phrase(resp_raw)):
-        lead = "、".join(x for x in (lead_raw, r.lead) if x)
-        resp = r.responsible
-    if lead_raw and _ROLE_WORDS.search(lead_raw) and (r := roles.phrase(lead_raw)):
-        explicit = bool(re.search(r"配合|协办|参与|责任|会同?", lead_raw))
-        own = r.lead or ("" if explicit else r.responsible)
-        extra = r.responsible if (r.lead or explicit) else ""
-        lead = "、".join(x for x in (own, lead[len(lead_raw) :].lstrip("、")) if x)
-        resp = "、".join(x for x in (resp, extra) if x)
-    return lead, resp
-
-
-def _add_task(b: _Builder, values: dict[str, list[str]], vrefs: dict[str, str], ref: str) -> None:
-    def one(f: str, sep: str = "\n") -> str:
-        return sep.join(values.get(f, []))
-
-    text = join_lines(one("text"))
-    number = one("number").strip()
-    if m := NUMBER_ONLY.match(number):
-        number = m.group("num")
-    if not number and (m := _NUMBER_PREFIX.match(text) or _PAREN_PREFIX.match(text)):
-        number, text = m.group("num"), m.group("rest").strip()
-    lead_raw, resp_raw = one("lead", "、"), one("responsible", "、")
-    lead_cell, resp_cell = _unit_cells(lead_raw, resp_raw)
-    deadline_text = one("deadline", "；")
-    if not deadline_text and "deadline" not in b.kinds and is_deadline(one("remark")):
-        deadline_text = one("remark")  # no 完成时限 column: a 备注 such as "11月底前完成" is the deadline
-    from_text = ""
-    if not lead_cell and not resp_cell:
-        for src in ("text", "requirement"):
-            found = roles.trailing(text if src == "text" else one("requirement"))
-            if found and (found[0].lead or found[0].responsible):
-                lead_cell, resp_cell = found[0].lead, found[0].responsible
-                deadline_text = deadline_text or found[0].deadline
-                if src == "text":
-                    text = join_lines(found[1])
-                from_text = src
-                break
-    lead, resp = split_names(lead_cell), split_names(resp_cell)
-    task_id = one("id").strip() or f"T{len(b.tasks) + 1:03d}"
-    if from_text:
-        b.finding(
-            "units-from-text",
-            ref=vrefs.get(from_text, ref),
-            task_id=task_id,
-            lead="、".join(r.display() for r in lead) or "无",
-            responsible="、".join(r.display() for r in resp) or "无",
-        )
-    dl = deadlines.parse(deadline_text, b.year)
-    if dl.kind == "unknown":
-        b.finding("deadline-unknown", ref=vrefs.get("deadline", ref), task_id=task_id, text=deadline_text)
-    if not text:
-        b.finding("row-unparsed", ref=ref, task_id=task_id, text=" | ".join(v for vs in values.values() for v in vs))
-    b.tasks.append(
-        {
-            "id": task_id,
-            "number": number,
-            "section_path": tuple(s.id for s in b.path),
-            "text": text,
-            "requirement": join_lines(one("requirement")),
-            "lead": lead,
-            "responsible": resp,
-            "lead_raw": lead_raw,
-            "responsible_raw": one("responsible", "、"),
-            "deadline": dl,
-            "remark": one("remark"),
-            "ref": ref,
-            "lead_cell": lead_raw,
-            "responsible_cell": one("responsible", "、"),
-            "deadline_cell": one("deadline", "；"),
-        }
-    )
-
-
-_PRIVATE = frozenset({"ref", "lead_cell", "responsible_cell", "deadline_cell"})
-
-
-def _finish(b: _Builder) -> tuple[Task, ...]:
-    """Assign numbers where the list prints none: per section when its numbers restart in each section, else
-    through the whole list; report gaps in printed numbers."""
-    printed = [(t["section_path"], int(str(t["number"]))) for t in b.tasks if str(t["number"]).isdigit()]
-    restarts = any(n <= prev for (_, prev), (_, n) in itertools.pairwise(printed))
-    counters: dict[tuple[str, ...], int] = {}
-    out: list[Task] = []
-    for t in b.tasks:
-        key = cast(tuple[str, ...], t["section_path"]) if restarts else ()
-        number = str(t["number"])
-        assigned = False
-        if number.isdigit():
-            n = int(number)
-            prev = counters.get(key, 0)
-            if n != prev + 1 and not (restarts and n == 1):
-                b.finding("number-gap", ref=str(t["ref"]), task_id=str(t["id"]), previous=prev or "开头", number=n)
-            counters[key] = n
-        elif not number:
-            n = counters.get(key, 0) + 1
-            counters[key] = n
-            number, assigned = str(n), True
-            b.finding("number-assigned", ref=str(t["ref"]), task_id=str(t["id"]), number=n)
-        fields = {k: v for k, v in t.items() if k not in _PRIVATE}
-        fields.update(number=number, number_assigned=assigned)
-        out.append(Task(**fields))  # type: ignore[arg-type]
-    return tuple(out)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from zwgk_xl.importers.cells import section_of
 from zwgk_xl.importers.table import RawRow, RawTable
-from zwgk_xl.textfile import read_text
+from zwgk_xl.units import read_text
 
 
 def _line_ref(n: int) -> str:
@@ -56,6 +56,16 @@ def _tabbed(lines: list[str], source: str) -> RawTable:
     return RawTable(rows, source, preamble=preamble, positional=False)
 
 
+def _tsv(lines: list[str], source: str) -> RawTable:
+    """Rows copied from Excel or WPS: one row a line, cells separated by tabs, empty cells kept in place."""
+    rows = [
+        RawRow([c.strip() for c in ln.rstrip("\r\n").split("\t")], [_line_ref(n)] * (ln.count("\t") + 1))
+        for n, ln in enumerate(lines, start=1)
+        if ln.strip()
+    ]
+    return RawTable(rows, source, positional=True)
+
+
 def _piped(lines: list[str], source: str) -> RawTable:
     rows: list[RawRow] = []
     cells: list[str] = []
@@ -74,6 +84,8 @@ def _piped(lines: list[str], source: str) -> RawTable:
         s = line.strip()
         if not s:
             flush()
+        elif re.fullmatch(r"[|:\-\s]*-{3,}[|:\-\s]*", s):
+            continue  # a Markdown table's rule line
         elif s == "|":
             open_cell = False
         elif "|" in s:
@@ -109,10 +121,10 @@ def _blank_line_cells(lines: list[str], source: str) -> RawTable:
     # find the header: the first run of >= 2 consecutive paragraphs that are all column names
     from zwgk_xl.importers.stream import _header_run
 
-    numbered = [(p[0], p[2]) for p in paras]
+    named = [(p[0], p[2]) for p in paras]
     head, ncols = -1, 0
     for i in range(len(paras)):
-        run = _header_run(numbered, i)
+        run = _header_run(named, i)
         if run >= 2:
             head, ncols = i, run
             break
@@ -161,6 +173,16 @@ def parse_text(text: str, source: str = "") -> RawTable:
 def candidates(text: str, source: str = "") -> list[tuple[str, RawTable]]:
     """Every text layout that could apply, as (layout name, rows); the caller keeps the one that reads best.
     The layout :func:`parse_text` picks comes first, so it wins a tie."""
+    from zwgk_xl.importers import traditional
+
+    text, converted = traditional.simplify_text(text)  # column names and units are recognised in simplified form
+    out = _candidates(text, source)
+    for _, t in out:
+        t.converted = converted
+    return out
+
+
+def _candidates(text: str, source: str) -> list[tuple[str, RawTable]]:
     from zwgk_xl.importers import prose, stream
 
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -169,6 +191,9 @@ def candidates(text: str, source: str = "") -> list[tuple[str, RawTable]]:
     piped = sum(1 for ln in nonblank if ln.strip() == "|" or re.search(r"\s\|\s", ln))
     pipes = sum(1 for ln in nonblank if "|" in ln)
     out: list[tuple[str, RawTable]] = []
+    inner_tabs = sum(1 for ln in nonblank if ln.strip("\r\n").lstrip(" \t").count("\t") >= 2)
+    if nonblank and inner_tabs >= 0.3 * len(nonblank):
+        out.append(("tsv", _tsv(lines, source)))
     if nonblank and tabbed >= 0.3 * len(nonblank):
         out.append(("tabbed", _tabbed(lines, source)))
     inline = sum(1 for ln in nonblank if ln.strip().strip("|").count("|") >= 1)
@@ -184,6 +209,11 @@ def candidates(text: str, source: str = "") -> list[tuple[str, RawTable]]:
         out.append(("para-cells", stream.segment(stream.paragraph_cells(lines), source)))
     if not any(name == "pipe-cells" for name, _ in out):
         out.append(("line-cells", stream.segment(stream.line_cells(lines), source)))
+    from zwgk_xl.importers import running
+
+    flat = running.rows(lines, source)
+    if len(flat.rows) > 1:
+        out.append(("running", flat))
     spaced = stream.spaced_rows(lines, source)
     if spaced.rows:
         out.append(("spaced", spaced))

@@ -37,17 +37,29 @@ def to_simplified(text: str) -> tuple[str, int]:
 def simplify(table: RawTable) -> tuple[RawTable, int]:
     """The table in simplified characters, when it is written in traditional ones (at least 20 characters changed
     and 2% of the text): a simplified list is left alone, so a name that OpenCC would rewrite is kept as printed."""
+    if table.converted is not None:  # the text it was cut from was checked (and converted) already
+        return table, table.converted
     sample = "\n".join([*table.preamble, *("\t".join(r.cells) for r in table.rows)])
-    _, changed = to_simplified(sample)
-    if changed < 20 or changed < 0.02 * len(sample):
+    if not _traditional(sample):
         return table, 0
+    _, changed = to_simplified(sample)
     rows = [RawRow([to_simplified(c)[0] for c in r.cells], r.refs, set(r.inherited), r.note) for r in table.rows]
     preamble = [to_simplified(p)[0] for p in table.preamble]
-    return RawTable(rows, table.source, table.sheet, preamble, table.positional, table.flexible), changed
+    return RawTable(rows, table.source, table.sheet, preamble, table.positional, table.flexible, changed), changed
+
+
+def _traditional(text: str) -> bool:
+    """Whether a text is written in traditional characters: at least 20 characters of a sample of it change, and 2%
+    (the sample keeps a simplified list from being converted whole just to learn that nothing changes)."""
+    sample = text[:4000]
+    _, changed = to_simplified(sample)
+    return changed >= 20 and changed >= 0.02 * len(sample)
 
 
 def simplify_text(text: str) -> tuple[str, int]:
     """Plain text in simplified characters when it is written in traditional ones (same rule as :func:`simplify`)."""
+    if not _traditional(text):
+        return text, 0
     converted, changed = to_simplified(text)
     if changed < 20 or changed < 0.02 * len(text):
         return text, 0
