@@ -12,7 +12,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
@@ -294,10 +293,17 @@ def test_task_list_with_external_entity_is_refused(tmp_path) -> None:
 
 
 def test_openpyxl_uses_defusedxml() -> None:
-    from openpyxl.xml import DEFUSEDXML
+    """openpyxl parses a returned workbook's XML safely: the defusedxml flag is set, and the parser its reader calls
+    does not expand an entity."""
+    from openpyxl.xml import DEFUSEDXML, functions
 
     assert DEFUSEDXML, "defusedxml must be installed so openpyxl parses untrusted XML safely"
-    assert load_workbook  # imported for its side effect on the XML parser choice
+    xml = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e "EXPANDED">]><r>&e;</r>'
+    try:
+        element = functions.fromstring(xml)  # the parser openpyxl's reader calls
+    except Exception:  # refused outright (defusedxml's own parser): safe
+        return
+    assert "EXPANDED" not in (element.text or "")  # or parsed without expanding the entity (lxml's safe parser)
 
 
 def test_loader_threads_change_nothing(hostile) -> None:

@@ -263,7 +263,9 @@ def test_no_header_is_a_finding_and_bad_files_raise(tmp_path: Path) -> None:
 
 
 def test_json_is_serialisable() -> None:
-    json.dumps(import_tasklist(SAMPLES["haishu_2021"][0]).to_json(), ensure_ascii=False)
+    result = import_tasklist(SAMPLES["haishu_2021"][0])
+    back = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
+    assert len(back["tasks"]) == len(result.tasklist.tasks) > 30 and back["title"] == result.tasklist.title
 
 
 def test_role_phrase_beside_a_lead_column_keeps_both_leads() -> None:
@@ -293,3 +295,19 @@ def test_roster_given_any_way_is_checked(tmp_path) -> None:
     bad.write_bytes(b"\xff\xfe\x00\xd8")
     with pytest.raises(RosterError, match="无法识别文件编码"):
         load_roster(bad)
+
+
+def test_canonical_meta_says_when_it_cannot_read(tmp_path: Path) -> None:
+    """read_meta no longer turns any error into {} (the list's title and year were lost without a word): no
+    清单信息 sheet gives {}, an unreadable file raises, and the importer turns that into list-info-unreadable."""
+    from zwgk_xl import canonical
+
+    plain = tmp_path / "plain.xlsx"
+    wb = Workbook()
+    wb.active.append(["序号", "重点工作", "牵头单位"])
+    wb.save(plain)
+    assert canonical.read_meta(plain) == {}
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 damaged")
+    with pytest.raises(Exception):  # noqa: B017 (calamine's own error types)
+        canonical.read_meta(broken)

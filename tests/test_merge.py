@@ -361,6 +361,7 @@ def test_frames_are_typed_and_reprs_short(built, tmp_path) -> None:
     assert set(answers["status"]) >= {"未报送", "已完成"}
     assert any(isinstance(d, dt.date) for d in answers["done_date"])
     assert int(units["returned"].sum()) == r.returned == len(r.collection.submissions)
+    assert r.has_errors == any(f.severity == "error" for f in r.findings)  # the shape every result shares
     for obj in (
         r,
         r.master,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from zwgk_xl import contract as C
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.model import Finding, Roster, TaskList, Unit
+from zwgk_xl.model import Finding, Outcome, Roster, TaskList, Unit
 from zwgk_xl.plan import UnitPlan, plan_units
 from zwgk_xl.workbook.master import readme_lines, write_master_table, write_readme, write_roster_sheet
 from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet
@@ -23,11 +23,14 @@ from zwgk_xl.workbook.xlsx import (
 
 
 @dataclass(frozen=True)
-class BuildResult:
+class BuildResult(Outcome):
     path: Path
     plans: tuple[UnitPlan, ...]
     idle_units: tuple[Unit, ...]
     findings: tuple[Finding, ...]
+
+    def __repr__(self) -> str:
+        return f"BuildResult({str(self.path)!r}, {len(self.plans)} units, {len(self.findings)} findings)"
 
 
 def build_master(

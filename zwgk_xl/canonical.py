@@ -108,16 +108,14 @@ def write(tl: TaskList, path: str | Path, findings: Iterable[Finding] = (), layo
 
 
 def read_meta(path: Path) -> dict[str, object]:
-    """Title, year and issuer from a 清单信息 sheet, if the workbook has one."""
+    """Title, year and issuer from a 清单信息 sheet, if the workbook has one ({} when it has none). A workbook that
+    cannot be read raises (calamine's own error), so the caller can say so instead of silently losing them."""
     from python_calamine import CalamineWorkbook
 
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        if META_SHEET not in wb.sheet_names:
-            return {}
-        data = wb.get_sheet_by_name(META_SHEET).to_python()
-    except Exception:
+    wb = CalamineWorkbook.from_path(str(path))
+    if META_SHEET not in wb.sheet_names:
         return {}
+    data = wb.get_sheet_by_name(META_SHEET).to_python()
     out: dict[str, object] = {}
     for row in data:
         if len(row) >= 2 and str(row[0]).strip() in META_KEYS and str(row[1]).strip():

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from zwgk_xl import findings
-from zwgk_xl.model import Finding, Roster, Task, TaskList
+from zwgk_xl.model import Answer, Finding, Roster, Submission, Task, TaskList, Unit
 from zwgk_xl.plan import UnitPlan, resolve_task, unit_finding
 from zwgk_xl.units import RosterIndex, is_none_mark
 from zwgk_xl.vocab import DONE, IN_PROGRESS, NOT_STARTED, ONGOING, ROLE_LEAD, ROLE_RESPONSIBLE, SETTLED
@@ -61,8 +61,13 @@ def is_overdue(task: Task, status: str, as_of: dt.date) -> bool:
     return not (status == ONGOING and task.deadline.kind == "ongoing")
 
 
+#: One unit's part in one task, as the return rules see it: the unit, its role, its return and its answer (None
+#: when the unit did not return or left the row out).
+Entry = tuple[Unit, str, "Submission | None", "Answer | None"]
+
+
 def return_findings(
-    tl: TaskList, plans: Sequence[UnitPlan], submissions: dict, as_of: dt.date, index: RosterIndex
+    tl: TaskList, plans: Sequence[UnitPlan], submissions: dict[str, Submission], as_of: dt.date, index: RosterIndex
 ) -> list[Finding]:
     """Lead versus responsible, overdue and completeness rules over the identified returns.
 
@@ -72,71 +77,68 @@ def return_findings(
         for ref in task.lead:
             if index.resolve(ref).kind in {"collective", "vague"}:
                 out.append(findings.make("lead-designation", unit=ref.name, task_id=task.id, name=ref.name))
-    per_task: dict[str, list] = {t.id: [] for t in tl.tasks}
+    per_task: dict[str, list[Entry]] = {t.id: [] for t in tl.tasks}
     for plan in plans:
         sub = submissions.get(plan.unit.id)
         for task, a in plan.rows:
             per_task[task.id].append((plan.unit, a.role, sub, sub.answer(task.id) if sub else None))
     for task in tl.tasks:
-        entries = per_task[task.id]
-        leads = [e for e in entries if e[1] == ROLE_LEAD]
-        resps = [e for e in entries if e[1] == ROLE_RESPONSIBLE]
-        resp_reported = [e for e in resps if e[3] is not None]
-        for unit, _, sub, a in leads:
-            if a is None and resp_reported:
-                out.append(
-                    findings.make("lead-not-reported", unit=unit.name, task_id=task.id, file=sub.file if sub else "")
-                )
-            elif a is not None and not a.lead_summary and resps:
-                out.append(
-                    findings.make(
-                        "lead-no-summary",
-                        unit=unit.name,
-                        task_id=task.id,
-                        file=sub.file,
-                        sheet=sub.sheet,
-                        cell=a.cell("lead_summary"),
-                    )
-                )
-        lead_done = [e for e in leads if e[3] is not None and e[3].status == DONE]
-        lagging = [e for e in resp_reported if e[3].status in {NOT_STARTED, IN_PROGRESS}]
-        if lead_done and lagging:
-            out.append(
-                findings.make(
-                    "lead-done-resp-not",
-                    unit=lead_done[0][0].name,
-                    task_id=task.id,
-                    units="、".join(e[0].name for e in lagging),
-                    statuses="、".join(sorted({e[3].status for e in lagging})),
-                )
-            )
-        if resps and len(resp_reported) == len(resps) and all(e[3].status == DONE for e in resp_reported):
-            for unit, _, _sub, a in leads:
-                if a is not None and a.status not in {DONE, ""}:
-                    out.append(findings.make("resp-done-lead-not", unit=unit.name, task_id=task.id, status=a.status))
-        for unit, _, sub, a in entries:
-            if a is None:
-                continue
-            where = {"file": sub.file, "sheet": sub.sheet}
-            status = a.status or IN_PROGRESS
-            if is_overdue(task, status, as_of) and task.deadline.due is not None:
-                out.append(
-                    findings.make(
-                        "overdue",
-                        unit=unit.name,
-                        task_id=task.id,
-                        cell=a.cell("status"),
-                        due=task.deadline.due.isoformat(),
-                        status=a.status_raw or a.status or "（未填）",
-                        **where,
-                    )
-                )
-            if a.status == DONE and not (a.done_date or a.done_date_raw):
-                out.append(
-                    findings.make("done-no-date", unit=unit.name, task_id=task.id, cell=a.cell("done_date"), **where)
-                )
-            if a.status == DONE and not a.progress:
-                out.append(
-                    findings.make("done-no-progress", unit=unit.name, task_id=task.id, cell=a.cell("progress"), **where)
-                )
+        out.extend(_lead_rules(task, per_task[task.id]))
+        out.extend(_answer_rules(task, per_task[task.id], as_of))
     return out
+
+
+def _lead_rules(task: Task, entries: list[Entry]) -> Iterator[Finding]:
+    """The lead unit against the responsible units of one task."""
+    leads = [e for e in entries if e[1] == ROLE_LEAD]
+    resps = [e for e in entries if e[1] == ROLE_RESPONSIBLE]
+    resp_reported = [(u, a) for u, _, _, a in resps if a is not None]
+    for unit, _, sub, a in leads:
+        if a is None and resp_reported:
+            yield findings.make("lead-not-reported", unit=unit.name, task_id=task.id, file=sub.file if sub else "")
+        elif a is not None and sub is not None and not a.lead_summary and resps:
+            yield findings.make(
+                "lead-no-summary",
+                unit=unit.name,
+                task_id=task.id,
+                file=sub.file,
+                sheet=sub.sheet,
+                cell=a.cell("lead_summary"),
+            )
+    lead_done = [u for u, _, _, a in leads if a is not None and a.status == DONE]
+    lagging = [(u, a) for u, a in resp_reported if a.status in {NOT_STARTED, IN_PROGRESS}]
+    if lead_done and lagging:
+        yield findings.make(
+            "lead-done-resp-not",
+            unit=lead_done[0].name,
+            task_id=task.id,
+            units="、".join(u.name for u, _ in lagging),
+            statuses="、".join(sorted({a.status for _, a in lagging})),
+        )
+    if resps and len(resp_reported) == len(resps) and all(a.status == DONE for _, a in resp_reported):
+        for unit, _, _sub, a in leads:
+            if a is not None and a.status not in {DONE, ""}:
+                yield findings.make("resp-done-lead-not", unit=unit.name, task_id=task.id, status=a.status)
+
+
+def _answer_rules(task: Task, entries: list[Entry], as_of: dt.date) -> Iterator[Finding]:
+    """Each answer on its own: overdue, 已完成 without a date or without progress."""
+    for unit, _, sub, a in entries:
+        if a is None or sub is None:
+            continue
+        where = {"file": sub.file, "sheet": sub.sheet}
+        status = a.status or IN_PROGRESS
+        if is_overdue(task, status, as_of) and task.deadline.due is not None:
+            yield findings.make(
+                "overdue",
+                unit=unit.name,
+                task_id=task.id,
+                cell=a.cell("status"),
+                due=task.deadline.due.isoformat(),
+                status=a.status_raw or a.status or "（未填）",
+                **where,
+            )
+        if a.status == DONE and not (a.done_date or a.done_date_raw):
+            yield findings.make("done-no-date", unit=unit.name, task_id=task.id, cell=a.cell("done_date"), **where)
+        if a.status == DONE and not a.progress:
+            yield findings.make("done-no-progress", unit=unit.name, task_id=task.id, cell=a.cell("progress"), **where)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from zwgk_xl import contract as C
 from zwgk_xl import rounds as R
 from zwgk_xl.checks import is_overdue, return_findings
-from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
+from zwgk_xl.model import Answer, Finding, Outcome, Submission, Task, Unit
 from zwgk_xl.plan import Master, UnitPlan, task_fields
 from zwgk_xl.vocab import (
     DONE,
@@ -93,7 +93,7 @@ class UnitResult:
 
 
 @dataclass(frozen=True)
-class Consolidation:
+class Consolidation(Outcome):
     master: Master
     collection: Collection
     plans: tuple[UnitPlan, ...]
@@ -135,10 +135,6 @@ class Consolidation:
             f"returned {self.returned}/{len(self.units)} units, {len(self.tasks)} tasks, "
             f"{len(self.findings)} findings)"
         )
-
-    @property
-    def has_errors(self) -> bool:
-        return any(f.severity == "error" for f in self.findings)
 
     @property
     def returned(self) -> int:
@@ -255,6 +251,15 @@ class Consolidation:
             }
             for u in self.units
         ]
+        return {
+            "tasks": tasks,
+            "units": units,
+            "findings": [dict(f.to_dict()) for f in self.findings],
+            "answers": self._answer_rows(),
+        }
+
+    def _answer_rows(self) -> list[dict[str, object]]:
+        """Every unit's answer on every task it has, in roster order; 未报送 where it has none."""
         by_unit = {s.unit.id: s for s in self.collection.submissions}
         answers: list[dict[str, object]] = []
         for plan in self.plans:
@@ -279,12 +284,7 @@ class Consolidation:
                         "cell": ans.cell("status") if ans else "",
                     }
                 )
-        return {
-            "tasks": tasks,
-            "units": units,
-            "findings": [dict(f.to_dict()) for f in self.findings],
-            "answers": answers,
-        }
+        return answers
 
 
 def unit_status(sub: Submission | None, task_id: str) -> str:

@@ -13,6 +13,7 @@ import once in Excel (macros/README.md); no VBA can be compiled into a workbook 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Sequence
@@ -83,8 +84,14 @@ def _template(name: str) -> Path:
     return Path(spec.origin).parent / name
 
 
-def build_control(folder: str | Path) -> list[Path]:
-    """Write zwgk_control.xlsm, zwgk_addin.xlam and their Python stubs into ``folder``; return the paths."""
+def build_control(folder: str | Path, interpreter: str | None = "", now: dt.datetime | None = None) -> list[Path]:
+    """Write zwgk_control.xlsm, zwgk_addin.xlam and their Python stubs into ``folder``; return the paths.
+
+    ``interpreter`` is the workbook's xlwings Interpreter_Win ("" = xlwings' default, the python on PATH). None
+    leaves the setting out of the workbook, so xlwings reads it from an ``xlwings.conf`` file beside the workbook:
+    the Windows bundle's launchers write that file with the folder's absolute path (xlwings takes no relative
+    path), see tools/bundle.py. ``now`` is the workbook's creation time (the bundle fixes it: same checkout, same
+    bytes)."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(_template("quickstart_standalone.xlsm")) as z:
@@ -93,6 +100,8 @@ def build_control(folder: str | Path) -> list[Path]:
     with atomic_path(xlsm) as tmp:
         tmp_xlsm = tmp.with_suffix(".xlsm")
         wb = new_workbook(tmp_xlsm)
+        if now is not None:
+            wb.set_properties({**wb.doc_properties, "created": now})
         wb.add_vba_project(io.BytesIO(vba), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
         st = Styles(wb)
@@ -126,11 +135,14 @@ def build_control(folder: str | Path) -> list[Path]:
             readme.write_string(r, 0, line)
         for name in RESULT_SHEETS:
             wb.add_worksheet(name)
-        conf = wb.add_worksheet("xlwings.conf")
-        for r, (k, v) in enumerate((("Interpreter_Win", ""), ("PYTHONPATH", ""), ("Show Console", "False"))):
-            conf.write_string(r, 0, k)
-            conf.write_string(r, 1, v)
-        conf.hide()
+        conf_sheet = wb.add_worksheet("xlwings.conf")
+        conf = [("PYTHONPATH", ""), ("Show Console", "False")]
+        if interpreter is not None:
+            conf.insert(0, ("Interpreter_Win", interpreter))
+        for r, (k, v) in enumerate(conf):
+            conf_sheet.write_string(r, 0, k)
+            conf_sheet.write_string(r, 1, v)
+        conf_sheet.hide()
         wb.close()
         tmp_xlsm.replace(tmp)
     (out / "zwgk_control.py").write_text(STUB, encoding="utf-8")
@@ -166,7 +178,7 @@ _HELP = (
     "   完整的汇总工作簿写到输出文件夹。",
     "4. 点“发送汇总”：把汇总结果发给区府办邮箱（未配置邮件服务器时生成 .eml 文件）。",
     "5. 下一轮（如下一季度）：在“轮次”填新轮次、“报送截止”填新日期，点“下一轮”：用最近一次汇总结果生成新一轮总表和",
-    "   各单位填报表（预填上轮内容），再把“总表”改为新生成的总表。每次汇总都记入输出文件夹旁的留痕库。",
+    "   各单位填报表（预填上轮内容），再把“总表”改为新生成的总表。每次汇总都记入总表旁的留痕库。",
     "运行状态显示在“设置”表 B3 单元格；出错时这里会写明原因。",
     "本工作簿需与 zwgk_control.py 放在同一文件夹，且文件名不要改为中文（xlwings 按文件名导入 Python 模块）。",
 )
@@ -220,8 +232,6 @@ def _path(settings: dict[str, object], key: str, base: Path, must_exist: bool = 
 
 
 def _date(value: object):
-    import datetime as dt
-
     if value in (None, ""):
         return dt.date.today()
     if isinstance(value, dt.datetime):
@@ -235,95 +245,106 @@ def _date(value: object):
         raise SettingsError(f"“汇总截至日期”应为日期，例如 2022-12-15，而不是“{value}”") from exc
 
 
-def run(action: str, settings: dict[str, object], base: Path):
-    """Run one button's action with the 设置 values; returns (status message, result sheets or None, as_of)."""
-    import datetime as dt
+ActionResult = tuple[str, "dict[str, list[list[object]]] | None", "dt.date | None"]
 
+
+def run(action: str, settings: dict[str, object], base: Path) -> ActionResult:
+    """Run one button's action with the 设置 values; returns (status message, result sheets or None, as_of)."""
+    actions = {
+        "consolidate": _consolidate,
+        "build_and_split": _build_and_split,
+        "send_summary": _send_summary,
+        "next_round": _next_round,
+    }
+    if action not in actions:
+        raise SettingsError(f"未知操作：{action}")
+    return actions[action](settings, base, _path(settings, "output", base, must_exist=False))
+
+
+def _consolidate(settings: dict[str, object], base: Path, output: Path) -> ActionResult:
+
+    from zwgk_xl import cycle
+
+    as_of = _date(settings.get("as_of"))
+    merged = output / f"汇总_{as_of.isoformat()}.xlsx"
+    master, returns = _path(settings, "master", base), _path(settings, "returns", base)
+    result = cycle.merge(master, returns, merged, as_of=as_of).consolidation  # recorded in the 留痕库
+    msg = (
+        f"一键汇总完成：{returned_units(result.returned, len(result.units))}，{findings.tally(result.findings)}，"
+        f"结果已写入本工作簿和 {merged}"
+    )
+    return msg, result.sheet_arrays(), as_of
+
+
+def _build_and_split(settings: dict[str, object], base: Path, output: Path) -> ActionResult:
     import zwgk_xl
 
-    output = _path(settings, "output", base, must_exist=False)
-    if action == "consolidate":
-        from zwgk_xl import cycle
+    roster, _ = zwgk_xl.load_roster(_path(settings, "roster", base))
+    imported = zwgk_xl.import_tasklist(_path(settings, "tasks", base), roster)
+    built = zwgk_xl.build_master(
+        imported.tasklist,
+        roster,
+        _path(settings, "master", base, must_exist=False),
+        round_label=str(settings.get("round") or "1"),
+        due=str(settings.get("due") or ""),
+        contact=str(settings.get("contact") or ""),
+    )
+    split = zwgk_xl.split_units(built.path, output / "分发")
+    return f"生成分发完成：总表 {built.path}，{len(split.files)} 个单位填报表在 {output / '分发'}", None, None
 
-        as_of = _date(settings.get("as_of"))
-        master = _path(settings, "master", base)
-        merged = output / f"汇总_{as_of.isoformat()}.xlsx"
-        result = cycle.merge(master, _path(settings, "returns", base), merged, as_of=as_of).consolidation
-        returned = sum(1 for u in result.units if u.returned)
-        msg = (
-            f"一键汇总完成：{returned_units(returned, len(result.units))}，{findings.tally(result.findings)}，"
-            f"结果已写入本工作簿和 {merged}"
-        )
-        return msg, result.sheet_arrays(), as_of
-    if action == "build_and_split":
-        roster, _ = zwgk_xl.load_roster(_path(settings, "roster", base))
-        imported = zwgk_xl.import_tasklist(_path(settings, "tasks", base), roster)
-        master = _path(settings, "master", base, must_exist=False)
-        built = zwgk_xl.build_master(
-            imported.tasklist,
-            roster,
-            master,
-            round_label=str(settings.get("round") or "1"),
-            due=str(settings.get("due") or ""),
-            contact=str(settings.get("contact") or ""),
-        )
-        split = zwgk_xl.split_units(built.path, output / "分发")
-        return f"生成分发完成：总表 {built.path}，{len(split.files)} 个单位填报表在 {output / '分发'}", None, None
-    if action == "send_summary":
-        from zwgk_xl import config, mail
 
-        as_of = _date(settings.get("as_of"))
-        merged = output / f"汇总_{as_of.isoformat()}.xlsx"
-        if not merged.exists():
-            raise SettingsError(f"找不到 {merged}，请先“一键汇总”")
-        office = [a.strip() for a in str(settings.get("office") or "").replace("；", ";").split(";") if a.strip()]
-        if not office:
-            raise SettingsError("请在“设置”表中填写“区府办邮箱”")
-        cfg_path = settings.get("config")
-        cfg = config.load(_path(settings, "config", base) if cfg_path else None)
-        report = zwgk_xl.read_report(merged)
-        out = [mail.summary(report, merged, cfg.mail.sender or "zwgk@localhost", office)]
-        transport: mail.Transport
-        if cfg.mail.smtp:
-            transport = mail.SmtpTransport(
-                cfg.mail.host, cfg.mail.port, cfg.mail.security, cfg.mail.user, cfg.mail.password(), cfg.mail.timeout
-            )
-            log = Path(cfg.source).parent / "已发送记录.jsonl"
-        else:
-            transport, log = mail.OutboxTransport(output / "邮件"), output / "邮件" / "已发送记录.jsonl"
-        sent = mail.deliver(out, transport, log)
-        from zwgk_xl.cycle import record_mail
+def _send_summary(settings: dict[str, object], base: Path, output: Path) -> ActionResult:
+    import zwgk_xl
+    from zwgk_xl import config, mail
 
-        record_mail(merged, sent, transport.name)  # the trail; a record that cannot be written costs only that
-        if sent.failed:
-            raise SettingsError(f"发送失败：{sent.failed[0][1]}")
-        how = "已发送" if cfg.mail.smtp else f"已生成 .eml 到 {output / '邮件'}"
-        return (
-            f"发送汇总：{how}（{len(sent.sent)} 封，跳过已发送 {len(sent.skipped)} 封）{dt.datetime.now():%H:%M}",
-            None,
-            None,
+    as_of = _date(settings.get("as_of"))
+    merged = output / f"汇总_{as_of.isoformat()}.xlsx"
+    if not merged.exists():
+        raise SettingsError(f"找不到 {merged}，请先“一键汇总”")
+    office = [a.strip() for a in str(settings.get("office") or "").replace("；", ";").split(";") if a.strip()]
+    if not office:
+        raise SettingsError("请在“设置”表中填写“区府办邮箱”")
+    cfg = config.load(_path(settings, "config", base) if settings.get("config") else None)
+    out = [mail.summary(zwgk_xl.read_report(merged), merged, cfg.mail.sender or "zwgk@localhost", office)]
+    transport: mail.Transport
+    if cfg.mail.smtp:
+        transport = mail.SmtpTransport(
+            cfg.mail.host, cfg.mail.port, cfg.mail.security, cfg.mail.user, cfg.mail.password(), cfg.mail.timeout
         )
-    if action == "next_round":
-        from zwgk_xl import cycle
+        log = Path(cfg.source).parent / "已发送记录.jsonl"
+    else:
+        transport, log = mail.OutboxTransport(output / "邮件"), output / "邮件" / "已发送记录.jsonl"
+    sent = mail.deliver(out, transport, log)
+    from zwgk_xl.cycle import record_mail
 
-        as_of = _date(settings.get("as_of"))
-        merged = output / f"汇总_{as_of.isoformat()}.xlsx"
-        if not merged.exists():
-            raise SettingsError(f"找不到 {merged}，请先“一键汇总”（下一轮从汇总结果生成）")
-        label = str(settings.get("round") or "").strip()
-        if not label:
-            raise SettingsError("请在“设置”表的“轮次”中填写新一轮的轮次，如 2022-Q4")
-        try:
-            nxt = cycle.next_round(
-                merged, label, output / f"总表_{label}.xlsx", due=str(settings.get("due") or ""), contact=None
-            )
-        except ValueError as exc:
-            raise SettingsError(str(exc)) from exc
-        split = zwgk_xl.split_units(nxt.path, output / f"分发_{label}")
-        return (
-            f"下一轮完成：总表 {nxt.path}（预填 {nxt.carried} 项上轮填报），{len(split.files)} 个单位填报表在 "
-            f"{output / f'分发_{label}'}；请把“总表”改为 {nxt.path.name}",
-            None,
-            None,
-        )
-    raise SettingsError(f"未知操作：{action}")
+    record_mail(merged, sent, transport.name)  # the trail; a record that cannot be written costs only that
+    if sent.failed:
+        raise SettingsError(f"发送失败：{sent.failed[0][1]}")
+    how = "已发送" if cfg.mail.smtp else f"已生成 .eml 到 {output / '邮件'}"
+    now = dt.datetime.now()
+    return f"发送汇总：{how}（{len(sent.sent)} 封，跳过已发送 {len(sent.skipped)} 封）{now:%H:%M}", None, None
+
+
+def _next_round(settings: dict[str, object], base: Path, output: Path) -> ActionResult:
+    """下一轮: the last 一键汇总's workbook → the new round's master and pre-filled unit workbooks."""
+    import zwgk_xl
+    from zwgk_xl import cycle
+
+    as_of = _date(settings.get("as_of"))
+    merged = output / f"汇总_{as_of.isoformat()}.xlsx"
+    if not merged.exists():
+        raise SettingsError(f"找不到 {merged}，请先“一键汇总”（下一轮从汇总结果生成）")
+    label = str(settings.get("round") or "").strip()
+    if not label:
+        raise SettingsError("请在“设置”表的“轮次”中填写新一轮的轮次，如 2022-Q4")
+    try:
+        nxt = cycle.next_round(merged, label, output / f"总表_{label}.xlsx", due=str(settings.get("due") or ""))
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc
+    split = zwgk_xl.split_units(nxt.path, output / f"分发_{label}")
+    return (
+        f"下一轮完成：总表 {nxt.path}（预填 {nxt.carried} 项上轮填报），{len(split.files)} 个单位填报表在 "
+        f"{output / f'分发_{label}'}；请把“总表”改为 {nxt.path.name}",
+        None,
+        None,
+    )

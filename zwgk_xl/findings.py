@@ -34,6 +34,9 @@ TABLE: dict[str, Kind] = {
     "number-assigned": Kind("info", "自动编号", "清单未印序号，已自动编号为 {number}"),
     "number-gap": Kind("warning", "序号不连续", "序号不连续：{previous} 之后是 {number}"),
     "units-from-text": Kind("info", "单位取自文字", "单位写在任务文字中，已提取：牵头 {lead}；责任 {responsible}"),
+    "list-info-unreadable": Kind(
+        "warning", "清单信息无法读取", "工作簿的“清单信息”表无法读取（{reason}），标题、年度、发文单位按表格内容识别"
+    ),
     "year-unknown": Kind("warning", "年度不明", "未能从标题中识别年度，完成时限按 {year} 年解析"),
     "no-deadline-column": Kind("info", "无完成时限列", "清单没有完成时限列"),
     "deadline-unknown": Kind("warning", "时限无法识别", "完成时限“{text}”无法识别，保留原文，请人工确认"),

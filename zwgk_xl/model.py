@@ -200,11 +200,25 @@ class Layout:
         return "高" if self.confidence >= 0.9 else "中" if self.confidence >= 0.6 else "低"
 
 
+class Outcome:
+    """What every call of the loop returns shares this shape: its result plus ``findings``, and ``has_errors``
+    (the CLI's exit status, an analyst's first question)."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
 @dataclass(frozen=True)
-class ImportResult:
+class ImportResult(Outcome):
     tasklist: TaskList
     findings: tuple[Finding, ...]
     layout: Layout | None = None
+
+    def __repr__(self) -> str:
+        return f"ImportResult({self.tasklist!r}, {len(self.findings)} findings)"
 
     def to_json(self) -> dict[str, Any]:
         out = self.tasklist.to_json()

@@ -10,7 +10,7 @@ from pathlib import Path
 from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.model import Finding, Unit
+from zwgk_xl.model import Finding, Outcome, Unit
 from zwgk_xl.plan import Master, UnitPlan, plan_units
 from zwgk_xl.rounds import RoundState
 from zwgk_xl.vocab import UNIT_NOTE
@@ -28,10 +28,13 @@ class UnitFile:
 
 
 @dataclass(frozen=True)
-class SplitResult:
+class SplitResult(Outcome):
     files: tuple[UnitFile, ...]
     idle_units: tuple[Unit, ...]
     findings: tuple[Finding, ...]
+
+    def __repr__(self) -> str:
+        return f"SplitResult({len(self.files)} files, {len(self.findings)} findings)"
 
 
 def unit_note(master: Master, rounds_note: str = "") -> str:

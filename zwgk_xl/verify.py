@@ -90,8 +90,9 @@ def _info(grid: Sequence[Sequence[object]], header: int) -> dict[str, object]:
     for row in grid[: max(header, 0)]:
         for c, v in enumerate(row):
             field = C.INFO_FIELDS.get(v.strip()) if isinstance(v, str) and len(v) <= 10 else None
-            if field:
-                out[field] = next((x for x in row[c + 1 :] if cell_text(x)), "")
+            if field:  # the first text after the label, unless that is the next label (the value was left empty)
+                value = next((x for x in row[c + 1 :] if cell_text(x)), "")
+                out[field] = "" if isinstance(value, str) and value.strip() in C.INFO_FIELDS else value
     return out
 
 

@@ -94,12 +94,18 @@ def import_tasklist(path: str | Path, roster: RosterArg = None) -> ImportResult:
         st, changed = traditional.simplify(t)
         converted = max(converted, changed)
         simple.append((name, st))
-    meta = _canonical_meta(p) if p.suffix.lower() in {".xlsx", ".xlsm"} else {}
+    meta: dict[str, object] = {}
+    meta_findings: list[Finding] = []
+    if p.suffix.lower() in {".xlsx", ".xlsm"}:
+        try:
+            meta = _canonical_meta(p)
+        except Exception as exc:  # calamine's own error types: the rows were read, the 清单信息 sheet was not
+            meta_findings.append(findings.make("list-info-unreadable", file=str(p), reason=str(exc)[:200]))
     best = detect.choose(simple, **meta)
     if best is None:
         tl = TaskList(p.stem, None, "", (), (), "", str(p))
         best = ImportResult(tl, (findings.make("source-unreadable", file=str(p), reason="文件中没有表格或文字"),))
-    extra: list[Finding] = list(roster_findings)
+    extra: list[Finding] = [*roster_findings, *meta_findings]
     if converted:
         extra.append(findings.make("traditional-converted", file=str(p), count=converted))
     if not best.tasklist.tasks:
