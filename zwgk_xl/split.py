@@ -42,7 +42,7 @@ def unit_note(master: Master, rounds_note: str = "") -> str:
     contact = master.meta.get(C.K_CONTACT, "")
     parts = [rounds_note or UNIT_NOTE]
     if due:
-        parts.append(f"请于 {due} 前报送。")
+        parts.append(f"请于{C.display_date(due)}前报送。")
     if contact:
         parts.append(f"联系人：{contact}")
     return "".join(parts)

@@ -38,7 +38,7 @@ UNFILLED = V.UNFILLED
 DONE = V.SETTLED
 LEAD = V.ROLE_LEAD
 #: Statuses in the order the documents list them (the merged workbook's order).
-STATUS_ORDER = V.SUMMARY_STATUSES
+STATUS_ORDER = V.TASK_STATUSES  # a task's 总体状态 (待指定 included), 汇总's key figures
 QUOTE_LIMIT = 100
 QUOTED_GROUPS = 4
 NAMES_SHOWN = 8
