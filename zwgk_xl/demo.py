@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 import zwgk_xl
-from zwgk_xl import simulate
+from zwgk_xl import cycle, simulate
 from zwgk_xl.cli import show_findings
 
 #: The public sample lists and rosters, shipped inside the package so the demo runs from an installed wheel too.
@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
         tl,
         roster,
         out / "总表.xlsx",
-        round_label="2022-1",
+        round_label="2022-Q3",
         due="2022年11月30日",
         contact="区府办 政务公开科 0575-00000000",
     )
@@ -58,8 +58,8 @@ def main(argv: list[str]) -> int:
         f"输入公式 {scenario.formula[0]}；自由填写状态 {scenario.synonyms}；未报送 {scenario.never}"
     )
     console.rule("5. 汇总")
-    merge = zwgk_xl.consolidate(built.path, returns, as_of=dt.date(2022, 12, 15))
-    merged = zwgk_xl.write_merged(merge, out / "汇总.xlsx")
+    first = cycle.merge(built.path, returns, out / "汇总.xlsx", as_of=dt.date(2022, 12, 15))
+    merge, merged = first.consolidation, first.output
     show_findings(merge.findings, brief=True)
     counts = "，".join(f"{k} {v}" for k, v in merge.status_counts().items() if v)
     console.print(f"任务状态：{counts}；逾期 {sum(t.overdue for t in merge.tasks)} 项")
@@ -89,6 +89,39 @@ def main(argv: list[str]) -> int:
         ledger.write_ledger(facts, out / "台账.xlsx"),
     )
     console.print("、".join(p.name for p in written) + f" → {out}")
+    console.rule("8. 下一轮：用汇总结果生成 2022-Q4 总表，各单位上轮内容预填")
+    nxt = cycle.next_round(merged, "2022-Q4", out / "总表-2022-Q4.xlsx", due="2023年1月5日")
+    console.print(f"下一轮总表 → {nxt.path}（预填 {nxt.carried} 项，其中已完成 {nxt.done} 项）")
+    split2 = zwgk_xl.split_units(nxt.path, out / "outbox-2022-Q4")
+    console.print(f"{len(split2.files)} 个单位填报表（绿色单元格为上轮内容）→ {out / 'outbox-2022-Q4'}")
+    sc2 = simulate.fill_next_round(out / "outbox-2022-Q4", out / "returns-2022-Q4", returns)
+    console.print(
+        f"情形：有更新 {len(sc2.updated)} 个单位；原样发回 {len(sc2.kept)} 个单位；"
+        f"重发上轮文件 {sc2.stale}；未报送 {sc2.never}"
+    )
+    console.rule("9. 第二轮汇总（与上轮比较，记入留痕库）")
+    second = cycle.merge(nxt.path, out / "returns-2022-Q4", out / "汇总-2022-Q4.xlsx", as_of=dt.date(2023, 1, 10))
+    ch = second.consolidation.changes
+    show_findings([f for f in second.findings if f.code in ("round-refused", "status-regressed")], limit=5)
+    if ch is not None:
+        marks = "，".join(f"{k} {v}" for k, v in ch.counts().items())
+        console.print(
+            f"与上轮比较：{marks}；进展未更新的任务 {len(ch.stalled)} 项；进展提升的单位 {len(ch.improved_units)} 个"
+        )
+    console.print(f"汇总结果（含“历次进展”）→ {second.output}；留痕库 → {second.record}")
+    from zwgk_xl.workbook.roundbook import reminder_context
+
+    report2 = zwgk_xl.read_report(second.output)
+    reminders2 = zwgk_xl.mail.reminders(report2, sender, None, *reminder_context(second.output))[0]
+    mailbox2 = out / "邮件发件箱-2022-Q4"
+    sent2 = zwgk_xl.mail.deliver(reminders2, zwgk_xl.mail.OutboxTransport(mailbox2), mailbox2 / "已发送记录.jsonl")
+    cycle.record_mail(second.output, sent2, "outbox")
+    console.print(f"第二轮催报 {len(sent2.sent)} 封（列出与上轮相比没有更新的任务）→ {mailbox2}")
+    timeline = cycle.history(second.record) if second.record else None
+    if timeline:
+        console.print(
+            "留痕库：" + "；".join(f"{r['round']} 已报送 {r['returned']}/{r['units']}" for r in timeline.rounds)
+        )
     console.rule("完成")
     console.print(f"所有输出在 {out.resolve()}")
     return 0
