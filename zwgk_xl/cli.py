@@ -170,7 +170,12 @@ def _show_by_type(items: list[Finding]) -> None:
         table.add_column(col, overflow="fold")
     for (sev, code), n in sorted(counts.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], -kv[1])):
         example = next(f for f in items if f.code == code)
-        table.add_row(_SEVERITY[sev], zwgk_xl.findings.title(code), str(n), escape(example.unit or example.task_id))
+        table.add_row(
+            _SEVERITY[sev],
+            zwgk_xl.findings.title(code),
+            str(n),
+            escape(example.unit or example.task_id or Path(example.file).name),
+        )
     console.print(table)
 
 
@@ -247,7 +252,9 @@ def _show_layout(result: zwgk_xl.ImportResult) -> None:
     if layout is not None:
         share = round(layout.confidence * 100)
         console.print(f"识别为：{layout.label}（把握{layout.sureness}：{share}% 的任务读全了文字、单位和时限）")
-    guessed = sum(1 for f in result.findings if f.code in zwgk_xl.canonical.GUESSED)
+    from zwgk_xl.canonical import GUESSED
+
+    guessed = sum(1 for f in result.findings if f.code in GUESSED)
     if guessed:
         console.print(
             f"[yellow]{guessed} 处是推断的（合并单元格、文字中的单位、按内容分列等），见问题清单；"
@@ -346,7 +353,9 @@ def merge_(
         if as_json:
             merged = cycle.merge(master, returns, output, use_record=use_record, **options)  # type: ignore[arg-type]
         else:
-            files = zwgk_xl.collect.list_files(returns) if returns.is_dir() else []
+            from zwgk_xl.collect import list_files
+
+            files = list_files(returns) if returns.is_dir() else []
             with Progress(console=err, transient=True) as bar:
                 job = bar.add_task("读取报送文件", total=len(files))
                 merged = cycle.merge(

@@ -206,10 +206,22 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
             "categories": [C.SHEET_DASHBOARD, r0 + 1, at["单位"], last_unit, at["单位"]],
             "values": [C.SHEET_DASHBOARD, r0 + 1, rate_col, last_unit, rate_col],
             "fill": {"color": "#5B9BD5"},
-            "data_labels": {"value": True, "num_format": "0%", "font": {"size": 11}},
+            # each bar carries its unit's name: LibreOffice skips every other axis label once 30-odd units crowd
+            # the page (tickLblSkip is not honoured), so half the bars had no name
+            "data_labels": {
+                "category": True,
+                "value": True,
+                "separator": " ",
+                "num_format": "0%",
+                "font": {"name": C.FONT_BODY, "size": 10},
+            },
         }
     )
-    bar.set_title({"name": "各单位完成率（未报送的单位无柱）", "name_font": _CHART_TITLE})
+    missing = [u.unit.short for u in result.units if not u.returned]
+    absent = "、".join(missing[:6]) + (f"等 {len(missing)} 个" if len(missing) > 6 else "")
+    bar.set_title(
+        {"name": f"各单位完成率（未报送，无柱：{absent}）" if missing else "各单位完成率", "name_font": _CHART_TITLE}
+    )
     bar.set_x_axis(
         {
             "min": 0,
@@ -220,8 +232,7 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
             "name_font": {"name": C.FONT_BODY, "size": 11, "bold": False},
         }
     )
-    # every unit named (up to about 45 fit a page at 10 pt; beyond, the application skips some names)
-    bar.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"name": C.FONT_BODY, "size": 10}})
+    bar.set_y_axis({"reverse": True, "label_position": "none"})  # the names are on the bars
     bar.set_legend({"none": True})
     _chart_sheet(wb, C.SHEET_CHART_RATE, bar)
 
