@@ -9,6 +9,7 @@ from pathlib import Path
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.documents import figures as F
 from zwgk_xl.documents import gongwen as G
+from zwgk_xl.documents import wording as W
 from zwgk_xl.documents.facts import Facts
 
 CN_NUM = "一二三四五六七八九十"
@@ -31,8 +32,8 @@ def report_title(facts: Facts) -> str:
     return f"关于{core}落实情况的报告"
 
 
-def segments_text(segments: tuple[F.Segment, ...]) -> str:
-    return "".join(s.text if isinstance(s, F.Quote) else s for s in segments)
+def segments_text(segments: tuple[W.Segment, ...]) -> str:
+    return "".join(s.text if isinstance(s, W.Quote) else s for s in segments)
 
 
 def _task_paragraph(doc, acct: F.TaskAccount) -> None:
@@ -59,7 +60,7 @@ def write_draft(
     doc = G.new_document(template)
     G.para(doc, G.S_TITLE, report_title(facts))
     G.blank(doc)
-    G.para(doc, G.S_BODY, f"根据《{tl.title}》要求，现将截至{F.cn_date(ov.as_of)}各项重点任务落实情况报告如下。")
+    G.para(doc, G.S_BODY, f"根据《{tl.title}》要求，现将截至{W.cn_date(ov.as_of)}各项重点任务落实情况报告如下。")
     n = 0
 
     def h1(text: str) -> None:
@@ -102,7 +103,7 @@ def write_draft(
             listed = "；".join(f"{a.label}.{a.short}" for a in undone)
             G.para(doc, G.S_BODY, f"{_KIND[kind]}{len(undone)}项：{listed}。")
     plans = [st for _, items in F.statements(facts, "plans") for st in items]
-    plans = F.merge_duplicates([(u, t, st.field, st.text) for st in plans for u in st.units for t in st.tasks])
+    plans = W.merge_duplicates([(u, t, st.field, st.text) for st in plans for u in st.units for t in st.tasks])
     if plans:
         k += 1
         G.para(doc, G.S_H2, f"（{cn_number(k)}）各单位下步计划")
@@ -115,7 +116,7 @@ def write_draft(
     G.blank(doc)
     if tl.issuer:
         G.para(doc, G.S_SIGN, tl.issuer)
-    G.para(doc, G.S_SIGN, F.cn_date(as_of or ov.as_of))
+    G.para(doc, G.S_SIGN, W.cn_date(as_of or ov.as_of))
     G.page_break(doc)
     att = G.para(doc, G.S_H1, "附件")
     att.paragraph_format.first_line_indent = G.Pt(0)
@@ -143,8 +144,8 @@ _KIND = {
 }
 
 
-def _statement(st: F.Statement) -> str:
+def _statement(st: W.Statement) -> str:
     shown = "、".join(st.tasks[:6]) + (f"等{len(st.tasks)}项" if len(st.tasks) > 6 else "")
     tasks = f"（涉及任务{shown}）" if st.tasks else ""
     end = "" if st.text[-1:] in "。！？；!?;" else "。"
-    return f"{F.names(st.units)}：{st.text}{end}{tasks}"
+    return f"{W.names(st.units)}：{st.text}{end}{tasks}"
