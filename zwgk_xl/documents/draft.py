@@ -61,17 +61,28 @@ def write_draft(
     G.para(doc, G.S_TITLE, report_title(facts))
     G.blank(doc)
     G.para(doc, G.S_BODY, f"根据《{tl.title}》要求，现将截至{W.cn_date(ov.as_of)}各项重点任务落实情况报告如下。")
-    n = 0
+    for n, (heading, part) in enumerate(_PARTS, start=1):
+        G.para(doc, G.S_H1, f"{cn_number(n)}、{heading}")
+        part(doc, facts, ov)
+    G.blank(doc)
+    G.para(doc, G.S_BODY, "附件：重点任务落实情况表")
+    G.blank(doc)
+    if tl.issuer:
+        G.para(doc, G.S_SIGN, tl.issuer)
+    G.para(doc, G.S_SIGN, W.cn_date(as_of or ov.as_of))
+    _attachment(doc, facts)
+    with atomic_path(Path(path)) as tmp:
+        doc.save(str(tmp))
+    return Path(path)
 
-    def h1(text: str) -> None:
-        nonlocal n
-        n += 1
-        G.para(doc, G.S_H1, f"{cn_number(n)}、{text}")
 
-    h1("总体情况")
-    for p in F.overview_text(ov, tl.title):
+def _overview_part(doc, facts: Facts, ov: F.Overview) -> None:
+    for p in F.overview_text(ov, facts.tasklist.title):
         G.para(doc, G.S_BODY, p)
-    h1("各项任务落实情况")
+
+
+def _tasks_part(doc, facts: Facts, ov: F.Overview) -> None:
+    """Each task's paragraph under its section and subsection headings."""
     if not ov.nothing_returned:
         G.para(doc, G.S_BODY, "以下各单位进展摘自其报送内容（整句摘录），全文见汇总工作簿“填报明细”工作表。")
     if ov.nothing_returned:
@@ -84,7 +95,9 @@ def write_draft(
                 G.para(doc, G.S_H3, f"{j}.{sub.title}")
             for acct in accts:
                 _task_paragraph(doc, acct)
-    h1("存在的问题")
+
+
+def _problems_part(doc, facts: Facts, ov: F.Overview) -> None:
     problems = F.statements(facts, "problems")
     if not problems:
         G.para(doc, G.S_BODY, "尚无单位报告存在的问题。" if ov.nothing_returned else "各单位未报告存在的问题。")
@@ -93,7 +106,10 @@ def write_draft(
             G.para(doc, G.S_H2, f"（{cn_number(i)}）{psec.title}")
         for st in items:
             G.para(doc, G.S_BODY, _statement(st))
-    h1("下一步工作")
+
+
+def _next_part(doc, facts: Facts, ov: F.Overview) -> None:
+    """The tasks not yet done by kind, then the units' plans said once each."""
     k = 0
     todo = F.unfinished(facts)
     if todo:
@@ -111,12 +127,19 @@ def write_draft(
             G.para(doc, G.S_BODY, _statement(st))
     if not todo and not plans:
         G.para(doc, G.S_BODY, "各项任务均已完成，各单位未报告下步计划。")
-    G.blank(doc)
-    G.para(doc, G.S_BODY, "附件：重点任务落实情况表")
-    G.blank(doc)
-    if tl.issuer:
-        G.para(doc, G.S_SIGN, tl.issuer)
-    G.para(doc, G.S_SIGN, W.cn_date(as_of or ov.as_of))
+
+
+#: The report's parts in order, each under its numbered heading.
+_PARTS = (
+    ("总体情况", _overview_part),
+    ("各项任务落实情况", _tasks_part),
+    ("存在的问题", _problems_part),
+    ("下一步工作", _next_part),
+)
+
+
+def _attachment(doc, facts: Facts) -> None:
+    """附件 on a page of its own: the table of every task with its status, date and evidence."""
     G.page_break(doc)
     att = G.para(doc, G.S_H1, "附件")
     att.paragraph_format.first_line_indent = G.Pt(0)
@@ -131,9 +154,6 @@ def write_draft(
         (12, 52, 22, 18, 18, 34),
         center=(0, 3, 4),
     )
-    with atomic_path(Path(path)) as tmp:
-        doc.save(str(tmp))
-    return Path(path)
 
 
 _KIND = {
