@@ -45,7 +45,7 @@ def test_master_structure_with_openpyxl(built) -> None:
     ws = wb[C.SHEET_MASTER]
     assert ws.freeze_panes == "D3"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-    assert ws.print_title_rows == "$1:$2"
+    assert ws.print_title_rows == "$2:$2"  # the column headings; the title is in the page header
     assert ws.column_dimensions["D"].hidden  # Shangyu prints no 工作要求: the empty column is hidden
     assert ws["A1"].font.name == C.FONT_HEAD
 

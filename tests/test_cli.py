@@ -91,3 +91,28 @@ def test_merge_refuses_a_missing_returns_folder(built, tmp_path) -> None:
     res = runner.invoke(app, ["merge", str(b.path), str(tmp_path / "typo"), "-o", str(tmp_path / "m.xlsx")])
     assert res.exit_code == 2 and "找不到报送文件夹" in res.output
     assert not (tmp_path / "m.xlsx").exists()
+
+
+def test_help_and_usage_errors_are_chinese_and_fit_80_columns() -> None:
+    """Every command's help, and a usage error, in Chinese (typer/click's own strings too), within 80 columns, with
+    nothing cut off with "…"."""
+    from rich.cells import cell_len
+    from typer.testing import CliRunner
+
+    from zwgk_xl.cli import app
+
+    runner = CliRunner()
+    env = {"COLUMNS": "80", "TERMINAL_WIDTH": "80"}
+    english = ("Usage", "Options", "Arguments", "Commands", "Show this message", "[required]", "default:", "Error")
+    outputs = [runner.invoke(app, ["--help"], env=env).output]
+    for name in ("import", "build", "split", "merge", "send", "remind", "report", "addin", "run"):
+        res = runner.invoke(app, [name, "--help"], env=env)
+        assert res.exit_code == 0, res.output
+        outputs.append(res.output)
+    bad = runner.invoke(app, ["merge"], env=env)
+    assert bad.exit_code == 2 and "缺少参数" in bad.output and "用法：" in bad.output
+    outputs.append(bad.output)
+    for text in outputs:
+        assert all(cell_len(line) <= 80 for line in text.splitlines()), text
+        assert "…" not in text, text
+        assert not [w for w in english if w in text], text

@@ -196,27 +196,29 @@ def test_summary_over_ssl_matches_the_workbook(built, smtp, tmp_path) -> None:
     ((rcpts, msg),) = sink.messages
     assert rcpts == ["boss@haishu.example"]
     plain = msg.get_body(("plain",)).get_content()
-    assert plain.startswith("截至 2021-12-31")
+    assert plain.startswith("领导：") and "截至2021年12月31日" in plain  # salutation, dates as people read them
+    assert "区府办" in plain.splitlines()[-2] or "（本邮件由" in plain.splitlines()[-1]  # signed
     readme = "".join(
         str(row[0]) for row in CalamineWorkbook.from_path(str(merged)).get_sheet_by_name(C.SHEET_README).to_python()
     )
     tally = re.search(r"问题 \d+ 条（[^）]*）", plain)
     assert tally and tally.group() in readme  # the mail and the workbook's 说明 count the same problems
     html = msg.get_body(("html",)).get_content()
-    rows = re.findall(r"<tr>(.*?)</tr>", html.split("<h4>各单位情况</h4>")[1].split("<h4>")[0])
-    table = [re.findall(r"<td>(.*?)</td>", r) for r in rows[1:]]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", html.split("<h4>各单位情况</h4>")[1].split("<h4>")[0])
+    table = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in rows[1:]]
     sheet = CalamineWorkbook.from_path(str(merged)).get_sheet_by_name(C.SHEET_DASHBOARD).to_python()
     head = sheet[5]
-    book = {r[0]: r for r in sheet[6:] if r[0] and isinstance(r[1], float)}
+    book = {r[1]: r for r in sheet[6:] if r[1] and isinstance(r[2], float)}  # 序号, 单位, 任务数, …
     assert len(table) == len(report.units)
+    cols = list(mail.UNIT_HEADERS)
+    statuses = cols[cols.index("已完成") : cols.index("逾期")]
+    assert "不涉及" in statuses and "未填报" in statuses
     for name, unit in zip((r[0] for r in table), report.units, strict=True):
         row = next(r for r in table if r[0] == name)
-        short = unit.unit.short
-        w = book[short]
-        assert int(row[1]) == int(w[head.index("任务数")])
-        assert int(row[3]) == int(w[head.index("已完成")])
-        assert int(row[7]) == int(w[head.index("未报送")])
-        assert int(row[8]) == int(w[head.index("逾期")])
+        w = book[unit.unit.short]
+        assert sum(int(row[cols.index(s)]) for s in statuses) == int(row[1])  # each row adds up to 任务数
+        for h in ("任务数", *statuses, "逾期"):
+            assert int(row[cols.index(h)]) == int(w[head.index(h)]), h
     (att,) = list(msg.iter_attachments())
     assert att.get_filename() == "海曙汇总.xlsx" and att.get_content() == merged.read_bytes()
 
@@ -309,3 +311,55 @@ print(",".join(m for m in heavy if m in sys.modules))
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_drafts_are_drafts_and_reminders_say_everything(built, tmp_path) -> None:
+    """.eml files open as drafts (X-Unsent: 1) from the clerk's own account when no sender is configured; a reminder
+    names each task as the list prints it and by id, whole, says by when and whom to ask, and attaches the form again
+    to a unit that never returned it; overdue rows are red."""
+    import email
+    from email import policy
+
+    _, _, s, _ = built["haishu_2021"]
+    report = zwgk_xl.read_report(_merged(built, tmp_path))
+    forms = {u.id: p for u, p in zwgk_xl.mail_files(report.master, s.files[0].path.parent)}
+    outgoing, _ = mail.reminders(report, "", forms)
+    never = next(o for o in outgoing if o.unit == "宁波市海曙区财政局")
+    assert never.message["From"] is None  # no zwgk@localhost
+    assert str(never.message["Subject"]).endswith("——宁波市海曙区财政局：尚未报送填报表")
+    office = next(o for o in outgoing if o.unit == "宁波市海曙区人民政府办公室")
+    assert "：有 5 项任务未填报" in str(office.message["Subject"])
+    text = never.message.get_body(("plain",)).get_content()
+    assert "请于2022年11月30日前" in text and "联系人：区府办 张三" in text
+    task = report.master.tasklist.tasks[0]
+    label = C.task_label(report.master.tasklist, task.id)
+    assert label.startswith("一、") or label == task.number
+    rows = [line.split("\t") for line in text.splitlines() if "\t" in line]
+    assert rows[0][:3] == ["序号", "任务编号", "重点工作"]
+    ids = {r[1] for r in rows[1:]}
+    assert ids and all(r[0] == C.task_label(report.master.tasklist, r[1]) for r in rows[1:])
+    for r in rows[1:]:  # whole texts, or cut cleanly
+        whole = report.task(r[1]).text
+        assert r[2] == whole or (r[2].endswith("……") and whole.startswith(r[2][:-2]))
+    (att,) = list(never.message.iter_attachments())
+    assert att.get_filename().endswith("宁波市海曙区财政局.xlsx")  # the form again
+    assert not list(office.message.iter_attachments())  # returned: no form
+    with mail.OutboxTransport(tmp_path / "box") as box:
+        path = tmp_path / "box" / box.send(never)
+    parsed = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert parsed["X-Unsent"] == "1" and parsed["From"] is None and parsed["To"]
+    assert never.message["X-Unsent"] is None  # only the file is a draft
+
+
+def test_cli_says_drafts_not_sent(built, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from zwgk_xl.cli import app
+
+    merged = _merged(built, tmp_path)
+    res = CliRunner().invoke(app, ["remind", str(merged), "--outbox", str(tmp_path / "box")], env={"COLUMNS": "100"})
+    assert res.exit_code == 0, res.output
+    assert "已写成草稿" in res.output and "已发送" not in res.output
+    assert "没有发现问题" not in res.output  # the merge found problems; remind has none of its own to report
+    res = CliRunner().invoke(app, ["report", str(merged)], env={"COLUMNS": "100"})
+    assert "zwgk.toml 的 [mail] 中设置 office" in res.output  # brackets not eaten as markup

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from zwgk_xl.consolidation import overall_status
 from zwgk_xl.deadlines import parse
 from zwgk_xl.model import Task
 
-from .conftest import fill_unit, page_ink
+from .conftest import fill_unit
 
 
 @pytest.mark.parametrize(
@@ -177,17 +178,23 @@ def test_progress_cell_fits_a_row_or_says_where_the_rest_is() -> None:
         return Unit(f"U{i}", f"第{i}镇"), a
 
     few = _progress_cell([answer(1, "已完成")], True, 34)
-    assert few == "【第1镇】已完成：第1镇已完成栏目梳理。完成时间：2022-09-01；佐证：链接3条\n牵头汇总：已汇总"
+    assert few == "【第1镇】已完成：第1镇已完成栏目梳理。完成时间：2022年9月1日；佐证：链接3条\n牵头汇总：已汇总"
     many = [answer(i, "已完成" if i % 3 else "推进中") for i in range(20)]
-    cell = _progress_cell(many, True, 34)
+    cell = _progress_cell(many, True, 50)
     head, *lines = cell.split("\n")
     assert head == f"共 20 个单位（已完成 13，推进中 7），内容较多，各单位全文见“{C.SHEET_DETAIL}”："
     assert lines == [f"【第{i}镇】{a.status}：{a.progress}" for (_, a), i in zip(many, range(20), strict=True)]
     assert C.estimate_lines(_progress_cell(many[:2], True, 34), 34) <= MAX_ROW_LINES  # two fit whole
     assert "完成时间" in _progress_cell(many[:2], True, 34)
+    one_long = [(Unit("U1", "第1镇"), Answer("T1", "牵头", "推进中", "", "很长的进展。" * 900))]
+    assert "共 1 个单位" not in _progress_cell(one_long, True, 34)  # one unit's text is its own, never a count
+    crowd = [answer(i, "已完成" if i % 3 else "推进中") for i in range(300)]
+    cell = _progress_cell(crowd, False, 30)
+    assert all(f"第{i}镇" in cell for i in range(300))  # every unit named, under its status, however many
+    assert cell.splitlines()[1].startswith("已完成（200）：")
 
 
-def test_merged_workbook(built, tmp_path, libreoffice) -> None:
+def test_merged_workbook(built, tmp_path) -> None:
     from zwgk_xl import simulate
 
     _, b, _, base = built["shangyu_2022"]
@@ -198,7 +205,8 @@ def test_merged_workbook(built, tmp_path, libreoffice) -> None:
     with pytest.raises(ValueError, match="不能覆盖"):
         write_merged(r, b.path)
     wb = CalamineWorkbook.from_path(str(out))
-    assert wb.sheet_names[:4] == [C.SHEET_README, C.SHEET_MASTER, C.SHEET_DASHBOARD, C.SHEET_FINDINGS]
+    order = [C.SHEET_README, C.SHEET_MASTER, C.SHEET_DASHBOARD, C.SHEET_CHART_STATUS, C.SHEET_CHART_RATE]
+    assert wb.sheet_names[:6] == [*order, C.SHEET_FINDINGS]
     grid = wb.get_sheet_by_name(C.SHEET_MASTER).to_python()
     head = grid[1]
     status_col, rep_col = head.index("总体状态"), head.index("已报/应报")
@@ -213,12 +221,10 @@ def test_merged_workbook(built, tmp_path, libreoffice) -> None:
         assert sum(1 for n in names if n.startswith("xl/charts/chart")) == 2
         rels = "".join(z.read(n).decode() for n in names if n.endswith(".rels") and "worksheets" in n)
         assert 'TargetMode="External"' in rels  # links from 问题清单 to the cells of the returns
-    pdf = libreoffice(out, "pdf", tmp_path / "pdf")
-    import subprocess
-
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "各单位完成率" in text and "任务状态分布" in text  # both charts are on the pages
-    assert page_ink(pdf, 1) > 0.005
+        targets = re.findall(r'Target="([^"]+)" TargetMode="External"', rels)
+        assert targets and not any(t.startswith("file:") or str(tmp_path) in t for t in targets)  # relative: movable
+        assert all(t.replace("\\", "/").startswith("returns/") for t in targets)
+    # rendered and measured in tests/test_print.py (charts on pages of their own, every sheet at 9 pt or more)
 
 
 def test_detail_sheet_and_unit_sheets(built, tmp_path, monkeypatch) -> None:
@@ -263,7 +269,7 @@ def test_detail_sheet_and_unit_sheets(built, tmp_path, monkeypatch) -> None:
         assert row[hcol["联系电话"]] == (sub.phone if sub else "")
         assert row[hcol["报送文件"]] == (Path(sub.file).name if sub else "")
         if sub and sub.date:
-            assert row[hcol["填报日期"]] == sub.date.isoformat()
+            assert row[hcol["填报日期"]] == C.display_date(sub.date)  # as people read dates
     monkeypatch.setattr(merged, "UNIT_SHEETS_MAX", len(r.plans) - 1)
     wb = CalamineWorkbook.from_path(str(write_merged(r, tmp_path / "b.xlsx")))
     assert not set(unit_names) & set(wb.sheet_names)

@@ -62,7 +62,7 @@ def test_protection_locks_validations_print(built) -> None:
     assert "date" in dvs
     assert ws.freeze_panes == "C5"
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.print_title_rows == "$1:$4"
+    assert ws.print_title_rows == "$4:$4"  # the column headings; title and unit are in the page header
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     roles = {ws.cell(r, 7).value for r in range(first, ws.max_row + 1)}
     assert roles == {C.ROLE_LEAD, C.ROLE_RESPONSIBLE}

@@ -25,7 +25,9 @@ COLUMNS = (
     "完成时限",
     "备注",
 )
-WIDTHS = (10, 6, 24, 24, 60, 40, 24, 30, 14, 16)
+#: Designed for an A4 landscape page (contract.page_widths stretches 重点工作 and 工作要求 to fill it).
+WIDTHS = (5, 4, 10, 10, 30, 16, 9, 10, 7, 7)
+_FLEX = (4, 5)
 META_SHEET = "清单信息"
 META_KEYS = {"标题": "title", "年度": "year", "发文单位": "issuer"}
 
@@ -65,35 +67,52 @@ def write(tl: TaskList, path: str | Path, findings: Iterable[Finding] = (), layo
     """The reviewable workbook; rows named by a guessing finding are filled yellow with the findings' messages in a
     last column (read past on re-import: it is not a list column); ``layout`` (how the source was read, and how
     sure) goes on the 清单信息 sheet."""
-    import xlsxwriter
-
     notes: dict[str, list[str]] = {}
     for f in findings:
         if f.code in GUESSED and f.task_id:
             notes.setdefault(f.task_id, []).append(f"{f.cell} {f.message}".strip())
 
+    from zwgk_xl.contract import estimate_lines, page_widths
+    from zwgk_xl.workbook.xlsx import grow_row, height, new_workbook, print_setup
+
     target = Path(path)
     with atomic_path(target) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-        head = wb.add_format({"bold": True, "font_name": "黑体", "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
-        body = wb.add_format({"font_name": "宋体", "text_wrap": True, "valign": "top", "border": 1})
+        wb = new_workbook(tmp)
+        head = wb.add_format(
+            {
+                "bold": True,
+                "font_name": "黑体",
+                "font_size": 10.5,
+                "bg_color": "#D9E1F2",
+                "border": 1,
+                "text_wrap": True,
+            }
+        )
+        body = wb.add_format({"font_name": "宋体", "font_size": 10.5, "text_wrap": True, "valign": "top", "border": 1})
         guess = wb.add_format(
-            {"font_name": "宋体", "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FFF2CC"}
+            {
+                "font_name": "宋体",
+                "font_size": 10.5,
+                "text_wrap": True,
+                "valign": "top",
+                "border": 1,
+                "bg_color": "#FFF2CC",
+            }
         )
         ws = wb.add_worksheet("任务清单")
         ws.write_row(0, 0, COLUMNS, head)
-        for i, w in enumerate(WIDTHS):
+        widths = page_widths([*WIDTHS, *((20,) if notes else ())], [*_FLEX, *((len(COLUMNS),) if notes else ())])
+        for i, w in enumerate(widths):
             ws.set_column(i, i, w, body)
         if notes:
             ws.write_string(0, len(COLUMNS), CHECK_COLUMN, head)
-            ws.set_column(len(COLUMNS), len(COLUMNS), 50, body)
         for r, (task, row) in enumerate(zip(tl.tasks, rows(tl), strict=True), start=1):
-            if task.id in notes:
-                ws.write_row(r, 0, [*row, "\n".join(notes[task.id])], guess)
-            else:
-                ws.write_row(r, 0, row, body)
+            cells = [*row, "\n".join(notes[task.id])] if task.id in notes else row
+            ws.write_row(r, 0, cells, guess if task.id in notes else body)
+            grow_row(ws, r, height(max(estimate_lines(str(v), w) for v, w in zip(cells, widths, strict=False))))
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, len(tl.tasks), len(COLUMNS) - 1)
+        print_setup(ws, 0, 0, f"{tl.title}  任务清单")
         meta = wb.add_worksheet(META_SHEET)
         meta.set_column(0, 0, 12)
         meta.set_column(1, 1, 80)

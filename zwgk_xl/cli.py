@@ -4,17 +4,104 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 import zwgk_xl
 from zwgk_xl.model import Finding
-from zwgk_xl.vocab import SEVERITY_TITLES, returned_units
+from zwgk_xl.vocab import SEVERITY_ORDER, SEVERITY_TITLES, returned_units
+
+
+def _chinese_help() -> None:
+    """typer and its click print their own English (Usage, Options, Show this message and exit., Missing argument,
+    [required] …) around our Chinese: replaced here at import, in the strings and the few places they are made."""
+    from typer import _click, rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.ABORTED_TEXT = "已中止。"
+    rich_utils.DEFAULT_STRING = "［默认：{}］"
+    rich_utils.REQUIRED_LONG_STRING = "［必填］"
+    rich_utils.ENVVAR_STRING = "［环境变量：{}］"
+    rich_utils.DEPRECATED_STRING = "（已弃用）"
+    rich_utils.RICH_HELP = "用 [blue]{command_path} {help_option}[/] 查看帮助。"
+    write_usage = _click.formatting.HelpFormatter.write_usage
+
+    def usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "［选项］").replace("COMMAND", "命令").replace("[ARGS]", "［参数］")
+        write_usage(self, prog, args, prefix or "用法：")
+
+    _click.formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
+    get_help_option = _click.core.Command.get_help_option
+
+    def help_option(self, ctx):
+        opt = get_help_option(self, ctx)
+        if opt is not None:
+            opt.help = "显示本帮助并退出。"
+        return opt
+
+    _click.core.Command.get_help_option = help_option  # type: ignore[method-assign]
+    format_error = rich_utils.rich_format_error
+
+    def error(self) -> None:
+        english = self.format_message
+        self.format_message = lambda: _chinese_error(english())
+        format_error(self)
+
+    rich_utils.rich_format_error = error
+
+    class FoldingTable(Table):
+        """Long Chinese help has no spaces to wrap at: fold it onto the next line instead of cutting it with …"""
+
+        def add_row(self, *cells, **kwargs):
+            super().add_row(*cells, **kwargs)
+            for column in self.columns:
+                column.overflow = "fold"
+
+    rich_utils.Table = FoldingTable  # type: ignore[misc]
+    columns = rich_utils.Columns
+
+    def join(items, *args, **kwargs):
+        """An option's help, default and [required] as one text that folds (rich's Columns cut each with …)."""
+        if items and all(isinstance(i, Text) for i in items):
+            return Text(" ").join(items)
+        return columns(items, *args, **kwargs)
+
+    rich_utils.Columns = join  # type: ignore[misc,assignment]
+
+
+_ERRORS = (
+    (re.compile(r"^Missing argument '(.+)'\.?$"), "缺少参数 {0}。"),
+    (re.compile(r"^Missing option '(.+)'\.?$"), "缺少选项 {0}。"),
+    (re.compile(r"^Missing parameter: (.+)$"), "缺少参数 {0}。"),
+    (re.compile(r"^No such option: (.+)$"), "没有这个选项：{0}"),
+    (re.compile(r"^No such command '(.+)'\.?$"), "没有这个命令：{0}"),
+    (re.compile(r"^Got unexpected extra arguments? \((.+)\)$"), "多余的参数：{0}"),
+    (re.compile(r"^Invalid value for '?(.+?)'?: (.+)$"), "{0} 的值无效：{1}"),
+    (re.compile(r"^Option '(.+)' requires an argument\.?$"), "选项 {0} 需要一个值。"),
+    (re.compile(r"^Missing command\.?$"), "缺少命令。"),
+)
+
+
+def _chinese_error(message: str) -> str:
+    for pattern, text in _ERRORS:
+        if m := pattern.match(message.strip()):
+            return text.format(*m.groups())
+    return message
+
+
+_chinese_help()
 
 app = typer.Typer(
     help="政务公开重点任务清单：导入、生成总表、分发、汇总。",
@@ -36,23 +123,59 @@ _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 _SEVERITY = {s: f"[{_COLOURS[s]}]{t}[/]" for s, t in SEVERITY_TITLES.items()}
 
 
-def show_findings(items: tuple[Finding, ...] | list[Finding], limit: int = 200) -> None:
+def _unique(items: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    """Each finding once (build and split meet some of the list's findings twice: from the list and the plan)."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for f in items:
+        key = (f.code, f.unit, f.task_id, f.file, f.sheet, f.cell, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def show_findings(
+    items: tuple[Finding, ...] | list[Finding], limit: int = 200, *, brief: bool = False, quiet: bool = False
+) -> None:
+    """The findings as a table. ``brief``: a count per type, then the errors in full (``--all`` shows every one);
+    ``quiet``: say nothing when there are none (mail commands: their findings are only about addresses)."""
+    items = _unique(items)
     if not items:
-        console.print("[green]没有发现问题。[/]")
+        if not quiet:
+            console.print("[green]没有发现问题。[/]")
         return
-    table = Table(title=f"问题清单（{len(items)} 条）", show_lines=False, expand=True)
+    if brief:
+        _show_by_type(items)
+        items = [f for f in items if f.severity == "error"]
+        if not items:
+            return
+    title = f"错误（{len(items)} 条）" if brief else f"问题清单（{len(items)} 条）"
+    table = Table(title=title, show_lines=False, expand=True)
     for col in ("级别", "问题类型", "任务", "单位", "位置", "说明"):
         table.add_column(col, overflow="fold")
     for f in list(items)[:limit]:
         where = " ".join(x for x in (Path(f.file).name if f.file else "", f.sheet, f.cell) if x)
-        table.add_row(_SEVERITY[f.severity], zwgk_xl.findings.title(f.code), f.task_id, f.unit, where, f.message)
+        row = (zwgk_xl.findings.title(f.code), f.task_id, f.unit, where, f.message)
+        table.add_row(_SEVERITY[f.severity], *(escape(x) for x in row))
     console.print(table)
     if len(items) > limit:
-        console.print(f"……另有 {len(items) - limit} 条未显示（用 --json 查看全部）")
+        console.print(f"……另有 {len(items) - limit} 条未显示（用 --all 或 --json 查看全部）")
+
+
+def _show_by_type(items: list[Finding]) -> None:
+    counts = Counter((f.severity, f.code) for f in items)
+    table = Table(title=f"问题 {len(items)} 条，按类型", expand=False)
+    for col in ("级别", "问题类型", "条数", "例"):
+        table.add_column(col, overflow="fold")
+    for (sev, code), n in sorted(counts.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], -kv[1])):
+        example = next(f for f in items if f.code == code)
+        table.add_row(_SEVERITY[sev], zwgk_xl.findings.title(code), str(n), escape(example.unit or example.task_id))
+    console.print(table)
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]错误：[/]{message}")
+    err.print(f"[red]错误：[/]{escape(message)}")
     return typer.Exit(2)
 
 
@@ -197,6 +320,7 @@ def merge_(
     ),
     as_of: Annotated[str, typer.Option("--as-of", help="按此日期判断逾期，默认今天，如 2022-12-15")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出问题和各任务结果")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="逐条列出全部问题（默认按类型计数，只列错误）")] = False,
     unit_sheets: Annotated[
         bool | None,
         typer.Option("--unit-sheets/--no-unit-sheets", help="每个单位一张工作表（默认：不超过 200 个单位时生成）"),
@@ -224,7 +348,9 @@ def merge_(
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
-        show_findings(result.findings)
+        show_findings(result.findings, limit=10_000 if show_all else 200, brief=not show_all)
+        if not show_all and any(f.severity != "error" for f in result.findings):
+            console.print("全部问题见汇总结果的“问题清单”工作表，或加 --all 在此列出。")
         counts = "，".join(f"{k} {v}" for k, v in result.status_counts().items() if v)
         returned = sum(1 for u in result.units if u.returned)
         overdue = sum(t.overdue for t in result.tasks)
@@ -256,12 +382,15 @@ def _deliver(
         size = f"{o.size / 1024:.0f} KB" if o.attachment else ""
         table.add_row(o.kind, o.unit or "区府办", o.to, str(o.message["Subject"]), size)
     console.print(table)
-    show_findings(found)
+    show_findings(found, quiet=True)
     if dry_run or not outgoing:
         return
     mail = cfg.mail
     transport: zwgk_xl.mail.Transport
-    if outbox or not mail.smtp:
+    drafts = bool(outbox or not mail.smtp)
+    if not drafts and not any(o.message["From"] for o in outgoing):
+        raise _fail("经邮件服务器发送需要发件人：请在 zwgk.toml 的 [mail] 中设置 sender 或 user")
+    if drafts:
         folder = outbox or Path(mail.outbox)
         transport = zwgk_xl.mail.OutboxTransport(folder)
         log = folder / "已发送记录.jsonl"
@@ -274,11 +403,14 @@ def _deliver(
         result = zwgk_xl.mail.deliver(outgoing, transport, log, resend=resend, pause=0 if outbox else mail.pause)
     except zwgk_xl.mail.MailServerError as exc:
         raise _fail(str(exc)) from exc
-    console.print(f"已发送 {len(result.sent)} 封；此前已发送、跳过 {len(result.skipped)} 封（需重发请加 --resend）")
+    skipped = f"；此前已写过或已发送、跳过 {len(result.skipped)} 封（需重写请加 --resend）" if result.skipped else ""
+    if drafts:
+        console.print(f"已写成草稿 {len(result.sent)} 封{skipped}。")
+        console.print(f"草稿在 {folder}：用 Outlook 或 Foxmail 打开，核对后点“发送”。")
+    else:
+        console.print(f"已发送 {len(result.sent)} 封（邮件服务器 {mail.host} 已接收）{skipped}。")
     for o, reason in result.failed:
-        err.print(f"[red]发送失败[/] {o.unit or '区府办'} {o.to}：{reason}")
-    if isinstance(transport, zwgk_xl.mail.OutboxTransport):
-        console.print(f".eml 文件在 {transport.folder}，可用邮件客户端打开后发送")
+        err.print(f"[red]发送失败[/] {escape(o.unit or '区府办')} {escape(o.to)}：{escape(reason)}")
     if result.failed:
         raise typer.Exit(1)
 
@@ -288,7 +420,7 @@ def _sender(config: Path | None) -> str:
         cfg = zwgk_xl.config.load(config)
     except zwgk_xl.config.ConfigError as exc:
         raise _fail(str(exc)) from exc
-    return cfg.mail.sender or cfg.mail.user or "zwgk@localhost"
+    return cfg.mail.sender or cfg.mail.user  # none: drafts go out from the clerk's own mail account
 
 
 @app.command("send")
@@ -318,6 +450,9 @@ def send_(
 @app.command("remind")
 def remind_(
     merged: Annotated[Path, typer.Argument(help="zwgk merge 生成的汇总工作簿")],
+    forms: Annotated[
+        Path | None, typer.Option("--forms", "-f", help="各单位填报表文件夹（zwgk split 的输出）：给未报送的单位再附上")
+    ] = None,
     config: ConfigOpt = None,
     dry_run: DryRunOpt = False,
     resend: ResendOpt = False,
@@ -329,9 +464,10 @@ def remind_(
     """
     try:
         report = zwgk_xl.read_report(merged)
+        attached = {u.id: p for u, p in zwgk_xl.mail_files(report.master, forms)} if forms else {}
     except (zwgk_xl.MasterError, zwgk_xl.ReportError) as exc:
         raise _fail(str(exc)) from exc
-    outgoing, found = zwgk_xl.mail.reminders(report, _sender(config))
+    outgoing, found = zwgk_xl.mail.reminders(report, _sender(config), attached)
     _deliver(outgoing, found, config, dry_run, resend, outbox)
 
 

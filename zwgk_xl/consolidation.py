@@ -1,30 +1,43 @@
 """The consolidation rules, pure: a master (plan) + the verified returns + an as-of date → per-task and per-unit
 results and findings. No file is opened here: merge.py collects the returns, workbook/merged.py writes the result.
 
-总体状态 rule (one task, from the statuses of the units assigned to it; 不涉及 answers are set aside):
+总体状态 rule (one task, from the statuses of the units assigned to it). A unit "has reported" a task when its
+returned file has the task's row with something typed in it; a row left blank is 未填报 (a finding names the unit
+and the task) and counts as not reported.
 
-1. nobody has reported                                   → 未报送
-2. every reporting unit says 不涉及                       → 不涉及
-3. every assigned unit reported, and all say 已完成       → 已完成
-4. every reported status is 已完成 or 持续推进, at least
-   one 持续推进, and every assigned unit reported         → 持续推进
-5. everything reported is 未启动                          → 未启动
-6. otherwise (work started, or some units still to report) → 推进中
+0. the task reaches no unit (only a vague designation such as 有关部门单位) → 待指定
+1. none of the units that must report has reported               → 未报送
+2. every assigned unit reported, and all say 不涉及               → 不涉及
+   (不涉及 answers are then set aside: a unit that says so has nothing to do)
+3. someone reported only 不涉及 while others are still to report  → 未报送 (those who must act have not reported)
+4. every assigned unit reported, and all the rest say 已完成      → 已完成
+5. all reported and the rest are 已完成 or 持续推进, one 持续推进 → 持续推进
+6. everything reported (不涉及 aside) is 未启动                   → 未启动
+7. otherwise (work started, or some units still to report)        → 推进中
 
 逾期: the task's due date (the last date of its 完成时限) is before --as-of, and the 总体状态 is neither 已完成 nor
 不涉及, nor 持续推进 on a task whose 完成时限 is itself ongoing (持续推进, 长期坚持 …).
+
+完成率 of a unit: its 已完成 tasks ÷ (its tasks − its 不涉及 tasks); 不涉及 is left out of both sides. A unit that has
+not returned its file has no 完成率 (shown as 未报送, never as 0 %).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from xlsxwriter.utility import xl_col_to_name
+
 from zwgk_xl import contract as C
+from zwgk_xl import findings
 from zwgk_xl.checks import is_overdue, return_findings
+from zwgk_xl.deadlines import parse as parse_deadline
 from zwgk_xl.model import Answer, Finding, Outcome, Submission, Task, Unit
 from zwgk_xl.plan import Master, UnitPlan, task_fields
 from zwgk_xl.vocab import (
@@ -36,9 +49,11 @@ from zwgk_xl.vocab import (
     ONGOING,
     ROLE_LEAD,
     ROLE_RESPONSIBLE,
-    SETTLED,
     SEVERITY_TITLES,
+    STATUSES,
     SUMMARY_STATUSES,
+    TASK_STATUSES,
+    TO_BE_NAMED,
     UNFILLED,
     fraction,
 )
@@ -46,8 +61,9 @@ from zwgk_xl.vocab import (
 if TYPE_CHECKING:
     from zwgk_xl.collect import Collection
 
-_LEAD_WIDTH = next(c.width for c in C.MASTER_COLUMNS if c.field == "lead_progress")
-_RESP_WIDTH = next(c.width for c in C.MASTER_COLUMNS if c.field == "responsible_progress")
+#: A task's 总体状态 when it reaches no unit (only a vague designation): nobody can report it.
+UNASSIGNED = TO_BE_NAMED
+RATE_NOTE = "完成率 = 已完成 ÷（任务数 − 不涉及）：不涉及的任务不计入分子和分母；未报送的单位不计完成率。"
 
 
 @dataclass(frozen=True)
@@ -83,11 +99,15 @@ class UnitResult:
     reporter: str
     phone: str
     date: str
+    late: str = ""  # the date of a return dated after the due date, as shown (2022年12月3日)
 
     @property
-    def done_rate(self) -> float:
-        done = sum(self.counts.get(s, 0) for s in SETTLED)
-        return done / self.tasks if self.tasks else 0.0
+    def done_rate(self) -> float | None:
+        """已完成 ÷ (tasks − 不涉及) (RATE_NOTE); None for a unit that has not returned or has only 不涉及."""
+        base = self.tasks - self.counts.get(NOT_APPLICABLE, 0)
+        if not self.returned or base <= 0:
+            return None
+        return self.counts.get(DONE, 0) / base
 
 
 @dataclass(frozen=True)
@@ -114,7 +134,7 @@ class Consolidation(Outcome):
 
     def status_counts(self) -> dict[str, int]:
         c = Counter(t.status for t in self.tasks)
-        return {s: c.get(s, 0) for s in SUMMARY_STATUSES}
+        return {s: c.get(s, 0) for s in TASK_STATUSES}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -158,7 +178,7 @@ class Consolidation(Outcome):
                     "是" if u.returned else "否",
                     *(u.counts.get(s, 0) for s in SUMMARY_STATUSES),
                     u.overdue,
-                    round(u.done_rate, 3),
+                    "" if u.done_rate is None else round(u.done_rate, 3),
                 ]
             )
         issues: list[list[object]] = [["级别", "代码", "单位", "任务", "文件", "工作表", "单元格", "说明"]]
@@ -256,23 +276,42 @@ class Consolidation(Outcome):
         return answers
 
 
+def is_blank(a: Answer) -> bool:
+    """A row of a returned file with nothing typed in it (the unit returned the file but not this task)."""
+    return not (
+        a.status
+        or a.status_raw
+        or a.progress
+        or a.done_date
+        or a.done_date_raw
+        or a.evidence
+        or a.plan
+        or a.lead_summary
+    )
+
+
 def unit_status(sub: Submission | None, task_id: str) -> str:
-    """One unit's status on one task: its answer; 未填报 for a row left without a status; 未报送 when the file or
-    the row is missing. The dashboard counts 未填报 as 推进中 (work not reported done); reminders name it."""
+    """One unit's status on one task: its answer; 未填报 for a row left blank; 未报送 when the file or the row is
+    missing. A row with text but no status counts as 推进中 (work reported, not done)."""
     ans = sub.answer(task_id) if sub else None
     if ans is None:
         return NOT_REPORTED
-    return ans.status or UNFILLED
+    if is_blank(ans):
+        return UNFILLED
+    return ans.status or IN_PROGRESS
 
 
 def overall_status(statuses: list[str], expected: int) -> str:
-    """The rule in the module docstring. ``statuses`` holds one entry per reporting unit."""
+    """The rule in the module docstring. ``statuses`` holds one entry per unit that reported (blank rows are not
+    reports); ``expected`` is the number of units the task reaches."""
+    if expected == 0:
+        return UNASSIGNED
     if not statuses:
         return NOT_REPORTED
+    complete = len(statuses) >= expected
     relevant = [s or IN_PROGRESS for s in statuses if s != NOT_APPLICABLE]
     if not relevant:
-        return NOT_APPLICABLE
-    complete = len(statuses) >= expected
+        return NOT_APPLICABLE if complete else NOT_REPORTED
     if complete and all(s == DONE for s in relevant):
         return DONE
     if complete and all(s in {DONE, ONGOING} for s in relevant):
@@ -284,11 +323,12 @@ def overall_status(statuses: list[str], expected: int) -> str:
 
 def _progress(unit: Unit, a: Answer, full: bool) -> str:
     """One unit's answer as a line of the 总表. The lead's line is whole; a responsible unit's line keeps its status
-    and progress text (a task may have twenty such units; dates, evidence and plans stay in 填报明细)."""
-    parts = [a.status_raw or a.status, a.progress]
+    and progress text (a task may have twenty such units; dates, evidence and plans stay in 填报明细). The status is
+    the one it counts as (已完成, not "完成" as typed; unknown text as typed)."""
+    parts = [a.status or a.status_raw, a.progress]
     if full:
         if a.done_date or a.done_date_raw:
-            parts.append(f"完成时间：{a.done_date.isoformat() if a.done_date else a.done_date_raw}")
+            parts.append(f"完成时间：{C.display_date(a.done_date) if a.done_date else a.done_date_raw}")
         if a.evidence:
             parts.append(f"佐证：{a.evidence}")
         if a.plan:
@@ -302,21 +342,102 @@ def _progress(unit: Unit, a: Answer, full: bool) -> str:
     return f"【{unit.short}】{text}" if text else ""
 
 
+def _status_order(item: tuple[str, object]) -> int:
+    return STATUSES.index(item[0]) if item[0] in STATUSES else len(STATUSES)
+
+
 def _progress_cell(entries: list[tuple[Unit, Answer]], full: bool, width: float) -> str:
     """The units' lines for one 总表 cell. Where they need more lines than a row can show (Excel's rows stop at
-    409 pt; a task led by twenty towns does), each unit keeps only its status and progress, under a count of the
-    statuses that says where every unit's whole answer is: the cell still shows where it starts, and nothing is
-    lost (填报明细 holds every field of every answer)."""
+    409 pt; a task led by twenty towns does), each unit keeps only its status and progress under a count of the
+    statuses; where even that is too tall, every unit is still named, under its status. The cell always names every
+    unit that reported, and 填报明细 holds every field of every answer. One unit's text is never summarised."""
     text = "\n".join(line for u, a in entries if (line := _progress(u, a, full)))
-    if C.estimate_lines(text, width) <= C.MAX_ROW_LINES:
+    if len(entries) <= 1 or C.estimate_lines(text, width) <= C.MAX_ROW_LINES:
         return text
-    counts = Counter(a.status_raw or a.status or UNFILLED for _, a in entries)
-    head = (
-        f"共 {len(entries)} 个单位（"
-        + "，".join(f"{s} {n}" for s, n in counts.most_common())
-        + f"），内容较多，各单位全文见“{C.SHEET_DETAIL}”："
+    counts = Counter(a.status or a.status_raw or UNFILLED for _, a in entries)
+    tally = "，".join(f"{s} {n}" for s, n in counts.most_common())
+    brief = "\n".join(
+        [
+            f"共 {len(entries)} 个单位（{tally}），内容较多，各单位全文见“{C.SHEET_DETAIL}”：",
+            *(line for u, a in entries if (line := _progress(u, a, False))),
+        ]
     )
-    return "\n".join([head, *(line for u, a in entries if (line := _progress(u, a, False)))])
+    if C.estimate_lines(brief, width) <= C.MAX_ROW_LINES:
+        return brief
+    by_status: dict[str, list[str]] = {}
+    for u, a in entries:
+        by_status.setdefault(a.status or a.status_raw or UNFILLED, []).append(u.short)
+    return "\n".join(
+        [
+            f"共 {len(entries)} 个单位，各单位进展见“{C.SHEET_DETAIL}”：",
+            *(f"{s}（{len(names)}）：" + "、".join(names) for s, names in sorted(by_status.items(), key=_status_order)),
+        ]
+    )
+
+
+_DAY = re.compile(r"^(\d{4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})\s*日?$")
+
+
+def return_due(master: Master) -> dt.date | None:
+    """The date returns were due (build's --due, as typed: 2022-11-30, 2022年11月30日, 11月30日), if it is a date."""
+    text = master.meta.get(C.K_DUE, "").strip()
+    if m := _DAY.match(text):
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    if not text:
+        return None
+    d = parse_deadline(text, master.tasklist.year or dt.date.today().year)
+    return d.dates[-1] if d.kind == "date" and len(d.dates) == 1 else None
+
+
+def late_return(sub: Submission, due: dt.date | None) -> dt.date | None:
+    """The date of a return dated after ``due`` (its 填报日期, else the file's time), or None."""
+    if due is None:
+        return None
+    day = sub.date or (dt.date.fromtimestamp(sub.mtime) if sub.mtime else None)
+    return day if day is not None and day > due else None
+
+
+def unit_findings(plans: Sequence[UnitPlan], by_unit: dict[str, Submission], due: dt.date | None) -> list[Finding]:
+    """Per-return rules of the consolidation: a returned file's blank task rows (未填报) and a return after the due
+    date (逾期报送)."""
+    out: list[Finding] = []
+    for plan in plans:
+        sub = by_unit.get(plan.unit.id)
+        if sub is None:
+            continue
+        day = late_return(sub, due)
+        if day is not None and due is not None:
+            row, col = C.UNIT_INFO_ROW, next(v0 for name, _, _, v0, _ in C.UNIT_INFO if name == "填报日期")
+            out.append(
+                findings.make(
+                    "late-return",
+                    unit=plan.unit.name,
+                    file=sub.file,
+                    sheet=sub.sheet,
+                    cell=f"{xl_col_to_name(col)}{row + 1}" if sub.date else "",
+                    date=C.display_date(day),
+                    due=C.display_date(due),
+                    how="填报日期" if sub.date else "文件时间",
+                )
+            )
+        for task, _ in plan.rows:
+            a = sub.answer(task.id)
+            if a is not None and is_blank(a):
+                out.append(
+                    findings.make(
+                        "row-unfilled",
+                        unit=plan.unit.name,
+                        task_id=task.id,
+                        file=sub.file,
+                        sheet=sub.sheet,
+                        cell=a.cell("status"),
+                        number=task.number,
+                    )
+                )
+    return out
 
 
 def consolidation(master: Master, col: Collection, as_of: dt.date) -> Consolidation:
@@ -331,12 +452,15 @@ def consolidation(master: Master, col: Collection, as_of: dt.date) -> Consolidat
         sub = by_unit.get(plan.unit.id)
         for task, a in plan.rows:
             per_task[task.id].append((plan.unit, a.role, sub.answer(task.id) if sub else None))
+    widths = C.master_widths(tl)
+    lead_w, resp_w = widths["lead_progress"], widths["responsible_progress"]
+    due = return_due(master)
     for task in tl.tasks:
         entries = per_task[task.id]
-        reported = [(u, role, a) for u, role, a in entries if a is not None]
+        reported = [(u, role, a) for u, role, a in entries if a is not None and not is_blank(a)]
         status = overall_status([a.status for _, _, a in reported], len(entries))
-        lead = _progress_cell([(u, a) for u, role, a in reported if role == ROLE_LEAD], True, _LEAD_WIDTH)
-        resp = _progress_cell([(u, a) for u, role, a in reported if role == ROLE_RESPONSIBLE], False, _RESP_WIDTH)
+        lead = _progress_cell([(u, a) for u, role, a in reported if role == ROLE_LEAD], True, lead_w)
+        resp = _progress_cell([(u, a) for u, role, a in reported if role == ROLE_RESPONSIBLE], False, resp_w)
         section = tl.section(task.section_path[0]).heading if task.section_path else ""
         task_rows.append(
             TaskResult(task, section, status, lead, resp, len(reported), len(entries), is_overdue(task, status, as_of))
@@ -345,8 +469,9 @@ def consolidation(master: Master, col: Collection, as_of: dt.date) -> Consolidat
     for plan in plans:
         sub = by_unit.get(plan.unit.id)
         statuses = [(t, unit_status(sub, t.id)) for t, _ in plan.rows]
-        counts = Counter(IN_PROGRESS if s == UNFILLED else s for _, s in statuses)
+        counts = Counter(s for _, s in statuses)
         overdue = sum(1 for t, s in statuses if is_overdue(t, s, as_of))
+        late = late_return(sub, due) if sub else None
         unit_rows.append(
             UnitResult(
                 plan.unit,
@@ -358,9 +483,11 @@ def consolidation(master: Master, col: Collection, as_of: dt.date) -> Consolidat
                 sub.file if sub else "",
                 sub.reporter if sub else "",
                 sub.phone if sub else "",
-                (sub.date.isoformat() if sub and sub.date else (sub.date_raw if sub else "")),
+                (C.display_date(sub.date) if sub and sub.date else (sub.date_raw if sub else "")),
+                C.display_date(late) if late else "",
             )
         )
     checks = return_findings(tl, plans, by_unit, as_of, master.index)
+    checks += unit_findings(plans, by_unit, due)
     all_findings = (*master.findings, *col.findings, *checks)
     return Consolidation(master, col, tuple(plans), tuple(task_rows), tuple(unit_rows), tuple(all_findings), as_of)

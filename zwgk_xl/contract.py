@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 # the dropdown and the roles a unit sheet shows are the vocabulary's, named here as part of the contract
+from zwgk_xl.model import TaskList
 from zwgk_xl.vocab import ROLE_LEAD as ROLE_LEAD
 from zwgk_xl.vocab import ROLE_RESPONSIBLE as ROLE_RESPONSIBLE
 from zwgk_xl.vocab import STATUSES as STATUSES
@@ -30,8 +32,12 @@ SHEET_UNIT = "填报表"  # the one visible sheet of a unit's workbook
 SHEET_DASHBOARD = "汇总"
 SHEET_FINDINGS = "问题清单"
 SHEET_DETAIL = "填报明细"  # merged workbook: every unit's answers in one table
+SHEET_CHART_STATUS = "状态分布图"  # merged workbook: chart sheets, a printed page each
+SHEET_CHART_RATE = "完成率图"
 SHEET_NOTICE = "通报"  # merged workbook: units ranked, 红/黄/绿 (workbook/notice.py)
 RESERVED_SHEETS = (
+    SHEET_CHART_STATUS,
+    SHEET_CHART_RATE,
     SHEET_README,
     SHEET_DETAIL,
     SHEET_MASTER,
@@ -55,67 +61,72 @@ class Column:
     center: bool = False
 
 
+#: Widths are designed for an A4 landscape page (xlsx.page_widths stretches the long-text columns to the page):
+#: every printed sheet's body text prints at 9 pt or more.
 MASTER_COLUMNS: tuple[Column, ...] = (
-    Column("任务编号", 8, "id", center=True),
-    Column("序号", 5, "number", center=True),
-    Column("重点工作", 48, "text"),
-    Column("工作要求", 28, "requirement"),
-    Column("牵头单位", 18, "lead"),
-    Column("责任单位", 22, "responsible"),
-    Column("完成时限", 11, "deadline", center=True),
+    Column("任务编号", 5, "id", center=True),
+    Column("序号", 4, "number", center=True),
+    Column("重点工作", 30, "text"),
+    Column("工作要求", 16, "requirement"),
+    Column("牵头单位", 10, "lead"),
+    Column("责任单位", 10, "responsible"),
+    Column("完成时限", 6, "deadline", center=True),
     # filled by consolidation
-    Column("总体状态", 9, "status", center=True),
-    Column("牵头单位进展", 34, "lead_progress"),
-    Column("责任单位进展", 60, "responsible_progress"),
-    Column("已报/应报", 8, "reported", center=True),
-    Column("逾期", 6, "overdue", center=True),
+    Column("总体状态", 6, "status", center=True),
+    Column("牵头单位进展", 28, "lead_progress"),
+    Column("责任单位进展", 30, "responsible_progress"),
+    Column("已报/应报", 5, "reported", center=True),
+    Column("逾期", 4.5, "overdue", center=True),
 )
+MASTER_FLEX = ("text", "requirement", "lead_progress", "responsible_progress")
 CONSOLIDATION_FIELDS = ("status", "lead_progress", "responsible_progress", "reported", "overdue")
 
 #: Locked columns of a unit workbook: the task as issued. The fingerprint covers exactly these.
 UNIT_LOCKED: tuple[Column, ...] = (
-    Column("任务编号", 8, "id", center=True),
-    Column("序号", 5, "number", center=True),
-    Column("重点工作", 40, "text"),
-    Column("工作要求", 22, "requirement"),
-    Column("牵头单位", 14, "lead"),
-    Column("责任单位", 16, "responsible"),
-    Column("本单位角色", 7, "role", center=True),
-    Column("完成时限", 9, "deadline", center=True),
+    Column("任务编号", 5, "id", center=True),
+    Column("序号", 4, "number", center=True),
+    Column("重点工作", 22, "text"),
+    Column("工作要求", 12, "requirement"),
+    Column("牵头单位", 7, "lead"),
+    Column("责任单位", 7, "responsible"),
+    Column("本单位角色", 4.5, "role", center=True),
+    Column("完成时限", 6, "deadline", center=True),
 )
 #: Input columns of a unit workbook, unlocked and shaded; 牵头汇总 only where the unit leads the task.
 UNIT_INPUT: tuple[Column, ...] = (
-    Column("完成状态", 10, "status", center=True),
-    Column("进展情况", 36, "progress"),
-    Column("完成（预计）时间", 12, "done_date", center=True),
-    Column("佐证材料", 16, "evidence"),
-    Column("存在问题及下步计划", 24, "plan"),
+    Column("完成状态", 6, "status", center=True),
+    Column("进展情况", 46, "progress"),
+    Column("完成（预计）时间", 10, "done_date", center=True),
+    Column("佐证材料", 8, "evidence"),
+    Column("存在问题及下步计划", 10, "plan"),
 )
-LEAD_SUMMARY = Column("牵头汇总（含各责任单位落实情况）", 30, "lead_summary")
+LEAD_SUMMARY = Column("牵头汇总（含各责任单位落实情况）", 11, "lead_summary")
+#: Columns that take the page's spare width (or give it up) on a unit sheet: the texts people read and write.
+UNIT_FLEX = ("text", "requirement", "progress")
 
 #: 填报明细 in the merged workbook: every (unit, task) pair in roster order, one row each, for filtering by unit,
 #: status or task across all returns. Who filled a return in, the phone, the date and the file are one per unit: they
 #: are in 汇总's table of units (a fifth of this sheet's cells when they were repeated on every row).
 DETAIL_COLUMNS: tuple[Column, ...] = (
-    Column("单位", 18, "unit"),
-    Column("本单位角色", 7, "role", center=True),
-    Column("任务编号", 8, "id", center=True),
-    Column("序号", 5, "number", center=True),
-    Column("重点工作", 34, "text"),
-    Column("完成时限", 9, "deadline", center=True),
-    Column("完成状态", 9, "status", center=True),
+    Column("单位", 9, "unit"),
+    Column("本单位角色", 4.5, "role", center=True),
+    Column("任务编号", 5, "id", center=True),
+    Column("序号", 4, "number", center=True),
+    Column("重点工作", 24, "text"),
+    Column("完成时限", 6, "deadline", center=True),
+    Column("完成状态", 6, "status", center=True),
     Column("进展情况", 36, "progress"),
-    Column("完成（预计）时间", 11, "done_date", center=True),
-    Column("佐证材料", 16, "evidence"),
-    Column("存在问题及下步计划", 22, "plan"),
-    Column("牵头汇总", 26, "lead_summary"),
+    Column("完成（预计）时间", 10, "done_date", center=True),
+    Column("佐证材料", 8, "evidence"),
+    Column("存在问题及下步计划", 10, "plan"),
+    Column("牵头汇总", 11, "lead_summary"),
 )
 #: The return's own columns in 汇总's table of units.
 DASHBOARD_RETURN_COLUMNS: tuple[Column, ...] = (
-    Column("填报人", 9, "reporter"),
-    Column("联系电话", 14, "phone"),
-    Column("填报日期", 11, "date"),
-    Column("报送文件", 44, "file"),
+    Column("填报人", 6, "reporter"),
+    Column("联系电话", 9, "phone"),
+    Column("填报日期", 12, "date"),
+    Column("报送文件", 20, "file"),
 )
 
 #: Rows of a unit sheet: title, header block, a line of instructions, the column headers, then one row per task.
@@ -198,6 +209,21 @@ def cell_text(v: object) -> str:
     return str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def display_date(value: object) -> str:
+    """A date as people read it in the forms, sheets and mails: 2022年11月30日 (not 2022-11-30). Text that is not
+    an ISO date (年底前, 2022年11月30日 already) is shown as given."""
+    day: object = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(day, str):
+        text = day
+        try:
+            day = dt.date.fromisoformat(text.strip())
+        except ValueError:
+            return text
+    if isinstance(day, dt.date):
+        return f"{day.year}年{day.month}月{day.day}日"
+    return "" if day is None else str(day)
+
+
 ROW_MAX_PT = 409.0  # Excel's highest row
 LINE_PT = 13.5
 #: Lines of body text that the highest row shows; a cell with more is cut off on screen and on paper (consolidation
@@ -217,3 +243,63 @@ def estimate_lines(text: str, width: float) -> int:
         units = (len(para.encode("utf-8", "surrogatepass")) + len(para)) // 2
         lines += max(1, -(-units // int(per_line)))
     return lines
+
+
+#: Column widths are in characters of the workbook's default font. On Windows (Calibri) a character is 7 px, 5.25 pt;
+#: where LibreOffice has no Calibri (Linux without Carlito, as in the tests) it lays a character out at about 7 pt.
+#: A4 landscape less 0.3-inch side margins is 799 pt: a sheet of PAGE_CHARS prints at about 89 % there (10.5-pt text
+#: at 9.4 pt) and at 100 % in Excel (the table then 84 % of the page's width). ``page_widths`` designs the columns
+#: for this width rather than letting fit-to-width shrink the text.
+PAGE_CHARS = 128.0
+#: What XlsxWriter adds to each column's width (its 5 px of padding).
+_PAD = 0.71
+
+
+def page_widths(widths: Sequence[float], flex: Sequence[int], hidden: Iterable[int] = ()) -> list[float]:
+    """Widths that fill the printed page: the ``flex`` columns (the long texts) share what the fixed columns leave
+    of PAGE_CHARS in proportion to their given widths, so the sheet prints at the same size whether a list has a
+    工作要求 column, a unit leads a task (牵头汇总) or not."""
+    gone = set(hidden)
+    visible = [i for i in range(len(widths)) if i not in gone]
+    grow = [i for i in flex if i not in gone]
+    fixed = sum(widths[i] for i in visible if i not in grow) + _PAD * len(visible)
+    flex_chars = sum(widths[i] for i in grow)
+    room = PAGE_CHARS - fixed
+    if not grow or flex_chars <= 0 or room <= 4 * len(grow):
+        return list(widths)
+    return [round(w * room / flex_chars, 1) if i in grow else w for i, w in enumerate(widths)]
+
+
+def master_hidden(tl: TaskList) -> set[int]:
+    """总表 columns nobody needs to see: 工作要求 when the list has none, 完成时限 when no task has one."""
+    hide = set()
+    for i, col in enumerate(MASTER_COLUMNS):
+        if col.field == "requirement" and not tl.has_requirement:
+            hide.add(i)
+        if col.field == "deadline" and not any(t.deadline.text for t in tl.tasks):
+            hide.add(i)
+    return hide
+
+
+def master_widths(tl: TaskList) -> dict[str, float]:
+    """The 总表's column widths by field, the long texts stretched to fill an A4 landscape page at about 90 %."""
+    cols = MASTER_COLUMNS
+    flex = [i for i, c in enumerate(cols) if c.field in MASTER_FLEX]
+    widths = page_widths([c.width for c in cols], flex, master_hidden(tl))
+    return {c.field: w for c, w in zip(cols, widths, strict=True)}
+
+
+_SECTION_NO = re.compile(r"^\s*([一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[)）]|\d+[、.．])")
+
+
+def task_label(tl: TaskList, task_id: str) -> str:
+    """A task's number as the list prints it, with its sections' numbers: "二、（一）3" (a number that restarts in
+    each sub-section means nothing without them). Sections without a printed number add nothing."""
+    task = next((t for t in tl.tasks if t.id == task_id), None)
+    if task is None:
+        return task_id
+    parts = []
+    for sid in task.section_path:
+        if m := _SECTION_NO.match(tl.section(sid).heading):
+            parts.append(m.group(1))
+    return "".join(parts) + task.number

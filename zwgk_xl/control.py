@@ -310,7 +310,7 @@ def _send_summary(settings: dict[str, object], base: Path, output: Path) -> Acti
     if not office:
         raise SettingsError("请在“设置”表中填写“区府办邮箱”")
     cfg = config.load(_path(settings, "config", base) if settings.get("config") else None)
-    out = [mail.summary(zwgk_xl.read_report(merged), merged, cfg.mail.sender or "zwgk@localhost", office)]
+    out = [mail.summary(zwgk_xl.read_report(merged), merged, cfg.mail.sender or cfg.mail.user, office)]
     transport: mail.Transport
     if cfg.mail.smtp:
         transport = mail.SmtpTransport(

@@ -86,7 +86,7 @@ def _merge(master: Path, returns: Path, out: Path) -> Path:
     console.rule("5. 汇总")
     merge = zwgk_xl.consolidate(master, returns, as_of=dt.date(2022, 12, 15))
     merged = zwgk_xl.write_merged(merge, out / "汇总.xlsx")
-    show_findings(merge.findings, limit=12)
+    show_findings(merge.findings, brief=True)
     counts = "，".join(f"{k} {v}" for k, v in merge.status_counts().items() if v)
     console.print(f"任务状态：{counts}；逾期 {sum(t.overdue for t in merge.tasks)} 项")
     console.print("未报送（催报）：" + "、".join(u.name for u in merge.collection.missing))
@@ -95,18 +95,19 @@ def _merge(master: Path, returns: Path, out: Path) -> Path:
 
 
 def _mail(master_path: Path, merged: Path, out: Path) -> None:
-    console.rule("6. 邮件（写入 .eml 发件箱；配置邮件服务器后 zwgk send/remind/report 直接发送）")
+    console.rule("6. 邮件草稿（.eml；配置邮件服务器后 zwgk send/remind/report 直接发送）")
     report = zwgk_xl.read_report(merged)
     master = zwgk_xl.read_master(master_path)
     sender = "上虞区府办 <zwgk@shangyu.example>"
     outgoing = zwgk_xl.mail.distribution(master, zwgk_xl.mail_files(master, out / "outbox"), sender)[0]
-    outgoing += zwgk_xl.mail.reminders(report, sender)[0]
+    forms = {u.id: p for u, p in zwgk_xl.mail_files(master, out / "outbox")}
+    outgoing += zwgk_xl.mail.reminders(report, sender, forms)[0]
     outgoing.append(zwgk_xl.mail.summary(report, merged, sender, ["office@shangyu.example"]))
     outgoing += zwgk_xl.mail.lead_status(report, sender)[0]
     mailbox = out / "邮件发件箱"
     sent = zwgk_xl.mail.deliver(outgoing, zwgk_xl.mail.OutboxTransport(mailbox), mailbox / "已发送记录.jsonl")
     kinds = "，".join(f"{k} {sum(1 for o in sent.sent if o.kind == k)} 封" for k in ("分发", "催报", "汇总", "牵头"))
-    console.print(f"{kinds} → {mailbox}")
+    console.print(f"已写成草稿：{kinds} → {mailbox}（用 Outlook 或 Foxmail 打开，核对后发送）")
 
 
 def _documents(merged: Path, out: Path) -> None:

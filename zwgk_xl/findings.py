@@ -144,6 +144,10 @@ TABLE: dict[str, Kind] = {
     "resend-superseded": Kind("info", "较早报送", "同一单位有更新的报送 {newer}，本文件未采用"),
     "superseded-text": Kind("info", "未采用的内容", "未采用的较早报送中的内容（{field}）：{text}"),
     "not-returned": Kind("warning", "未报送", "尚未报送（{count} 项任务）"),
+    "late-return": Kind("warning", "逾期报送", "逾期报送：{how} {date}，晚于报送截止时间 {due}"),
+    "row-unfilled": Kind(
+        "warning", "未填报", "{unit}发回了文件，但第 {number} 项任务（{task_id}）一栏未填，按未填报统计"
+    ),
     # checks on returns
     "lead-not-reported": Kind("warning", "牵头单位未报", "牵头单位 {unit} 未报送该任务，而责任单位已报送"),
     "lead-no-summary": Kind("warning", "缺牵头汇总", "牵头单位 {unit} 未填写“牵头汇总”"),

@@ -34,7 +34,7 @@ UNIT_COLS = (
 )
 #: Status → its key in the hidden rows, in the written order (SUMMARY_STATUSES' order).
 STATUS_KEYS = dict(
-    zip(SUMMARY_STATUSES, ("done", "ongoing", "progress", "not_started", "na", "not_reported"), strict=True)
+    zip(SUMMARY_STATUSES, ("done", "ongoing", "progress", "not_started", "na", "not_reported", "unfilled"), strict=True)
 )
 
 

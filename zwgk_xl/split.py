@@ -41,7 +41,7 @@ def unit_note(master: Master) -> str:
     contact = master.meta.get(C.K_CONTACT, "")
     parts = [UNIT_NOTE]
     if due:
-        parts.append(f"请于 {due} 前报送。")
+        parts.append(f"请于{C.display_date(due)}前报送。")
     if contact:
         parts.append(f"联系人：{contact}")
     return "".join(parts)

@@ -18,11 +18,12 @@ STATUSES = (DONE, ONGOING, IN_PROGRESS, NOT_STARTED, NOT_APPLICABLE)
 
 #: A task or a unit's row nobody answered (the file or the row is missing).
 NOT_REPORTED = "未报送"
-#: A row a unit returned without choosing a status (counted as 推进中, named in reminders).
+#: A row of a returned file left blank (nothing typed in it): not reported, with a finding; named in reminders.
 UNFILLED = "未填报"
-#: The statuses the dashboard, the mail and the hidden results count, in their column order.
-SUMMARY_STATUSES = (*STATUSES, NOT_REPORTED)
-#: Statuses that end a task's work: neither is overdue, and both count toward a unit's completion rate.
+#: The statuses the dashboard, the mail and the hidden results count of a unit's tasks, in their column order
+#: (未填报 last: a workbook merged before it existed has the six counts before it).
+SUMMARY_STATUSES = (*STATUSES, NOT_REPORTED, UNFILLED)
+#: Statuses that end a task's work: neither is overdue (完成率 counts 已完成 and leaves 不涉及 out of both sides).
 SETTLED = frozenset({DONE, NOT_APPLICABLE})
 
 #: What units type for a status → the status it counts as. Anything else is kept as text with a finding.
@@ -40,8 +41,11 @@ STATUS_SYNONYMS: dict[str, str] = {
 # ------------------------------------------------------------------------------------------------ roles
 ROLE_LEAD = "牵头"
 ROLE_RESPONSIBLE = "责任"
-#: What a task's unit cell says while a vague designation waits for the clerk to name the units.
+#: What a task's unit cell says while a vague designation waits for the clerk to name the units; also the 总体状态
+#: of a task that reaches no unit (nobody can report it).
 TO_BE_NAMED = "待指定"
+#: A task's 总体状态, in the order the dashboard counts them.
+TASK_STATUSES = (*STATUSES, NOT_REPORTED, TO_BE_NAMED)
 
 # ------------------------------------------------------------------------------------------------ findings
 SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -52,7 +56,7 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 #: The sentence every unit reads about the locked cells (unit sheet, the 说明 sheet, the distribution mail).
 LOCKED_NOTE = "其他内容已锁定，请勿修改、增删行或调整顺序。"
 #: The instruction line above a unit sheet's headers.
-UNIT_NOTE = "请在黄色单元格中填写；完成状态从下拉列表选择；" + LOCKED_NOTE
+UNIT_NOTE = "请在黄色单元格中填写（内容多时行高随之增加）；完成状态从下拉列表选择；" + LOCKED_NOTE
 STATUS_HELP = "请从下拉列表选择：" + "、".join(STATUSES)
 
 

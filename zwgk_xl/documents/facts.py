@@ -65,9 +65,10 @@ class UnitReturn:
 
     @property
     def done_rate(self) -> float:
-        """(已完成 + 不涉及) / tasks: 汇总's 完成率."""
-        done = sum(self.counts.get(s, 0) for s in V.SETTLED)
-        return done / self.tasks if self.tasks else 0.0
+        """汇总's 完成率: 已完成 ÷ (tasks − 不涉及) (consolidation.RATE_NOTE); 0 for a unit that has not returned or
+        has only 不涉及 (汇总 shows those as 未报送 / —)."""
+        base = self.tasks - self.counts.get(V.NOT_APPLICABLE, 0)
+        return self.counts.get(V.DONE, 0) / base if self.returned and base > 0 else 0.0
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ NOT_REPORTED = V.NOT_REPORTED
 UNFILLED = V.UNFILLED
 LEAD = V.ROLE_LEAD
 #: Statuses in the order the documents list them (the merged workbook's order).
-STATUS_ORDER = V.SUMMARY_STATUSES
+STATUS_ORDER = V.TASK_STATUSES  # a task's 总体状态 (待指定 included), 汇总's key figures
 QUOTED_GROUPS = 4
 
 

@@ -7,7 +7,8 @@ Each is linear in units and tasks: assignments are grouped by unit and by task o
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from zwgk_xl import contract as C
@@ -27,15 +28,14 @@ from zwgk_xl.model import Finding, Unit
 from zwgk_xl.plan import Master, UnitPlan
 from zwgk_xl.report import Report
 from zwgk_xl.vocab import (
-    DONE,
-    IN_PROGRESS,
     LOCKED_NOTE,
     NOT_REPORTED,
-    NOT_STARTED,
-    ONGOING,
     ROLE_LEAD,
     ROLE_RESPONSIBLE,
+    SEVERITY_ORDER,
     SEVERITY_TITLES,
+    SUMMARY_STATUSES,
+    TASK_STATUSES,
     UNFILLED,
     returned_units,
 )
@@ -61,7 +61,9 @@ def distribution(
             f"附件是贵单位在《{tl.title}》中承担的任务填报表（{_count(plans.get(unit.id))}）。",
             "请在黄色单元格中填写完成状态（下拉选择）、进展情况、完成（预计）时间、佐证材料、存在问题及下步计划；"
             "牵头的任务请另填“牵头汇总”。" + LOCKED_NOTE,
-            f"请于 {due} 前将填好的文件直接回复本邮件。" if due else "请按通知要求的时间将填好的文件直接回复本邮件。",
+            f"请于{C.display_date(due)}前将填好的文件直接回复本邮件。"
+            if due
+            else "请按通知要求的时间将填好的文件直接回复本邮件。",
             f"如有疑问请联系：{contact}" if contact else "",
         ]
         msg.set_content("\n".join(lines))
@@ -77,9 +79,38 @@ def _count(plan: UnitPlan | None) -> str:
     return f"共 {len(plan.rows)} 项，其中牵头 {plan.leads} 项"
 
 
-def reminders(report: Report, sender: str) -> tuple[list[Outgoing], list[Finding]]:
-    """催报: units that have not returned, and units with overdue or incomplete tasks, each told which tasks."""
+#: The mails' closing lines.
+SIGNATURE = "（本邮件由政务公开重点任务清单工具生成，如有疑问请直接回复。）"
+
+
+def _due_and_contact(report: Report) -> list[str]:
+    meta = report.master.meta
+    due, contact = meta.get(C.K_DUE, ""), meta.get(C.K_CONTACT, "")
+    return [
+        f"请于{C.display_date(due)}前将填好的填报表直接回复本邮件。" if due else "请尽快将填好的填报表直接回复本邮件。",
+        f"联系人：{contact}" if contact else "",
+    ]
+
+
+def _sign(report: Report) -> list[str]:
+    contact = report.master.meta.get(C.K_CONTACT, "")
+    return ["", contact.split()[0] if contact else (report.master.tasklist.issuer or "区府办"), SIGNATURE]
+
+
+def _text(t_text: str, limit: int = 120) -> str:
+    """A task's text whole, or cut cleanly with "……" when it is very long (the full text is in the form)."""
+    return t_text if len(t_text) <= limit else t_text[: limit - 2].rstrip("，、；。 ") + "……"
+
+
+def reminders(
+    report: Report, sender: str, forms: Mapping[str, Path] | None = None
+) -> tuple[list[Outgoing], list[Finding]]:
+    """催报: units that have not returned, and units with overdue or unfilled tasks, each told which tasks (the number
+    as the list prints it, with its sections, and the task's id), by when to reply and whom to ask; a unit that has
+    not returned gets its form again (``forms``: unit id → its workbook from the outbox folder)."""
     tl = report.master.tasklist
+    forms = forms or {}
+    day = C.display_date(report.as_of)
     out, found = [], []
     for line in report.units:
         mine = report.assignments_of(line.unit.id)
@@ -98,27 +129,40 @@ def reminders(report: Report, sender: str) -> tuple[list[Outgoing], list[Finding
                 f"{len(overdue)} 项任务已过完成时限" if overdue else "",
                 f"{len(missing)} 项任务未填报" if missing else "",
             ]
-            why = "有" + "、".join(p for p in parts if p)
-        msg = new_message(sender, to, f"【催报】{tl.title}——{line.unit.name}{why}")
+            why = "有 " + "、".join(p for p in parts if p)
+        msg = new_message(sender, to, f"【催报】{tl.title}——{line.unit.name}：{why}")
+        listed = overdue + missing
         rows = [
             (
-                report.task(a.task_id).number,
-                report.task(a.task_id).text[:60],
+                C.task_label(tl, a.task_id),
+                a.task_id,
+                _text(report.task(a.task_id).text),
                 a.role,
-                report.task(a.task_id).deadline.text,
+                report.task(a.task_id).deadline.text or "—",
                 a.status,
                 "逾期" if a.overdue else "",
             )
-            for a in overdue + missing
+            for a in listed
         ]
-        headers = ("序号", "重点工作", "角色", "完成时限", "状态", "逾期")
-        intro = f"{line.unit.name}：截至 {report.as_of}，贵单位{why}。请尽快处理以下任务："
-        msg.set_content(intro + "\n\n" + text_table(headers, rows))
-        msg.add_alternative(
-            html_page(f"{tl.title} 催报", [f"<p>{html.escape(intro)}</p>", html_table(headers, rows)]), subtype="html"
-        )
+        headers = ("序号", "任务编号", "重点工作", "角色", "完成时限", "状态", "逾期")
+        form = forms.get(line.unit.id) if not line.returned else None
+        intro = f"截至{day}，贵单位{why}。请尽快处理以下任务："
+        tail = [*_due_and_contact(report)]
+        if form is not None:
+            tail.insert(0, "填报表已再次附上。")
+        lines = [f"{line.unit.name}：", "", intro, "", text_table(headers, rows), "", *tail, *_sign(report)]
+        msg.set_content("\n".join(lines))
+        blocks = [
+            f"<p>{html.escape(line.unit.name)}：</p><p>{html.escape(intro)}</p>",
+            html_table(headers, rows, text_cols=(2,), red=[a.overdue for a in listed]),
+            *(f"<p>{html.escape(x)}</p>" for x in tail if x),
+            *(f"<p>{html.escape(x)}</p>" for x in _sign(report) if x),
+        ]
+        msg.add_alternative(html_page(f"{tl.title} 催报", blocks), subtype="html")
+        if form is not None:
+            attach(msg, form)
         key = message_key("催报", line.unit.id, report.master.list_id, report.as_of, tuple(rows))
-        out.append(Outgoing("催报", line.unit.name, msg, key))
+        out.append(Outgoing("催报", line.unit.name, msg, key, str(form) if form else ""))
     return out, found
 
 
@@ -128,50 +172,60 @@ def _unit_rows(report: Report) -> list[tuple[object, ...]]:
             u.unit.name,
             u.tasks,
             "是" if u.returned else "否",
-            *(u.counts.get(s, 0) for s in _MAIL_STATUSES),
+            *(u.counts.get(s, 0) for s in SUMMARY_STATUSES),
             u.overdue,
         )
         for u in report.units
     ]
 
 
-#: The summary mail's table of units leaves out 不涉及 (a column of zeros in most districts).
-_MAIL_STATUSES = (DONE, ONGOING, IN_PROGRESS, NOT_STARTED, NOT_REPORTED)
-UNIT_HEADERS = ("单位", "任务数", "已报送", *_MAIL_STATUSES, "逾期")
+#: The summary mail's table of units: every status a unit's task can be in, so each row adds up to 任务数.
+UNIT_HEADERS = ("单位", "任务数", "已报送", *SUMMARY_STATUSES, "逾期")
 
 
-def summary(report: Report, merged: Path, sender: str, office: Sequence[str], limit: int = 200) -> Outgoing:
-    """To the office: the merged workbook, the per-unit table, the overdue list and the problem list."""
+def summary(report: Report, merged: Path, sender: str, office: Sequence[str]) -> Outgoing:
+    """To the office: the status breakdown first, the table of units (each row adds up), the overdue tasks, the
+    problems counted by type with the errors listed, and the merged workbook attached (every finding is in its
+    问题清单)."""
     tl = report.master.tasklist
-    msg = new_message(sender, office, f"【汇总】{tl.title}（截至 {report.as_of}）")
+    day = C.display_date(report.as_of)
+    msg = new_message(sender, office, f"【汇总】{tl.title}（截至{day}）")
     overdue = [
         (
-            report.task(t.task_id).number,
-            report.task(t.task_id).text[:60],
+            C.task_label(tl, t.task_id),
+            t.task_id,
+            _text(report.task(t.task_id).text),
             report.task(t.task_id).deadline.text,
             t.status,
         )
         for t in report.tasks
         if t.overdue
     ]
-    problems = [f for f in report.findings if f.severity in {"error", "warning"}]
-    prob_rows = [
-        (SEVERITY_TITLES[f.severity], findings.title(f.code), f.unit, f.task_id, f.message) for f in problems[:limit]
-    ]
+    counts = Counter(t.status for t in report.tasks)
+    breakdown = "，".join(f"{s} {counts[s]} 项" for s in TASK_STATUSES if counts[s])
     returned = sum(1 for u in report.units if u.returned)
-    intro = (
-        f"截至 {report.as_of}，{returned_units(returned, len(report.units))}；"
-        f"逾期 {len(overdue)} 项；{findings.tally(report.findings)}。汇总表见附件，下列错误和警告 {len(problems)} 条。"
-    )
-    more = f"（另有 {len(problems) - limit} 条，见附件“问题清单”）" if len(problems) > limit else ""
+    by_type = Counter((f.severity, f.code) for f in report.findings)
+    kinds = sorted(by_type.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], -kv[1]))
+    kind_rows = [(SEVERITY_TITLES[sev], findings.title(code), n) for (sev, code), n in kinds]
+    errors = [f for f in report.findings if f.severity == "error"]
+    error_rows = [
+        (findings.title(f.code), f.unit, f.task_id, Path(f.file).name if f.file else "", f.message) for f in errors
+    ]
+    intro = [
+        "领导：",
+        "",
+        f"截至{day}，《{tl.title}》共 {len(report.tasks)} 项任务：{breakdown}；逾期 {len(overdue)} 项。",
+        f"{returned_units(returned, len(report.units))}。{findings.tally(report.findings)}，按类型统计如下，"
+        "错误逐条列出；全部问题见附件汇总工作簿的“问题清单”。",
+    ]
     text = "\n\n".join(
         [
-            intro,
+            "\n".join(intro),
             "各单位情况：\n" + text_table(UNIT_HEADERS, _unit_rows(report)),
-            "逾期任务：\n" + (text_table(("序号", "重点工作", "完成时限", "总体状态"), overdue) if overdue else "无"),
-            "问题清单：\n"
-            + (text_table(("级别", "问题类型", "单位", "任务", "说明"), prob_rows) if prob_rows else "无")
-            + more,
+            "逾期任务：\n" + (text_table(OVERDUE_HEADERS, overdue) if overdue else "无"),
+            "问题（按类型）：\n" + (text_table(("级别", "问题类型", "条数"), kind_rows) if kind_rows else "无"),
+            "错误：\n" + (text_table(("问题类型", "单位", "任务", "文件", "说明"), error_rows) if error_rows else "无"),
+            "\n".join(_sign(report)).strip(),
         ]
     )
     msg.set_content(text)
@@ -179,14 +233,20 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str], li
         html_page(
             f"{tl.title} 汇总",
             [
-                f"<p>{html.escape(intro)}</p>",
+                *(f"<p>{html.escape(x)}</p>" for x in intro if x),
                 "<h4>各单位情况</h4>",
-                html_table(UNIT_HEADERS, _unit_rows(report)),
+                html_table(UNIT_HEADERS, _unit_rows(report), red=[u.overdue > 0 for u in report.units]),
                 "<h4>逾期任务</h4>",
-                html_table(("序号", "重点工作", "完成时限", "总体状态"), overdue) if overdue else "<p>无</p>",
-                "<h4>问题清单</h4>",
-                html_table(("级别", "问题类型", "单位", "任务", "说明"), prob_rows) if prob_rows else "<p>无</p>",
-                f"<p>{html.escape(more)}</p>" if more else "",
+                html_table(OVERDUE_HEADERS, overdue, text_cols=(2,), red=[True] * len(overdue))
+                if overdue
+                else "<p>无</p>",
+                "<h4>问题（按类型）</h4>",
+                html_table(("级别", "问题类型", "条数"), kind_rows) if kind_rows else "<p>无</p>",
+                "<h4>错误</h4>",
+                html_table(("问题类型", "单位", "任务", "文件", "说明"), error_rows, text_cols=(4,))
+                if error_rows
+                else "<p>无</p>",
+                *(f"<p>{html.escape(x)}</p>" for x in _sign(report) if x),
             ],
         ),
         subtype="html",
@@ -199,6 +259,9 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str], li
         message_key("汇总", report.master.list_id, report.as_of, digest(merged), tuple(office)),
         str(merged),
     )
+
+
+OVERDUE_HEADERS = ("序号", "任务编号", "重点工作", "完成时限", "总体状态")
 
 
 def lead_status(report: Report, sender: str) -> tuple[list[Outgoing], list[Finding]]:
@@ -222,22 +285,28 @@ def lead_status(report: Report, sender: str) -> tuple[list[Outgoing], list[Findi
             ]
             rows.append(
                 (
-                    t.number,
-                    t.text[:50],
+                    C.task_label(tl, tid),
+                    tid,
+                    _text(t.text),
                     tline.status,
                     tline.reported,
                     "逾期" if tline.overdue else "",
-                    "；".join(others),
+                    "；".join(others) or "—",
                 )
             )
-        headers = ("序号", "重点工作", "总体状态", "已报/应报", "逾期", "责任单位状态")
+        headers = ("序号", "任务编号", "重点工作", "总体状态", "已报/应报", "逾期", "责任单位状态")
         msg = new_message(sender, to, f"【牵头任务进展】{tl.title}——{line.unit.name}")
-        intro = f"{line.unit.name}：截至 {report.as_of}，贵单位牵头的 {len(led)} 项任务进展如下，请督促责任单位落实。"
-        msg.set_content(intro + "\n\n" + text_table(headers, rows))
-        msg.add_alternative(
-            html_page(f"{tl.title} 牵头任务进展", [f"<p>{html.escape(intro)}</p>", html_table(headers, rows)]),
-            subtype="html",
+        intro = f"截至{C.display_date(report.as_of)}，贵单位牵头的 {len(led)} 项任务进展如下，请督促责任单位落实。"
+        tail = _due_and_contact(report)[1:]
+        msg.set_content(
+            "\n".join([f"{line.unit.name}：", "", intro, "", text_table(headers, rows), "", *tail, *_sign(report)])
         )
+        blocks = [
+            f"<p>{html.escape(line.unit.name)}：</p><p>{html.escape(intro)}</p>",
+            html_table(headers, rows, text_cols=(2, 6), red=[r[5] == "逾期" for r in rows]),
+            *(f"<p>{html.escape(x)}</p>" for x in (*tail, *_sign(report)) if x),
+        ]
+        msg.add_alternative(html_page(f"{tl.title} 牵头任务进展", blocks), subtype="html")
         out.append(
             Outgoing(
                 "牵头",

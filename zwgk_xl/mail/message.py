@@ -39,9 +39,12 @@ def addresses(unit: Unit) -> list[str]:
 
 
 def new_message(sender: str, to: Sequence[str], subject: str) -> EmailMessage:
+    """``sender`` from the configuration; empty when none is set: a draft opened in Outlook or Foxmail then goes out
+    from the clerk's own account (never from a made-up address such as zwgk@localhost)."""
     msg = EmailMessage()
     name, addr = parseaddr(sender)
-    msg["From"] = formataddr((name, addr)) if name else addr
+    if addr:
+        msg["From"] = formataddr((name, addr)) if name else addr
     msg["To"] = ", ".join(to)
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=True)
@@ -73,7 +76,8 @@ def html_page(title: str, blocks: Iterable[str]) -> str:
     style = (
         "body{font-family:'Microsoft YaHei','SimSun',sans-serif;font-size:14px;color:#222}"
         "table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #999;padding:3px 6px;font-size:13px}"
-        "th{background:#D9E1F2}.r{color:#C00000;font-weight:bold}"
+        "th{background:#D9E1F2;white-space:nowrap}td{vertical-align:top}td.n{white-space:nowrap}"
+        "td.t{min-width:18em}.r{color:#C00000;font-weight:bold}tr.r td{color:#C00000}"
     )
     return (
         f"<html><head><meta charset='utf-8'><style>{style}</style></head><body><h3>{html.escape(title)}</h3>"
@@ -82,10 +86,20 @@ def html_page(title: str, blocks: Iterable[str]) -> str:
     )
 
 
-def html_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+def html_table(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], text_cols: Sequence[int] = (), red: Sequence[bool] = ()
+) -> str:
+    """A table whose short columns never wrap (a narrow column in a mail client broke 序号 or 完成时限 one character
+    per line) and whose ``text_cols`` are at least 18 characters wide; rows marked in ``red`` (overdue) are red.
+    Styles are inline: Outlook drops much of a <style> block."""
+    head = "".join(f'<th style="white-space:nowrap">{html.escape(h)}</th>' for h in headers)
+    short, wide = ' style="white-space:nowrap"', ' style="min-width:18em"'
+    lines = []
+    for i, row in enumerate(rows):
+        colour = ' style="color:#C00000"' if i < len(red) and red[i] else ""
+        cells = "".join(f"<td{wide if j in text_cols else short}>{html.escape(str(v))}</td>" for j, v in enumerate(row))
+        lines.append(f"<tr{colour}>{cells}</tr>")
+    return f"<table><tr>{head}</tr>{''.join(lines)}</table>"
 
 
 def text_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

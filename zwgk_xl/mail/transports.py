@@ -65,9 +65,11 @@ class OutboxTransport:
         return None
 
     def send(self, out: Outgoing) -> str:
+        """Written as a draft: ``X-Unsent: 1`` makes Outlook (and Foxmail) open it ready to send rather than as a
+        received mail; without a From the client sends it from the clerk's own account."""
         path = self.folder / file_name(f"{out.kind}_{out.unit or '区府办'}", self._taken, suffix=".eml")
-        with atomic_path(path) as tmp:
-            tmp.write_bytes(out.message.as_bytes())
+        with atomic_path(path) as tmp:  # the header goes on the file only: the message itself stays as built
+            tmp.write_bytes(b"X-Unsent: 1\n" + out.message.as_bytes())
         return str(path)
 
 

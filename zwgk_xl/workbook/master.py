@@ -25,7 +25,7 @@ from zwgk_xl.model import Roster, Task, TaskList
 from zwgk_xl.plan import Master, UnitPlan, task_fields
 from zwgk_xl.units import roster_from_rows
 from zwgk_xl.vocab import LOCKED_NOTE, STATUSES
-from zwgk_xl.workbook.xlsx import MAX_ROW_LINES, Styles, fit_cell, print_setup, row_height
+from zwgk_xl.workbook.xlsx import Styles, fit_cell, grow_row, page_widths, print_setup, row_height
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
@@ -50,16 +50,19 @@ def write_master_table(
     ws, st: Styles, tl: TaskList, results: dict[str, dict[str, object]] | None = None
 ) -> dict[str, int]:
     """The 总表: every task in order under its section bands; consolidation columns from ``results`` if given.
-    Returns each task's row number (1-based), for links from the 问题清单."""
+    Returns each task's row number (1-based), for links from the 问题清单.
+
+    Task rows are top-aligned and grow with their text (no fixed height); an overdue task's number, text and
+    deadline are red."""
     cols = C.MASTER_COLUMNS
     n = len(cols)
-    has_requirement = tl.has_requirement
+    hidden = C.master_hidden(tl)
+    widths = C.master_widths(tl)
     for i, col in enumerate(cols):
-        hide = col.field == "requirement" and not has_requirement
-        ws.set_column(i, i, col.width, None, {"hidden": True} if hide else {})
+        ws.set_column(i, i, widths[col.field], None, {"hidden": True} if i in hidden else {})
     ws.set_row(0, 30)
     ws.merge_range(0, 0, 0, n - 1, f"{tl.title}  总表", st.title())
-    ws.set_row(1, 30)
+    ws.set_row(1, row_height([(c.header, widths[c.field]) for c in cols]))
     for i, col in enumerate(cols):
         ws.write_string(1, i, col.header, st.head())
     r = 2
@@ -75,57 +78,84 @@ def write_master_table(
                 ws.merge_range(r, 0, r, n - 1, sec.heading, st.band(sec.level))
                 r += 1
         values = {**_task_cells(task), **results.get(task.id, {})}
+        late = bool(values.get("overdue"))
         rows[task.id] = r + 1
         texts = []
         for i, col in enumerate(cols):
             v = values.get(col.field, "")
-            extra: dict[str, Any] = {}
+            extra: dict[str, Any] = {"valign": "top"}
             if col.field == "status" and v in C.STATUS_COLORS:
                 extra["bg_color"] = C.STATUS_COLORS[str(v)]
-            if col.field == "overdue" and v:
-                extra.update(font_color=C.COLOR_OVERDUE, bold=True)
-            if col.wrap and isinstance(v, str) and C.estimate_lines(v, col.width) > MAX_ROW_LINES:
-                extra["valign"] = "top"  # taller than any row: show where it starts, not its middle
+            if late and col.field in ("number", "text", "deadline", "overdue"):
+                extra.update(font_color=C.COLOR_OVERDUE, bold=col.field == "overdue")
             fmt = st.cell(col, **extra)
             if isinstance(v, int | float) and not isinstance(v, bool):
                 ws.write_number(r, i, v, fmt)
             else:
                 ws.write_string(r, i, fit_cell(str(v)), fmt)
-            if not (col.field == "requirement" and not has_requirement):
-                texts.append((str(v), col.width))
-        ws.set_row(r, row_height(texts))
+            if i not in hidden:
+                texts.append((str(v), widths[col.field]))
+        grow_row(ws, r, row_height(texts))
         r += 1
     ws.freeze_panes(2, 3)
-    print_setup(ws, 0, 1)
+    print_setup(ws, 1, 1, f"{tl.title}  总表")
     return rows
 
 
 def write_roster_sheet(ws, st: Styles, roster: Roster, counts: dict[str, int]) -> None:
     headers = ("编号", "全称", "简称/别名", "类别", "邮箱", "联系人", "任务数")
-    widths = (24, 34, 28, 14, 28, 12, 8)
+    widths = page_widths((14, 30, 24, 8, 24, 8, 5), [1, 2, 4])
     for i, (h, w) in enumerate(zip(headers, widths, strict=True)):
         ws.set_column(i, i, w)
         ws.write_string(0, i, h, st.head())
-    body = st.get(border=1, text_wrap=True)
+    body = st.get(border=1, text_wrap=True, valign="top")
     for r, u in enumerate(roster.units, start=1):
-        for i, v in enumerate((u.id, u.name, "、".join(u.aliases), u.kind, u.email, u.contact)):
+        values = (u.id, u.name, "、".join(u.aliases), u.kind, u.email, u.contact)
+        for i, v in enumerate(values):
             ws.write_string(r, i, v, body)
         ws.write_number(r, 6, counts.get(u.id, 0), body)
+        grow_row(ws, r, row_height(zip(values, widths, strict=False)))
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, len(roster.units), len(headers) - 1)
-    print_setup(ws, 0, 0)
+    print_setup(ws, 0, 0, C.SHEET_ROSTER)
+
+
+#: What the merged workbook's 说明 says its sheets hold (the master's says the 总表 is filled in at the merge).
+MERGED_SHEETS = (
+    "  总表 —— 全部任务，按栏目排列，每项任务的总体状态、牵头单位进展、责任单位进展、已报/应报、逾期"
+    "（逾期的任务标红）。",
+    f"  {C.SHEET_DASHBOARD} —— 任务状态的统计；各单位的任务数、各状态任务数、逾期、完成率、填报人、联系电话、"
+    "填报日期和报送文件（带序号和合计行）；各栏目的统计；逾期报送的单位。",
+    f"  {C.SHEET_CHART_STATUS} —— 全部任务按总体状态的饼图。",
+    f"  {C.SHEET_CHART_RATE} —— 各单位完成率的条形图（未报送的单位无柱）。",
+    f"  {C.SHEET_FINDINGS} —— 汇总发现的全部问题，错误在前，链接到报送文件的单元格和总表中的任务。",
+    f"  {C.SHEET_DETAIL} —— 每个单位每项任务一行，可按单位、完成状态筛选。",
+)
 
 
 def readme_lines(
-    tl: TaskList, plans: list[UnitPlan], due: str, contact: str, round_label: str, unit_sheets: bool = True
+    tl: TaskList,
+    plans: list[UnitPlan],
+    due: str,
+    contact: str,
+    round_label: str,
+    unit_sheets: bool = True,
+    merged: bool = False,
 ) -> list[str]:
+    """The 说明 sheet: the list, what each sheet holds (``merged``: the merged workbook's sheets and figures), how
+    units fill in, the deadline and the contact."""
+    sheets = (
+        list(MERGED_SHEETS)
+        if merged
+        else ["  总表 —— 全部任务，按栏目排列；“总体状态”等列在汇总各单位报送后（zwgk merge）填写。"]
+    )
     return [
         f"{tl.title}",
         f"发文单位：{tl.issuer or '（未注明）'}    年度：{tl.year or '（未注明）'}    轮次：{round_label}",
         f"共 {len(tl.tasks)} 项任务，涉及 {len(plans)} 个单位。",
         "",
         "本工作簿包括：",
-        "  总表 —— 全部任务，按栏目排列；“总体状态”等列在汇总各单位报送后自动填写。",
+        *sheets,
         *(["  各单位工作表 —— 每个单位承担的任务及其角色（牵头 / 责任）。"] if unit_sheets else []),
         "  单位名册 —— 单位全称、简称、类别、邮箱。",
         "",
@@ -135,7 +165,7 @@ def readme_lines(
         "  3. 牵头单位还须填写“牵头汇总”，说明整项任务（含各责任单位）的落实情况。",
         "  4. 填写填报人、联系电话、填报日期后保存，文件名可不改，原样发回。",
         "",
-        f"报送截止时间：{due or '（见通知）'}",
+        f"报送截止时间：{C.display_date(due) if due else '（见通知）'}",
         f"联系人：{contact or '（见通知）'}",
     ]
 

@@ -16,7 +16,7 @@ def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int 
     standings = S.standings(facts, by, soon)
     parts = S.notice_paragraphs(facts, standings, by, soon)
     ws = wb.add_worksheet(C.SHEET_NOTICE)
-    widths = (6, 24, 7, 7, 8, 8, 22, 6, 26)
+    widths = C.page_widths((4, 12, 5, 5, 6, 5, 14, 5, 18), [1, 6, 8])  # printed at 9 pt or more (issue 16)
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
     base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "text_wrap": True}
@@ -28,11 +28,11 @@ def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int 
     fills = {c: wb.add_format({**base, "border": 1, "align": "center", "bg_color": v}) for c, v in S.RAG_FILLS.items()}
     last = len(S.NOTICE_HEADERS) - 1
     ws.set_row(0, 30)
-    ws.merge_range(0, 0, 0, last, f"{S.notice_title(facts)}（截至 {facts.as_of.isoformat()}）", title)
+    ws.merge_range(0, 0, 0, last, f"{S.notice_title(facts)}（截至{C.display_date(facts.as_of)}）", title)
     r = 1
     for sentences in parts.values():
         for s in sentences:
-            ws.set_row(r, 15 * max(1, -(-len(s) // 60)))
+            ws.set_row(r, 15 * C.estimate_lines(s, sum(widths)) + 4)
             ws.merge_range(r, 0, r, last, s, text)
             r += 1
     r += 1
@@ -53,6 +53,7 @@ def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int 
                 ws.write_string(r, i, v, fmt)
     ws.autofilter(first, 0, max(r, first + 1), last)
     ws.set_paper(9)
+    ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(first, first)
-    ws.set_footer("&C第 &P 页 共 &N 页")
+    ws.set_footer('&C&"宋体"&11第 &P 页 共 &N 页')

@@ -68,8 +68,9 @@ def read_report(path: str | Path) -> Report:
             as_of = cells[1]
         elif kind == "unit" and (unit := master.roster.get(cells[1])):
             n = [int(float(x or 0)) for x in cells[3:]]
-            counts = dict(zip(STATUS_KEYS, n[2:8], strict=False))  # Chinese status → count, in the written order
-            units.append(UnitLine(unit, cells[2] == "1", n[0], n[1], counts, n[8]))
+            counts = dict(zip(STATUS_KEYS, n[2:-1], strict=False))  # Chinese status → count, in the written order
+            counts = {k: counts.get(k, 0) for k in STATUS_KEYS}  # merged before 未填报 was counted: 0
+            units.append(UnitLine(unit, cells[2] == "1", n[0], n[1], counts, n[-1]))
         elif kind == "task":
             tasks.append(TaskLine(cells[1], cells[2], cells[3], cells[4] == "1"))
         elif kind == "assign":

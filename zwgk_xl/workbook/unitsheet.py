@@ -13,7 +13,24 @@ from zwgk_xl import contract as C
 from zwgk_xl.model import TaskList
 from zwgk_xl.plan import UnitPlan, locked_values
 from zwgk_xl.vocab import STATUS_HELP, UNIT_NOTE
-from zwgk_xl.workbook.xlsx import Styles, fit_cell, print_setup, row_height
+from zwgk_xl.workbook.xlsx import Styles, fit_cell, grow_row, page_widths, print_setup, row_height
+
+
+def unit_hidden(tl: TaskList, cols: Sequence[C.Column]) -> set[int]:
+    """Columns a unit need not see: 工作要求 when the list has none, 完成时限 when no task has one."""
+    hide = set()
+    for i, col in enumerate(cols):
+        if col.field == "requirement" and not tl.has_requirement:
+            hide.add(i)
+        if col.field == "deadline" and not any(t.deadline.text for t in tl.tasks):
+            hide.add(i)
+    return hide
+
+
+def unit_widths(tl: TaskList, cols: Sequence[C.Column]) -> list[float]:
+    """The unit sheet's column widths, the long-text columns stretched or narrowed to fill the printed page."""
+    flex = [i for i, c in enumerate(cols) if c.field in C.UNIT_FLEX]
+    return page_widths([c.width for c in cols], flex, unit_hidden(tl, cols))
 
 
 def write_unit_sheet(
@@ -27,21 +44,27 @@ def write_unit_sheet(
     note: str = "",
     answers: Mapping[str, Mapping[str, object]] | None = None,
     info: Mapping[str, object] | None = None,
+    overdue: set[str] | None = None,
+    note_alert: bool = False,
 ) -> list[list[str]]:
-    """Write the sheet and return the locked rows (for the fingerprint)."""
+    """Write the sheet and return the locked rows (for the fingerprint).
+
+    Task rows open tall enough for every locked text and grow with what a unit types (``grow_row``: no fixed
+    height), and every body cell is aligned to the top, so a long answer shows from its first line on screen and
+    on paper. Columns fill an A4 landscape page at about 90 % (``unit_widths``)."""
     cols = plan.columns()
     n = len(cols)
-    has_requirement = tl.has_requirement
-    for i, col in enumerate(cols):
-        hide = col.field == "requirement" and not has_requirement
-        ws.set_column(i, i, col.width, None, {"hidden": True} if hide else {})
+    hidden = unit_hidden(tl, cols)
+    widths = unit_widths(tl, cols)
+    for i in range(n):
+        ws.set_column(i, i, widths[i], None, {"hidden": True} if i in hidden else {})
     ws.set_row(C.UNIT_TITLE_ROW, 30)
     ws.merge_range(C.UNIT_TITLE_ROW, 0, C.UNIT_TITLE_ROW, n - 1, f"{tl.title}  填报表", st.title())
     label = st.get(font_name=C.FONT_HEAD, border=1, align="center", text_wrap=True)
     locked_value = st.get(border=1, align="left", text_wrap=True)
     input_value = st.get(border=1, align="left", locked=False, bg_color=C.COLOR_INPUT, text_wrap=True)
     input_date = st.get(border=1, align="left", locked=False, bg_color=C.COLOR_INPUT, num_format="yyyy-mm-dd")
-    ws.set_row(C.UNIT_INFO_ROW, 24)
+    ws.set_row(C.UNIT_INFO_ROW, 30)
     info = info or {}
     for name, l0, l1, v0, v1 in C.UNIT_INFO:
         _merge(ws, C.UNIT_INFO_ROW, l0, l1, name, label)
@@ -55,37 +78,44 @@ def write_unit_sheet(
         if field == "date":
             _date_validation(ws, C.UNIT_INFO_ROW, v0, C.UNIT_INFO_ROW, v0)
     note_text = note or UNIT_NOTE
-    ws.set_row(C.UNIT_NOTE_ROW, 20 if len(note_text) < 90 else 34)
-    ws.merge_range(C.UNIT_NOTE_ROW, 0, C.UNIT_NOTE_ROW, n - 1, note_text, st.get(text_wrap=True, font_size=10))
-    ws.set_row(C.UNIT_HEADER_ROW, 32)
+    visible = sum(w for i, w in enumerate(widths) if i not in hidden)
+    ws.set_row(C.UNIT_NOTE_ROW, row_height([(note_text, visible)]))
+    note_fmt = st.get(
+        text_wrap=True, font_size=10.5, bold=bool(note_alert), font_color=C.COLOR_OVERDUE if note_alert else "#000000"
+    )
+    ws.merge_range(C.UNIT_NOTE_ROW, 0, C.UNIT_NOTE_ROW, n - 1, note_text, note_fmt)
+    ws.set_row(C.UNIT_HEADER_ROW, row_height([(col.header, widths[i]) for i, col in enumerate(cols)]))
     for i, col in enumerate(cols):
         ws.write_string(C.UNIT_HEADER_ROW, i, col.header, st.head())
     locked_rows: list[list[str]] = []
     answers = answers or {}
+    overdue = overdue or set()
     for r, (task, a) in enumerate(plan.rows, start=C.UNIT_FIRST_ROW):
         values = locked_values(task, a)
         locked_rows.append(values)
         given = answers.get(task.id, {})
+        late = task.id in overdue
         texts: list[tuple[str, float]] = []
         for i, col in enumerate(cols):
             if i < len(C.UNIT_LOCKED):
                 v: object = values[i]
-                fmt = st.cell(col)
+                red = late and col.field in ("number", "text", "deadline")
+                fmt = st.cell(col, valign="top", font_color=C.COLOR_OVERDUE) if red else st.cell(col, valign="top")
                 if col.field == "number" and str(v).isdigit():
                     ws.write_number(r, i, int(str(v)), fmt)
                     continue
             elif col.field == "lead_summary" and a.role != C.ROLE_LEAD:
-                ws.write_string(r, i, "—", st.cell(col, fill=C.COLOR_LOCKED_NA))
+                ws.write_string(r, i, "—", st.cell(col, fill=C.COLOR_LOCKED_NA, valign="top"))
                 continue
             else:
                 v = given.get(col.field, "")
                 fill = C.STATUS_COLORS.get(str(v), C.COLOR_INPUT) if col.field == "status" else C.COLOR_INPUT
                 extra = {"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}
-                fmt = st.cell(col, locked=False, fill=fill, **extra)
+                fmt = st.cell(col, locked=False, fill=fill, valign="top", **extra)
             write_value(ws, r, i, v, fmt)
-            if not (col.field == "requirement" and not has_requirement):
-                texts.append((str(v), col.width))
-        ws.set_row(r, row_height(texts))
+            if i not in hidden:
+                texts.append((str(v), widths[i]))
+        grow_row(ws, r, row_height(texts))
     first, last = C.UNIT_FIRST_ROW, C.UNIT_FIRST_ROW + max(len(plan.rows), 1) - 1
     status_col = next(i for i, c in enumerate(cols) if c.field == "status")
     date_col = next(i for i, c in enumerate(cols) if c.field == "done_date")
@@ -106,7 +136,8 @@ def write_unit_sheet(
     )
     _date_validation(ws, first, date_col, last, date_col)
     ws.freeze_panes(C.UNIT_FIRST_ROW, 2)
-    print_setup(ws, C.UNIT_TITLE_ROW, C.UNIT_HEADER_ROW)
+    # the column headings repeat on each page; the title and unit go in the page header (rows left for answers)
+    print_setup(ws, C.UNIT_HEADER_ROW, C.UNIT_HEADER_ROW, f"{tl.title}  填报表  {plan.unit.name}")
     if protect:
         ws.protect(
             password,

@@ -18,6 +18,8 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from zwgk_xl import contract as C
+from zwgk_xl.contract import PAGE_CHARS as PAGE_CHARS
+from zwgk_xl.contract import page_widths as page_widths
 
 WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True}
 
@@ -47,12 +49,52 @@ class Workbook(xlsxwriter.Workbook):
         return name
 
 
+class Sheet(Worksheet):
+    """A worksheet whose rows may be marked to grow with their text (``grow_row``).
+
+    Such a row is written with its starting height but without ``customHeight``: Excel and WPS open it at that
+    height (they never fit rows on opening, so the task text must be there already) and fit it again whenever a cell
+    in it is edited; LibreOffice fits it on opening and on every edit. A row with ``customHeight`` (XlsxWriter's
+    ``set_row``) keeps its height whatever is typed into it, which is what hid a unit's long text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.auto_rows: set[int] = set()
+        #: Every row from this one on grows (a sheet of one row per answer: no set of hundreds of thousands).
+        self.auto_after: int | None = None
+        self._auto_now = False
+
+    def _write_row(self, row: int, spans: Any, row_info: Any = None, empty_row: bool = False) -> None:
+        self._auto_now = row in self.auto_rows or (self.auto_after is not None and row >= self.auto_after)
+        try:
+            super()._write_row(row, spans, row_info, empty_row)
+        finally:
+            self._auto_now = False
+
+    def _xml_start_tag_unencoded(self, tag: str, attributes: Any = None) -> None:
+        if self._auto_now and tag == "row":
+            attributes = [a for a in attributes or () if a[0] != "customHeight"]
+        super()._xml_start_tag_unencoded(tag, attributes)
+
+    def _xml_empty_tag_unencoded(self, tag: str, attributes: Any = None) -> None:
+        if self._auto_now and tag == "row":
+            attributes = [a for a in attributes or () if a[0] != "customHeight"]
+        super()._xml_empty_tag_unencoded(tag, attributes)
+
+
+def grow_row(ws: Worksheet, row: int, height_pt: float) -> None:
+    """Open the row at ``height_pt`` (enough for what is in it now) and let it grow with what a person types."""
+    ws.set_row(row, height_pt)
+    if isinstance(ws, Sheet):
+        ws.auto_rows.add(row)
+
+
 class RowOrderError(RuntimeError):
     """A streamed sheet was written above a row it had already written out: a bug in a writer, raised rather than
     letting XlsxWriter drop the cell without a word."""
 
 
-class StreamedWorksheet(Worksheet):
+class StreamedWorksheet(Sheet):
     """A worksheet of a ``large`` workbook: XlsxWriter's constant_memory mode writes each row to disk as soon as the
     next one starts, so XlsxWriter does not hold the cells (only row heights and links) until the file closes. That mode
     silently ignores any write (a cell, a row height, a merge) to a row above the current one; here such a write
@@ -71,8 +113,7 @@ def new_workbook(path: Path, *, large: bool = False) -> xlsxwriter.Workbook:
     in memory. Every writer writes its rows top to bottom, which streaming needs."""
     options = {**WB_OPTIONS, "in_memory": not large, "constant_memory": large}
     wb = Workbook(str(path), options)
-    if large:
-        wb.worksheet_class = StreamedWorksheet
+    wb.worksheet_class = StreamedWorksheet if large else Sheet
     wb.set_properties({"title": "政务公开重点任务", "author": "zwgk_xl", "comments": "由 zwgk_xl 生成"})
     return wb
 
@@ -120,14 +161,21 @@ class Styles:
         return self.get(font_name=C.FONT_HEAD, bg_color=color, border=1, text_wrap=True, align="left")
 
 
-def print_setup(ws: Worksheet, header_first: int, header_last: int) -> None:
-    """A4 landscape, one page wide, title rows repeated, 第 N 页 共 M 页 in the footer."""
+FOOTER = '&C&"宋体"&11第 &P 页 共 &N 页'
+
+
+def print_setup(ws: Worksheet, header_first: int, header_last: int, header: str = "") -> None:
+    """A4 landscape, one page wide (columns designed for the page, see ``page_widths``), the column headings repeated
+    on each page, ``header`` (what the pages are: list and unit) above each page and 第 N 页 共 M 页 below, at 11 pt
+    (LibreOffice scales them with the sheet)."""
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_margins(left=0.3, right=0.3, top=0.45, bottom=0.5)
     ws.repeat_rows(header_first, header_last)
-    ws.set_footer("&C第 &P 页 共 &N 页", {"margin": 0.3})
+    if header:
+        ws.set_header('&C&"宋体"&11 ' + header.replace("&", "&&"), {"margin": 0.2})
+    ws.set_footer(FOOTER, {"margin": 0.25})
     ws.center_horizontally()
 
 
