@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from zwgk_xl import vocab as V
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.documents import figures as F
 from zwgk_xl.documents import gongwen as G
@@ -158,9 +159,9 @@ def _attachment(doc, facts: Facts) -> None:
 
 _KIND = {
     "逾期": "已过完成时限的任务",
-    "未启动": "尚未启动的任务",
+    V.NOT_STARTED: "尚未启动的任务",
     "未报送": "尚无单位报送的任务",
-    "推进中": "正在推进的任务",
+    V.IN_PROGRESS: "正在推进的任务",
 }
 
 

@@ -272,7 +272,7 @@ def unfinished(facts: Facts) -> dict[str, list[TaskAccount]]:
     """Tasks not yet done, by what holds them: 逾期 first, then 未启动, 未报送, 推进中."""
     tl = facts.tasklist
     labels = task_labels(tl.tasks)
-    out: dict[str, list[TaskAccount]] = {"逾期": [], "未启动": [], NOT_REPORTED: [], "推进中": []}
+    out: dict[str, list[TaskAccount]] = {"逾期": [], V.NOT_STARTED: [], NOT_REPORTED: [], V.IN_PROGRESS: []}
     for t in tl.tasks:
         line = facts.report.line(t.id)
         acct = TaskAccount(t, labels[t.id], short_title(t.text), line.status, line.overdue, line.reported, ())
