@@ -160,7 +160,7 @@ def _attachment(doc, facts: Facts) -> None:
 _KIND = {
     "逾期": "已过完成时限的任务",
     V.NOT_STARTED: "尚未启动的任务",
-    "未报送": "尚无单位报送的任务",
+    V.NOT_REPORTED: "尚无单位报送的任务",
     V.IN_PROGRESS: "正在推进的任务",
 }
 

@@ -81,13 +81,13 @@ def colour(facts: Facts, u: UnitReturn, soon: int = SOON_DAYS) -> tuple[str, tup
         due_soon += 1
     reasons = []
     if not u.returned:
-        reasons.append("未报送")
+        reasons.append(V.NOT_REPORTED)
     if u.overdue:
         reasons.append(f"逾期{u.overdue}项")
     if reasons:
         return "红", tuple(reasons), unfilled, due_soon
     if unfilled:
-        reasons.append(f"未填报{unfilled}项")
+        reasons.append(f"{UNFILLED}{unfilled}项")
     if due_soon:
         reasons.append(f"{soon}天内到期{due_soon}项")
     return ("黄" if reasons else "绿"), tuple(reasons), unfilled, due_soon
@@ -116,7 +116,7 @@ def standings(facts: Facts, by: str = "completion", soon: int = SOON_DAYS) -> li
         elif kind == "undated":
             ret = f"已报送（{cn_date(day)}）" if day else "已报送（未填日期）"
         else:
-            ret = "未报送"
+            ret = V.NOT_REPORTED
         keyed.append((key, u, ret))
     keyed.sort(key=lambda k: k[0])  # stable: equal keys keep the roster's order
     out = []
