@@ -190,7 +190,39 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str]) ->
     tl = report.master.tasklist
     day = C.display_date(report.as_of)
     msg = new_message(sender, office, f"【汇总】{tl.title}（截至{day}）")
-    overdue = [
+    intro, overdue, kind_rows, error_rows = _summary_figures(report)
+    text = "\n\n".join(
+        [
+            "\n".join(intro),
+            "各单位情况：\n" + text_table(UNIT_HEADERS, _unit_rows(report)),
+            "逾期任务：\n" + (text_table(OVERDUE_HEADERS, overdue) if overdue else "无"),
+            "问题（按类型）：\n" + (text_table(KIND_HEADERS, kind_rows) if kind_rows else "无"),
+            "错误：\n" + (text_table(ERROR_HEADERS, error_rows) if error_rows else "无"),
+            "\n".join(_sign(report)).strip(),
+        ]
+    )
+    msg.set_content(text)
+    msg.add_alternative(_summary_html(report, intro, overdue, kind_rows, error_rows), subtype="html")
+    attach(msg, merged)
+    return Outgoing(
+        "汇总",
+        "",
+        msg,
+        message_key("汇总", report.master.list_id, report.as_of, digest(merged), tuple(office)),
+        str(merged),
+    )
+
+
+KIND_HEADERS = ("级别", "问题类型", "条数")
+ERROR_HEADERS = ("问题类型", "单位", "任务", "文件", "说明")
+Rows = list[tuple[object, ...]]
+
+
+def _summary_figures(report: Report) -> tuple[list[str], Rows, Rows, Rows]:
+    """The summary's opening lines, its overdue tasks, its problems by type and its errors."""
+    tl = report.master.tasklist
+    day = C.display_date(report.as_of)
+    overdue: Rows = [
         (
             C.task_label(tl, t.task_id),
             t.task_id,
@@ -206,9 +238,9 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str]) ->
     returned = sum(1 for u in report.units if u.returned)
     by_type = Counter((f.severity, f.code) for f in report.findings)
     kinds = sorted(by_type.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], -kv[1]))
-    kind_rows = [(SEVERITY_TITLES[sev], findings.title(code), n) for (sev, code), n in kinds]
+    kind_rows: Rows = [(SEVERITY_TITLES[sev], findings.title(code), n) for (sev, code), n in kinds]
     errors = [f for f in report.findings if f.severity == "error"]
-    error_rows = [
+    error_rows: Rows = [
         (findings.title(f.code), f.unit, f.task_id, Path(f.file).name if f.file else "", f.message) for f in errors
     ]
     intro = [
@@ -218,46 +250,24 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str]) ->
         f"{returned_units(returned, len(report.units))}。{findings.tally(report.findings)}，按类型统计如下，"
         "错误逐条列出；全部问题见附件汇总工作簿的“问题清单”。",
     ]
-    text = "\n\n".join(
+    return intro, overdue, kind_rows, error_rows
+
+
+def _summary_html(report: Report, intro: list[str], overdue: Rows, kind_rows: Rows, error_rows: Rows) -> str:
+    return html_page(
+        f"{report.master.tasklist.title} 汇总",
         [
-            "\n".join(intro),
-            "各单位情况：\n" + text_table(UNIT_HEADERS, _unit_rows(report)),
-            "逾期任务：\n" + (text_table(OVERDUE_HEADERS, overdue) if overdue else "无"),
-            "问题（按类型）：\n" + (text_table(("级别", "问题类型", "条数"), kind_rows) if kind_rows else "无"),
-            "错误：\n" + (text_table(("问题类型", "单位", "任务", "文件", "说明"), error_rows) if error_rows else "无"),
-            "\n".join(_sign(report)).strip(),
-        ]
-    )
-    msg.set_content(text)
-    msg.add_alternative(
-        html_page(
-            f"{tl.title} 汇总",
-            [
-                *(f"<p>{html.escape(x)}</p>" for x in intro if x),
-                "<h4>各单位情况</h4>",
-                html_table(UNIT_HEADERS, _unit_rows(report), red=[u.overdue > 0 for u in report.units]),
-                "<h4>逾期任务</h4>",
-                html_table(OVERDUE_HEADERS, overdue, text_cols=(2,), red=[True] * len(overdue))
-                if overdue
-                else "<p>无</p>",
-                "<h4>问题（按类型）</h4>",
-                html_table(("级别", "问题类型", "条数"), kind_rows) if kind_rows else "<p>无</p>",
-                "<h4>错误</h4>",
-                html_table(("问题类型", "单位", "任务", "文件", "说明"), error_rows, text_cols=(4,))
-                if error_rows
-                else "<p>无</p>",
-                *(f"<p>{html.escape(x)}</p>" for x in _sign(report) if x),
-            ],
-        ),
-        subtype="html",
-    )
-    attach(msg, merged)
-    return Outgoing(
-        "汇总",
-        "",
-        msg,
-        message_key("汇总", report.master.list_id, report.as_of, digest(merged), tuple(office)),
-        str(merged),
+            *(f"<p>{html.escape(x)}</p>" for x in intro if x),
+            "<h4>各单位情况</h4>",
+            html_table(UNIT_HEADERS, _unit_rows(report), red=[u.overdue > 0 for u in report.units]),
+            "<h4>逾期任务</h4>",
+            html_table(OVERDUE_HEADERS, overdue, text_cols=(2,), red=[True] * len(overdue)) if overdue else "<p>无</p>",
+            "<h4>问题（按类型）</h4>",
+            html_table(KIND_HEADERS, kind_rows) if kind_rows else "<p>无</p>",
+            "<h4>错误</h4>",
+            html_table(ERROR_HEADERS, error_rows, text_cols=(4,)) if error_rows else "<p>无</p>",
+            *(f"<p>{html.escape(x)}</p>" for x in _sign(report) if x),
+        ],
     )
 
 
