@@ -26,7 +26,7 @@ from zwgk_xl.mail.message import (
 )
 from zwgk_xl.model import Finding, Unit
 from zwgk_xl.plan import Master, UnitPlan
-from zwgk_xl.report import Report
+from zwgk_xl.report import Assign, Report
 from zwgk_xl.vocab import (
     LOCKED_NOTE,
     NOT_REPORTED,
@@ -102,6 +102,34 @@ def _text(t_text: str, limit: int = 120) -> str:
     return t_text if len(t_text) <= limit else t_text[: limit - 2].rstrip("，、；。 ") + "……"
 
 
+REMINDER_HEADERS = ("序号", "任务编号", "重点工作", "角色", "完成时限", "状态", "逾期")
+
+
+def _reminder_reason(returned: bool, overdue: int, missing: int) -> str:
+    """Why a unit is reminded, as the subject and the first sentence say it."""
+    if not returned:
+        return "尚未报送填报表"
+    parts = [f"{overdue} 项任务已过完成时限" if overdue else "", f"{missing} 项任务未填报" if missing else ""]
+    return "有 " + "、".join(p for p in parts if p)
+
+
+def _reminder_rows(report: Report, listed: Sequence[Assign]) -> list[tuple[str, ...]]:
+    """One row per task a reminder lists: the number as printed, the id, the text, role, deadline, status."""
+    tl = report.master.tasklist
+    return [
+        (
+            C.task_label(tl, a.task_id),
+            a.task_id,
+            _text(report.task(a.task_id).text),
+            a.role,
+            report.task(a.task_id).deadline.text or "—",
+            a.status,
+            "逾期" if a.overdue else "",
+        )
+        for a in listed
+    ]
+
+
 def reminders(
     report: Report, sender: str, forms: Mapping[str, Path] | None = None
 ) -> tuple[list[Outgoing], list[Finding]]:
@@ -122,29 +150,11 @@ def reminders(
         if not to:
             found.append(findings.make("no-email", unit=line.unit.name, kind="催报"))
             continue
-        if not line.returned:
-            why = "尚未报送填报表"
-        else:
-            parts = [
-                f"{len(overdue)} 项任务已过完成时限" if overdue else "",
-                f"{len(missing)} 项任务未填报" if missing else "",
-            ]
-            why = "有 " + "、".join(p for p in parts if p)
+        why = _reminder_reason(line.returned, len(overdue), len(missing))
         msg = new_message(sender, to, f"【催报】{tl.title}——{line.unit.name}：{why}")
         listed = overdue + missing
-        rows = [
-            (
-                C.task_label(tl, a.task_id),
-                a.task_id,
-                _text(report.task(a.task_id).text),
-                a.role,
-                report.task(a.task_id).deadline.text or "—",
-                a.status,
-                "逾期" if a.overdue else "",
-            )
-            for a in listed
-        ]
-        headers = ("序号", "任务编号", "重点工作", "角色", "完成时限", "状态", "逾期")
+        rows = _reminder_rows(report, listed)
+        headers = REMINDER_HEADERS
         form = forms.get(line.unit.id) if not line.returned else None
         intro = f"截至{day}，贵单位{why}。请尽快处理以下任务："
         tail = [*_due_and_contact(report)]
