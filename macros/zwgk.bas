@@ -15,6 +15,10 @@ Sub ZwgkSendSummary()
     RunPython "import zwgk_xl.xl; zwgk_xl.xl.send_summary()"
 End Sub
 
+Sub ZwgkNextRound()
+    RunPython "import zwgk_xl.xl; zwgk_xl.xl.next_round()"
+End Sub
+
 ' 功能区按钮回调（customUI.xml 中的 onAction）
 Sub ZwgkRibbonConsolidate(control As IRibbonControl)
     ZwgkConsolidate
@@ -26,4 +30,8 @@ End Sub
 
 Sub ZwgkRibbonSendSummary(control As IRibbonControl)
     ZwgkSendSummary
+End Sub
+
+Sub ZwgkRibbonNextRound(control As IRibbonControl)
+    ZwgkNextRound
 End Sub

@@ -116,3 +116,29 @@ def test_help_and_usage_errors_are_chinese_and_fit_80_columns() -> None:
         assert all(cell_len(line) <= 80 for line in text.splitlines()), text
         assert "…" not in text, text
         assert not [w for w in english if w in text], text
+
+
+def test_merge_runs_in_a_fresh_process_as_a_clerk_runs_it(built, tmp_path) -> None:
+    """`zwgk merge` in its own process (not after the tests imported every module): no traceback, file-level
+    findings show the file as their example (a junk file among the returns)."""
+    import datetime as dt
+    import subprocess
+    import sys
+
+    from zwgk_xl import simulate
+
+    _, b, _, base = built["haishu_2021"]
+    returns = tmp_path / "returns"
+    simulate.fill_returns(base / "outbox", returns, seed=5, due=dt.date(2021, 11, 30))
+    (returns / "垃圾.xlsx").write_bytes(b"not a workbook" * 100)
+    out = tmp_path / "merged.xlsx"
+    code = "import sys; from zwgk_xl.cli import main; sys.argv[0] = 'zwgk'; main()"
+    args = ["merge", str(b.path), str(returns), "-o", str(out), "--as-of", "2021-12-31"]
+    run = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env={"COLUMNS": "120", "PATH": ""}
+    )
+    assert "Traceback" not in run.stderr + run.stdout, run.stderr
+    assert run.returncode in (0, 1), run.stderr
+    assert out.exists()
+    row = next(line for line in run.stdout.splitlines() if "文件无法读取" in line)
+    assert "垃圾.xlsx" in row

@@ -245,9 +245,13 @@ def test_ranking_by_each_measure(merged, by: str) -> None:
     facts = read_facts(merged[1])
     st = S.standings(facts, by)
     assert [s.rank for s in st] == sorted(s.rank for s in st) and st[0].rank == 1
-    if by == "completion":
-        rates = [s.unit.done_rate for s in st]
+    if by == "completion":  # units that have not returned last, with no rate (not 0 %)
+        assert [s.unit.returned for s in st] == sorted((s.unit.returned for s in st), reverse=True)
+        assert not st[-1].unit.returned
+        rates = [s.unit.done_rate for s in st if s.unit.returned]
         assert rates == sorted(rates, reverse=True)
+        row = S.notice_rows(st)[-1]
+        assert row[3] == row[4] == "—" and row[6] == "未报送"
     elif by == "overdue":
         assert [s.unit.overdue for s in st] == sorted(s.unit.overdue for s in st)
     else:
@@ -444,6 +448,7 @@ def test_ledger_rows_print_setup_and_text_only(built, tmp_path) -> None:
         cells["佐证材料"] == typed and cells["进展情况"] == "+86 热线已公开" and cells["存在问题及下步计划"] == "-无-"
     )
     assert cells["填报日期"] == "2021年11月1日" and cells["报送文件"] == "a.xlsx"
+    assert ws["A1"].value.endswith("工作台账（截至2021年12月31日）")  # dates as people read them, not 2021-12-31
     assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:")
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.print_title_rows == "$1:$2"

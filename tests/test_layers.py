@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # 3 — everything that knows sheets, cells and zip parts
     ("workbook", "canonical"),
     # 4 — the stages: read sources, write outputs, walk folders
-    ("importers", "build", "split", "collect", "merge", "record"),
+    ("importers", "build", "split", "collect", "merge", "record", "cycle"),
     # 5 — what is made from the stages' results
     ("documents", "mail"),
     # 6 — shells and tools: parse, call, print or write

@@ -218,7 +218,7 @@ def test_merged_workbook(built, tmp_path) -> None:
     assert len(issues) - 1 == len(r.findings)
     with zipfile.ZipFile(out) as z:
         names = z.namelist()
-        assert sum(1 for n in names if n.startswith("xl/charts/chart")) == 2
+        assert sum(1 for n in names if n.startswith("xl/charts/chart")) == 3  # 汇总's two, 历次进展's one
         rels = "".join(z.read(n).decode() for n in names if n.endswith(".rels") and "worksheets" in n)
         assert 'TargetMode="External"' in rels  # links from 问题清单 to the cells of the returns
         targets = re.findall(r'Target="([^"]+)" TargetMode="External"', rels)

@@ -17,7 +17,7 @@ import pytest
 import xlsxwriter
 
 from zwgk_xl import contract as C
-from zwgk_xl import read_master
+from zwgk_xl import read_master, read_report
 
 HERE = Path(__file__).resolve().parent
 UNO_PYTHON = "/usr/bin/python3"
@@ -118,7 +118,12 @@ def test_canonical_list_prints_at_9pt(built, libreoffice, nine_pt, tmp_path) -> 
         if not re.search(r"T\d{3}", flat):
             continue  # the 清单信息 sheet
         task_pages += 1
-        assert all(h in flat for h in ("一级栏目", "重点工作", "牵头单位", "责任单位", "备注")), (p, flat[:200])
+        # every heading whole (the header row once showed only the last line of 任务编号: 号; wrapped, its two lines
+        # come out beside 序号's text)
+        assert all(h in flat for h in ("任务编", "一级栏目", "重点工作", "牵头单位", "责任单位", "备注")), (
+            p,
+            flat[:200],
+        )
     assert task_pages >= 3
 
 
@@ -133,7 +138,7 @@ def test_merged_workbook_prints_at_9pt(merged_pdf, nine_pt) -> None:
     assert_readable(merged_pdf, nine_pt, "汇总.xlsx")
 
 
-def test_dashboard_charts_print_on_pages_of_their_own(merged_pdf) -> None:
+def test_dashboard_charts_print_on_pages_of_their_own(small, merged_pdf) -> None:
     pdf = merged_pdf
     pages: dict[int, list[str]] = {}
     for p, _, t in words(pdf):
@@ -144,6 +149,11 @@ def test_dashboard_charts_print_on_pages_of_their_own(merged_pdf) -> None:
     assert "合计" not in text[pie] and "合计" not in text[bar]  # no table beside a chart
     assert pie != bar
     assert "区府办" in text[bar] and "100%" in text[bar]  # the bars are labelled with units and rates
+    # every unit named, not every other one (LibreOffice skipped crowded axis labels); those without a bar in the title
+    report = read_report(small[1])
+    names = [u.unit.short for u in report.units]
+    assert len(names) >= 25
+    assert all(n in text[bar] for n in names), [n for n in names if n not in text[bar]]
 
 
 # ------------------------------------------------------------------------------------------------ typing (UNO)

@@ -739,6 +739,8 @@ def test_texts_past_the_cell_limit_are_cut_with_a_note_on_every_sheet(folder) ->
     wb = CalamineWorkbook.from_path(str(out))
     cut = {}
     for name in wb.sheet_names:
+        if name in (C.SHEET_RESULT, C.SHEET_ROUNDS):  # very hidden JSON cut into cells: no text of its own
+            continue
         for row in wb.get_sheet_by_name(name).to_python():
             for v in row:
                 if isinstance(v, str) and "鼓楼长长长" in v:

@@ -17,6 +17,8 @@ ALLOWED = {
     # issue 16 is rewriting the merged workbook's writers: its two literals go when that lands
     ("workbook/merged.py", V.DONE): "pending issue 16",
     ("workbook/merged.py", V.NOT_APPLICABLE): "pending issue 16",
+    # issue 17 (rounds) is still working on its sheet: the 历次进展 header goes to V.DONE when it lands
+    ("workbook/roundbook.py", V.DONE): "pending issue 17",
 }
 
 

@@ -154,7 +154,7 @@ def test_built_files(tmp_path, libreoffice) -> None:
         assert "xl/vbaProject.bin" in z.namelist()
         assert "macroEnabled" in z.read("[Content_Types].xml").decode()
         vml = z.read("xl/drawings/vmlDrawing1.vml").decode()
-        assert vml.count("SampleCall") == 3  # three buttons, the template's macro
+        assert vml.count("SampleCall") == 4  # four buttons, the template's macro
     with zipfile.ZipFile(xlam) as z:
         assert "xl/vbaProject.bin" in z.namelist()
         ribbon = z.read("customUI/customUI.xml").decode()
@@ -178,13 +178,13 @@ def test_macros_text_matches_the_ribbon() -> None:
     ribbon = (ROOT / "macros" / "customUI.xml").read_text(encoding="utf-8")
     subs = set(re.findall(r"^Sub (\w+)\(", bas, re.M))
     actions = re.findall(r'onAction="([^"]+)"', ribbon)
-    assert len(actions) == 3 and set(actions) <= subs
+    assert len(actions) == 4 and set(actions) <= subs
     for call in re.findall(r'RunPython "([^"]+)"', bas):
         assert call.isascii() and call.startswith("import zwgk_xl.xl; zwgk_xl.xl.")
         import zwgk_xl.xl as xl
 
         assert hasattr(xl, call.rsplit(".", 1)[1].rstrip("()"))
-    assert {"一键汇总", "生成分发", "发送汇总"} <= set(re.findall(r'label="([^"]+)"', ribbon))
+    assert {"一键汇总", "生成分发", "发送汇总", "下一轮"} <= set(re.findall(r'label="([^"]+)"', ribbon))
 
 
 def test_run_without_excel(control_book) -> None:
@@ -241,3 +241,17 @@ def test_build_and_split_and_send_summary_run_from_the_settings(control_book) ->
     control.run("consolidate", settings, path.parent)
     message, _, _ = control.run("send_summary", settings, path.parent)
     assert "已生成 .eml" in message and len(list((tmp / "out" / "邮件").glob("*.eml"))) == 1
+
+
+def test_next_round_action_without_excel(control_book) -> None:
+    """下一轮: from the last 一键汇总's workbook, a new master and pre-filled unit workbooks, named in the status."""
+    path, tmp = control_book
+    settings = control.read_settings(path)
+    control.run("consolidate", settings, path.parent)
+    with pytest.raises(control.SettingsError, match="轮次"):
+        control.run("next_round", settings, path.parent)
+    message, _, _ = control.run("next_round", {**settings, "round": "2021-下半年"}, path.parent)
+    assert "下一轮完成" in message and "总表_2021-下半年.xlsx" in message
+    out = tmp / "out"
+    assert (out / "总表_2021-下半年.xlsx").exists() and any((out / "分发_2021-下半年").glob("*.xlsx"))
+    assert (Path(settings["master"]).parent / "留痕库.sqlite").exists()  # 一键汇总 is recorded too

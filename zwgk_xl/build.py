@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from zwgk_xl.workbook.master import readme_lines, write_master_table, write_read
 from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet
 from zwgk_xl.workbook.xlsx import (
     Styles,
+    Workbook,
     new_workbook,
     sheet_name,
     write_hidden,
@@ -40,11 +42,15 @@ def build_master(
     due: str = "",
     contact: str = "",
     now: dt.datetime | None = None,
+    extra_meta: Sequence[tuple[str, str]] = (),
+    after: Callable[[Workbook], None] | None = None,
 ) -> BuildResult:
     """Write the master workbook (说明, 总表, a sheet per unit, 单位名册, hidden data) to ``path``, atomically.
 
     ``round_label``, ``due`` and ``contact`` go into the hidden sheet and every unit workbook split from it; the
-    result says which units got tasks, which got none, and the plan's findings (names no unit answers to)."""
+    result says which units got tasks, which got none, and the plan's findings (names no unit answers to).
+    ``extra_meta`` adds keys to the hidden sheet and ``after`` writes more sheets: how ``zwgk next`` adds the round
+    state (workbook/roundbook.py) to a master without build knowing about rounds."""
     target = Path(path)
     plans, idle, out = plan_units(tl, roster)
     generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
@@ -68,9 +74,12 @@ def build_master(
                 (C.K_DUE, due),
                 (C.K_CONTACT, contact),
                 (C.K_TASK_IDS, ",".join(t.id for t in tl.tasks)),
+                *extra_meta,
             ],
         )
         write_hidden(wb, pairs)
+        if after is not None:
+            after(wb)
         wb.worksheets()[1].activate()
         wb.close()
     return BuildResult(target, tuple(plans), tuple(idle), tuple(out))

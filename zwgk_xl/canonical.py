@@ -107,6 +107,9 @@ def write(tl: TaskList, path: str | Path, findings: Iterable[Finding] = (), layo
             ws.set_column(i, i, w, body)
         if notes:
             ws.write_string(0, len(COLUMNS), CHECK_COLUMN, head)
+        # The header wraps in the narrow columns (任务编号 over two lines, beside the filter's arrow): a default-height
+        # row showed only its last line (号).
+        ws.set_row(0, height(max(estimate_lines(h, w - 2) for h, w in zip(COLUMNS, widths, strict=False))))
         for r, (task, row) in enumerate(zip(tl.tasks, rows(tl), strict=True), start=1):
             cells = [*row, "\n".join(notes[task.id])] if task.id in notes else row
             ws.write_row(r, 0, cells, guess if task.id in notes else body)

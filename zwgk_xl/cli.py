@@ -170,7 +170,12 @@ def _show_by_type(items: list[Finding]) -> None:
         table.add_column(col, overflow="fold")
     for (sev, code), n in sorted(counts.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], -kv[1])):
         example = next(f for f in items if f.code == code)
-        table.add_row(_SEVERITY[sev], zwgk_xl.findings.title(code), str(n), escape(example.unit or example.task_id))
+        table.add_row(
+            _SEVERITY[sev],
+            zwgk_xl.findings.title(code),
+            str(n),
+            escape(example.unit or example.task_id or Path(example.file).name),
+        )
     console.print(table)
 
 
@@ -247,7 +252,9 @@ def _show_layout(result: zwgk_xl.ImportResult) -> None:
     if layout is not None:
         share = round(layout.confidence * 100)
         console.print(f"识别为：{layout.label}（把握{layout.sureness}：{share}% 的任务读全了文字、单位和时限）")
-    guessed = sum(1 for f in result.findings if f.code in zwgk_xl.canonical.GUESSED)
+    from zwgk_xl.canonical import GUESSED
+
+    guessed = sum(1 for f in result.findings if f.code in GUESSED)
     if guessed:
         console.print(
             f"[yellow]{guessed} 处是推断的（合并单元格、文字中的单位、按内容分列等），见问题清单；"
@@ -325,6 +332,11 @@ def merge_(
         bool | None,
         typer.Option("--unit-sheets/--no-unit-sheets", help="每个单位一张工作表（默认：不超过 200 个单位时生成）"),
     ] = None,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="上一轮的汇总工作簿（总表不是 zwgk next 生成时，用于比较各轮）")
+    ] = None,
+    record: Annotated[Path | None, typer.Option("--record", help="留痕库文件（默认：总表旁的 留痕库.sqlite）")] = None,
+    use_record: Annotated[bool, typer.Option("--record-trail/--no-record-trail", help="是否写入留痕库")] = True,
 ) -> None:
     """汇总各单位报送的填报表，重建总表、汇总页、问题清单和填报明细。有“错误”级问题时退出码为 1。
 
@@ -334,21 +346,33 @@ def merge_(
         day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError as exc:
         raise _fail(f"--as-of 日期格式应为 2022-12-15，收到“{as_of}”") from exc
+    from zwgk_xl import cycle
+
+    options = {"as_of": day, "unit_sheets": unit_sheets, "previous": previous, "record": record}
     try:
         if as_json:
-            result = zwgk_xl.consolidate(master, returns, as_of=day)
+            merged = cycle.merge(master, returns, output, use_record=use_record, **options)  # type: ignore[arg-type]
         else:
-            files = zwgk_xl.collect.list_files(returns) if returns.is_dir() else []
+            from zwgk_xl.collect import list_files
+
+            files = list_files(returns) if returns.is_dir() else []
             with Progress(console=err, transient=True) as bar:
                 job = bar.add_task("读取报送文件", total=len(files))
-                result = zwgk_xl.consolidate(master, returns, as_of=day, progress=lambda p: bar.advance(job))
-        zwgk_xl.write_merged(result, output, unit_sheets=unit_sheets)
+                merged = cycle.merge(
+                    master,
+                    returns,
+                    output,
+                    use_record=use_record,
+                    progress=lambda p: bar.advance(job),
+                    **options,  # type: ignore[arg-type]
+                )
     except (zwgk_xl.MasterError, zwgk_xl.ReturnsError, zwgk_xl.OutputLocked, ValueError) as exc:
         raise _fail(str(exc)) from exc
+    result = merged.consolidation
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
-        show_findings(result.findings, limit=10_000 if show_all else 200, brief=not show_all)
+        show_findings(merged.findings, limit=10_000 if show_all else 200, brief=not show_all)
         if not show_all and any(f.severity != "error" for f in result.findings):
             console.print("全部问题见汇总结果的“问题清单”工作表，或加 --all 在此列出。")
         counts = "，".join(f"{k} {v}" for k, v in result.status_counts().items() if v)
@@ -357,8 +381,108 @@ def merge_(
         console.print(f"{returned_units(returned, len(result.units))}；任务状态：{counts}；逾期 {overdue} 项")
         if result.collection.missing:
             console.print("[yellow]未报送（催报）：[/]" + "、".join(u.name for u in result.collection.missing))
-        console.print(f"汇总结果：{output}")
+        if result.mark_shown and result.changes:
+            marks = "，".join(f"{k} {v}" for k, v in result.changes.counts().items())
+            console.print(
+                f"与上轮（{result.changes.previous}）相比：{marks}；进展未更新的任务 {len(result.changes.stalled)} 项；"
+                f"状态倒退 {len(result.changes.regressed)} 处"
+            )
+        console.print(f"汇总结果：{output}" + (f"；已记入留痕库 {merged.record}" if merged.record else ""))
     raise typer.Exit(1 if result.has_errors else 0)
+
+
+@app.command("next")
+def next_(
+    merged: Annotated[Path, typer.Argument(help="上一轮 zwgk merge 生成的汇总工作簿")],
+    round_label: Annotated[str, typer.Option("--round", help="新一轮的轮次，如 2022-Q4")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="新一轮的总表工作簿")] = Path("总表-下一轮.xlsx"),
+    due: Annotated[str, typer.Option("--due", help="本轮报送截止时间")] = "",
+    contact: Annotated[str | None, typer.Option("--contact", help="联系人及电话（默认沿用上一轮）")] = None,
+    record: Annotated[Path | None, typer.Option("--record", help="留痕库文件（汇总工作簿缺少轮次信息时使用）")] = None,
+) -> None:
+    """用上一轮的汇总工作簿生成下一轮总表：清单和单位名册沿用（含在汇总表中所做的修改），各单位上轮填报内容预填。
+
+    示例：zwgk next 汇总.xlsx --round 2022-Q4 --due 2022-12-20 -o 总表-2022-Q4.xlsx
+    """
+    from zwgk_xl import cycle
+
+    try:
+        result = cycle.next_round(merged, round_label, output, due=due, contact=contact, record=record)
+    except (zwgk_xl.MasterError, zwgk_xl.OutputLocked, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    console.print(
+        f"下一轮总表已生成：{result.path}（轮次 {result.round}，上一轮 {result.previous}；{result.units} 个单位，"
+        f"预填 {result.carried} 项上轮填报，其中已完成 {result.done} 项）"
+    )
+    if result.withheld:
+        console.print("[yellow]上轮报送未采用、本轮不预填的单位：[/]" + "、".join(result.withheld))
+    console.print(f"下一步：zwgk split {result.path} -o outbox/")
+    show_findings(list(result.findings))
+
+
+@app.command("history")
+def history_(
+    task: Annotated[str, typer.Option("--task", help="只看某项任务，如 T012")] = "",
+    unit: Annotated[str, typer.Option("--unit", help="只看某个单位（全称或其中几个字）")] = "",
+    record: Annotated[Path, typer.Option("--record", help="留痕库文件")] = Path("留痕库.sqlite"),
+    rebuild: Annotated[
+        list[Path] | None, typer.Option("--rebuild", help="从汇总工作簿重建（补入）留痕库，可多次指定")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+) -> None:
+    """显示留痕库中的时间线：各轮次、各单位状态、谁在何时报送、逾期报送、重复报送。
+
+    示例：zwgk history --task T012 --unit 区财政局
+    """
+    from zwgk_xl import cycle
+    from zwgk_xl.record import RecordError
+
+    try:
+        if rebuild:
+            added, _ = cycle.rebuild(record, list(rebuild))
+            if not as_json:
+                console.print(f"已从汇总工作簿补入 {added} 次汇总 → {record}")
+        tl = cycle.history(record, task=task, unit=unit)
+    except (RecordError, zwgk_xl.MasterError, zwgk_xl.ReportError) as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        print(json.dumps(tl.to_json(), ensure_ascii=False, indent=1))
+        return
+    rounds = Table(title="历次汇总", expand=True)
+    for col in ("轮次", "截至", "报送截止", "已报送", "任务状态", "汇总时间", "汇总文件"):
+        rounds.add_column(col, overflow="fold")
+    for r in tl.rounds:
+        figs = "，".join(f"{k} {v}" for k, v in r["figures"].items() if v)
+        rounds.add_row(
+            r["round"],
+            r["as_of"],
+            r["due"] or "",
+            f"{r['returned']}/{r['units']}",
+            figs,
+            r["merged_at"],
+            Path(r["output"]).name,
+        )
+    console.print(rounds)
+    if task or unit:
+        entries = Table(title="各轮填报", expand=True)
+        for col in ("轮次", "任务", "单位", "角色", "状态", "本轮变化", "填报日期", "文件"):
+            entries.add_column(col, overflow="fold")
+        for e in tl.entries:
+            date = e["report_date"] + ("（逾期报送）" if e["late"] else "")
+            entries.add_row(e["round"], e["task_id"], e["unit"], e["role"], e["status"], e["change"], date, e["file"])
+        console.print(entries)
+    files = Table(title="报送文件", expand=True)
+    for col in ("轮次", "单位", "文件", "文件轮次", "填报日期", "结果", "说明"):
+        files.add_column(col, overflow="fold")
+    for f in tl.files:
+        notes = "、".join(x for x, on in (("重复报送", f["resend"]), ("逾期报送", f["late"])) if on)
+        notes = "、".join(x for x in (notes, "、".join(zwgk_xl.findings.title(c) for c in f["findings"])) if x)
+        files.add_row(
+            f["round"], f["unit"], Path(f["file"]).name, f["file_round"], f["report_date"], f["outcome"], notes
+        )
+    console.print(files)
+    if tl.mails:
+        console.print(f"邮件 {len(tl.mails)} 封（--json 查看明细）")
 
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="配置文件 zwgk.toml（邮件服务器等）")]
@@ -368,7 +492,13 @@ OutboxOpt = Annotated[Path | None, typer.Option("--outbox", help="写成 .eml �
 
 
 def _deliver(
-    outgoing: list, found: list, config: Path | None, dry_run: bool, resend: bool, outbox: Path | None
+    outgoing: list,
+    found: list,
+    config: Path | None,
+    dry_run: bool,
+    resend: bool,
+    outbox: Path | None,
+    record_beside: Path | None = None,
 ) -> None:
     """Shared tail of send/remind/report: show, then send or write, then report."""
     try:
@@ -403,6 +533,11 @@ def _deliver(
         result = zwgk_xl.mail.deliver(outgoing, transport, log, resend=resend, pause=0 if outbox else mail.pause)
     except zwgk_xl.mail.MailServerError as exc:
         raise _fail(str(exc)) from exc
+    if record_beside is not None:
+        from zwgk_xl import cycle
+
+        for f in cycle.record_mail(record_beside, result, transport.name):
+            err.print(f"[yellow]{f.message}[/]")
     skipped = f"；此前已写过或已发送、跳过 {len(result.skipped)} 封（需重写请加 --resend）" if result.skipped else ""
     if drafts:
         console.print(f"已写成草稿 {len(result.sent)} 封{skipped}。")
@@ -444,7 +579,7 @@ def send_(
     except zwgk_xl.MasterError as exc:
         raise _fail(str(exc)) from exc
     outgoing, found = zwgk_xl.mail.distribution(m, files, _sender(config))
-    _deliver(outgoing, [*skipped, *found], config, dry_run, resend, outbox)
+    _deliver(outgoing, [*skipped, *found], config, dry_run, resend, outbox, record_beside=master)
 
 
 @app.command("remind")
@@ -462,13 +597,16 @@ def remind_(
 
     示例：zwgk remind 汇总.xlsx --dry-run
     """
+    from zwgk_xl.workbook import roundbook
+
     try:
         report = zwgk_xl.read_report(merged)
         attached = {u.id: p for u, p in zwgk_xl.mail_files(report.master, forms)} if forms else {}
     except (zwgk_xl.MasterError, zwgk_xl.ReportError) as exc:
         raise _fail(str(exc)) from exc
-    outgoing, found = zwgk_xl.mail.reminders(report, _sender(config), attached)
-    _deliver(outgoing, found, config, dry_run, resend, outbox)
+    unchanged, previous = roundbook.reminder_context(merged)
+    outgoing, found = zwgk_xl.mail.reminders(report, _sender(config), attached, unchanged, previous)
+    _deliver(outgoing, found, config, dry_run, resend, outbox, record_beside=merged)
 
 
 @app.command("report")
@@ -499,7 +637,7 @@ def report_(
     if leads:
         more, found = zwgk_xl.mail.lead_status(report, sender)
         outgoing += more
-    _deliver(outgoing, found, config, dry_run, resend, outbox)
+    _deliver(outgoing, found, config, dry_run, resend, outbox, record_beside=merged)
 
 
 @app.command("addin")

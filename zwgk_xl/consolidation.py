@@ -27,8 +27,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from zwgk_xl import contract as C
 from zwgk_xl import findings
+from zwgk_xl import rounds as R
 from zwgk_xl.checks import is_overdue, return_findings
 from zwgk_xl.deadlines import parse as parse_deadline
 from zwgk_xl.model import Answer, Finding, Outcome, Submission, Task, Unit
@@ -119,6 +120,33 @@ class Consolidation(Outcome):
     units: tuple[UnitResult, ...]
     findings: tuple[Finding, ...]
     as_of: dt.date
+    #: rounds: the state the master carried (earlier rounds, carried answers), what changed since, and the state
+    #: this merge hands to the next round (rounds.py)
+    rounds: R.RoundState = field(default_factory=R.RoundState)
+    changes: R.Changes | None = None
+    state_after: R.RoundState = field(default_factory=R.RoundState)
+
+    @property
+    def mark_shown(self) -> bool:
+        return bool(self.changes and self.changes.previous)
+
+    def mark(self, unit_id: str, task_id: str) -> str:
+        """新填 / 已更新 / 沿用上轮 for a round after the first; "" in the first round (everything is new)."""
+        return self.changes.mark(unit_id, task_id) if self.changes and self.changes.previous else ""
+
+    def _changes_json(self) -> dict[str, Any] | None:
+        """What changed since the previous round (None in a first round): for scripts, beside the findings."""
+        ch = self.changes
+        if ch is None or not ch.previous:
+            return None
+        return {
+            "previous": ch.previous,
+            "marks": ch.counts(),
+            "stalled": list(ch.stalled),
+            "regressed": [{"unit_id": u, "task_id": t} for u, t in ch.regressed],
+            "improved_units": list(ch.improved_units),
+            "stalled_units": list(ch.stalled_units),
+        }
 
     def __repr__(self) -> str:  # the generated one printed every answer of every unit (428 KB for a district)
         return (
@@ -158,6 +186,8 @@ class Consolidation(Outcome):
                 for u in self.units
             ],
             "findings": [f.to_dict() for f in self.findings],
+            "round": self.master.round,
+            "changes": self._changes_json(),
         }
 
     def sheet_arrays(self) -> dict[str, list[list[object]]]:
@@ -321,7 +351,7 @@ def overall_status(statuses: list[str], expected: int) -> str:
     return IN_PROGRESS
 
 
-def _progress(unit: Unit, a: Answer, full: bool) -> str:
+def _progress(unit: Unit, a: Answer, full: bool, mark: str = "") -> str:
     """One unit's answer as a line of the 总表. The lead's line is whole; a responsible unit's line keeps its status
     and progress text (a task may have twenty such units; dates, evidence and plans stay in 填报明细). The status is
     the one it counts as (已完成, not "完成" as typed; unknown text as typed)."""
@@ -339,6 +369,8 @@ def _progress(unit: Unit, a: Answer, full: bool) -> str:
             text += p if not text or text[-1] in "。；;！!？?" else f"；{p}"
     if full and a.lead_summary:
         text += f"\n牵头汇总：{a.lead_summary}"
+    if text and mark:
+        text = f"〔{mark}〕{text}"
     return f"【{unit.short}】{text}" if text else ""
 
 
@@ -346,12 +378,14 @@ def _status_order(item: tuple[str, object]) -> int:
     return STATUSES.index(item[0]) if item[0] in STATUSES else len(STATUSES)
 
 
-def _progress_cell(entries: list[tuple[Unit, Answer]], full: bool, width: float) -> str:
+def _progress_cell(
+    entries: list[tuple[Unit, Answer]], full: bool, width: float, mark: Callable[[Unit], str] = lambda u: ""
+) -> str:
     """The units' lines for one 总表 cell. Where they need more lines than a row can show (Excel's rows stop at
     409 pt; a task led by twenty towns does), each unit keeps only its status and progress under a count of the
     statuses; where even that is too tall, every unit is still named, under its status. The cell always names every
     unit that reported, and 填报明细 holds every field of every answer. One unit's text is never summarised."""
-    text = "\n".join(line for u, a in entries if (line := _progress(u, a, full)))
+    text = "\n".join(line for u, a in entries if (line := _progress(u, a, full, mark(u))))
     if len(entries) <= 1 or C.estimate_lines(text, width) <= C.MAX_ROW_LINES:
         return text
     counts = Counter(a.status or a.status_raw or UNFILLED for _, a in entries)
@@ -359,7 +393,7 @@ def _progress_cell(entries: list[tuple[Unit, Answer]], full: bool, width: float)
     brief = "\n".join(
         [
             f"共 {len(entries)} 个单位（{tally}），内容较多，各单位全文见“{C.SHEET_DETAIL}”：",
-            *(line for u, a in entries if (line := _progress(u, a, False))),
+            *(line for u, a in entries if (line := _progress(u, a, False, mark(u)))),
         ]
     )
     if C.estimate_lines(brief, width) <= C.MAX_ROW_LINES:
@@ -440,9 +474,11 @@ def unit_findings(plans: Sequence[UnitPlan], by_unit: dict[str, Submission], due
     return out
 
 
-def consolidation(master: Master, col: Collection, as_of: dt.date) -> Consolidation:
+def consolidation(master: Master, col: Collection, as_of: dt.date, state: R.RoundState | None = None) -> Consolidation:
     """The results of one merge from data in memory: the master as read, the returns as collected, the date the
-    overdue rule counts from. Pure, so the 总体状态 rule runs on any data an analyst or a test puts together."""
+    overdue rule counts from, and the earlier rounds (``state``, as seen from this master's round; none in a first
+    round). Pure, so the 总体状态 rule runs on any data an analyst or a test puts together."""
+    state = state or R.RoundState(current=master.round)
     plans = master.plans
     by_unit: dict[str, Submission] = {s.unit.id: s for s in col.submissions}
     tl = master.tasklist
@@ -455,12 +491,29 @@ def consolidation(master: Master, col: Collection, as_of: dt.date) -> Consolidat
     widths = C.master_widths(tl)
     lead_w, resp_w = widths["lead_progress"], widths["responsible_progress"]
     due = return_due(master)
+    reported_of = {
+        t.id: [(u, role, a) for u, role, a in per_task[t.id] if a is not None and not is_blank(a)] for t in tl.tasks
+    }
+    task_status = {
+        t.id: overall_status([a.status for _, _, a in reported_of[t.id]], len(per_task[t.id])) for t in tl.tasks
+    }
+    entries_r = [
+        R.Entry(u.id, u.name, tid, R.answer_values(a) if a is not None else None)
+        for tid, rows in per_task.items()
+        for u, _, a in rows
+    ]
+    changes = R.compare(state, entries_r, task_status)
+    shown = changes.marks if changes.previous else {}
     for task in tl.tasks:
         entries = per_task[task.id]
-        reported = [(u, role, a) for u, role, a in entries if a is not None and not is_blank(a)]
-        status = overall_status([a.status for _, _, a in reported], len(entries))
-        lead = _progress_cell([(u, a) for u, role, a in reported if role == ROLE_LEAD], True, lead_w)
-        resp = _progress_cell([(u, a) for u, role, a in reported if role == ROLE_RESPONSIBLE], False, resp_w)
+        reported = reported_of[task.id]
+        status = task_status[task.id]
+
+        def mark(u: Unit, tid: str = task.id) -> str:
+            return shown.get((u.id, tid), "")
+
+        lead = _progress_cell([(u, a) for u, role, a in reported if role == ROLE_LEAD], True, lead_w, mark)
+        resp = _progress_cell([(u, a) for u, role, a in reported if role == ROLE_RESPONSIBLE], False, resp_w, mark)
         section = tl.section(task.section_path[0]).heading if task.section_path else ""
         task_rows.append(
             TaskResult(task, section, status, lead, resp, len(reported), len(entries), is_overdue(task, status, as_of))
@@ -489,5 +542,36 @@ def consolidation(master: Master, col: Collection, as_of: dt.date) -> Consolidat
         )
     checks = return_findings(tl, plans, by_unit, as_of, master.index)
     checks += unit_findings(plans, by_unit, due)
-    all_findings = (*master.findings, *col.findings, *checks)
-    return Consolidation(master, col, tuple(plans), tuple(task_rows), tuple(unit_rows), tuple(all_findings), as_of)
+    all_findings = (*master.findings, *col.findings, *checks, *changes.findings)
+    refused = R.withheld(
+        all_findings, {s.unit.id: s.file for s in col.submissions}, {u.name: u.id for u in master.roster.units}
+    )
+    carried = R.carry_forward(
+        state,
+        master.round,
+        {s.unit.id: {a.task_id: R.answer_values(a) for a in s.answers} for s in col.submissions},
+        {p.unit.id: [t.id for t, _ in p.rows] for p in plans},
+        refused,
+    )
+    after = R.after_merge(state, master.round, as_of, task_status, carried, refused, marks=changes.marks)
+    return Consolidation(
+        master,
+        col,
+        tuple(plans),
+        tuple(task_rows),
+        tuple(unit_rows),
+        tuple(all_findings),
+        as_of,
+        state,
+        changes,
+        after,
+    )
+
+
+def state_for(master: Master, found: R.RoundState | None) -> R.RoundState:
+    """The earlier rounds as seen from this master's round (a merged workbook's state is ready for the next)."""
+    if found is None:
+        return R.RoundState(current=master.round)
+    rounds = tuple(r for r in found.rounds if r.label != master.round)
+    history = tuple(h for h in found.history if h[0] != master.round)
+    return R.RoundState(master.round, rounds, history, found.carried, found.withheld)

@@ -33,6 +33,8 @@ SHEET_UNIT = "填报表"  # the one visible sheet of a unit's workbook
 SHEET_DASHBOARD = "汇总"
 SHEET_FINDINGS = "问题清单"
 SHEET_DETAIL = "填报明细"  # merged workbook: every unit's answers in one table
+SHEET_HISTORY = "历次进展"  # merged workbook: each task's 总体状态 in every round (rounds.py)
+SHEET_ROUNDS = "_zwgk_rounds"  # very hidden: the round state (history, carried answers) as JSON rows
 SHEET_CHART_STATUS = "状态分布图"  # merged workbook: chart sheets, a printed page each
 SHEET_CHART_RATE = "完成率图"
 SHEET_NOTICE = "通报"  # merged workbook: units ranked, 红/黄/绿 (workbook/notice.py)
@@ -47,6 +49,8 @@ RESERVED_SHEETS = (
     SHEET_RESULT,
     SHEET_DASHBOARD,
     SHEET_FINDINGS,
+    SHEET_HISTORY,
+    SHEET_ROUNDS,
     SHEET_NOTICE,
 )
 
@@ -104,6 +108,9 @@ UNIT_INPUT: tuple[Column, ...] = (
 LEAD_SUMMARY = Column("牵头汇总（含各责任单位落实情况）", 11, "lead_summary")
 #: Columns that take the page's spare width (or give it up) on a unit sheet: the texts people read and write.
 UNIT_FLEX = ("text", "requirement", "progress")
+#: A round after the first: a locked column saying where each row's pre-filled answers come from (split), or how
+#: each answer compares with them (the merged workbook's unit sheets). Read by no one: collect ignores its header.
+UNIT_CARRIED = Column("上轮填报", 10, "carried")
 
 #: 填报明细 in the merged workbook: every (unit, task) pair in roster order, one row each, for filtering by unit,
 #: status or task across all returns. Who filled a return in, the phone, the date and the file are one per unit: they
@@ -116,6 +123,7 @@ DETAIL_COLUMNS: tuple[Column, ...] = (
     Column("重点工作", 24, "text"),
     Column("完成时限", 6, "deadline", center=True),
     Column("完成状态", 6, "status", center=True),
+    Column("本轮变化", 5, "change", center=True),  # 新填 / 已更新 / 沿用上轮 (rounds.py)
     Column("进展情况", 36, "progress"),
     Column("完成（预计）时间", 10, "done_date", center=True),
     Column("佐证材料", 8, "evidence"),
@@ -160,6 +168,7 @@ K_FINGERPRINT = "fingerprint"
 K_DUE = "return_due"
 K_CONTACT = "contact"
 K_KIND = "kind"  # "master" or "unit"
+K_EARLIER_ROUNDS = "earlier_rounds"  # JSON list of the rounds merged before this one: their returns are stale
 
 # ------------------------------------------------------------------------------------------------ styles
 FONT_BODY = "宋体"
@@ -178,6 +187,8 @@ STATUS_COLORS = {
     V.NOT_APPLICABLE: "#EDEDED",
 }
 COLOR_OVERDUE = "#C00000"
+COLOR_CARRIED = "#E2EFDA"  # an input cell pre-filled with last round's answer (green: already there)
+MARK_COLORS = {"新填": "#FFF2CC", "已更新": "#C6EFCE", "沿用上轮": "#EDEDED", "进展未更新": "#FFC7CE"}
 
 
 def list_id(title: str, year: int | None, issuer: str) -> str:

@@ -39,7 +39,7 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("报送文件夹", "returns", "各单位发回的文件所在文件夹"),
     ("输出文件夹", "output", "汇总结果、分发文件写到这里"),
     ("汇总截至日期", "as_of", "判断逾期的日期，留空为今天"),
-    ("轮次", "round", "如 2022-1"),
+    ("轮次", "round", "如 2022-Q3；“下一轮”时填新一轮的轮次，如 2022-Q4"),
     ("报送截止", "due", "写入各单位填报表"),
     ("联系人", "contact", "写入各单位填报表"),
     ("区府办邮箱", "office", "发送汇总时的收件人，多个用分号分隔"),
@@ -50,6 +50,7 @@ BUTTONS = (
     ("Button 1", "一键汇总", "consolidate"),
     ("Button 2", "生成分发", "build_and_split"),
     ("Button 3", "发送汇总", "send_summary"),
+    ("Button 4", "下一轮", "next_round"),
 )
 #: The status line when Excel cannot say which button was clicked (Application.Caller is Windows desktop Excel's).
 UNKNOWN_BUTTON = (
@@ -191,6 +192,8 @@ _HELP = (
     "3. 各单位发回后放入“报送文件夹”，点“一键汇总”：结果写入本工作簿的总表、汇总、问题清单三张表，",
     "   完整的汇总工作簿写到输出文件夹。",
     "4. 点“发送汇总”：把汇总结果发给区府办邮箱（未配置邮件服务器时生成 .eml 文件）。",
+    "5. 下一轮（如下一季度）：在“轮次”填新轮次、“报送截止”填新日期，点“下一轮”：用最近一次汇总结果生成新一轮总表和",
+    "   各单位填报表（预填上轮内容），再把“总表”改为新生成的总表。每次汇总都记入总表旁的留痕库。",
     "运行状态显示在“设置”表 B3 单元格；出错时这里会写明原因。",
     "本工作簿需与 zwgk_control.py 放在同一文件夹，且文件名不要改为中文（xlwings 按文件名导入 Python 模块）。",
 )
@@ -262,18 +265,25 @@ ActionResult = tuple[str, "dict[str, list[list[object]]] | None", "dt.date | Non
 
 def run(action: str, settings: dict[str, object], base: Path) -> ActionResult:
     """Run one button's action with the 设置 values; returns (status message, result sheets or None, as_of)."""
-    actions = {"consolidate": _consolidate, "build_and_split": _build_and_split, "send_summary": _send_summary}
+    actions = {
+        "consolidate": _consolidate,
+        "build_and_split": _build_and_split,
+        "send_summary": _send_summary,
+        "next_round": _next_round,
+    }
     if action not in actions:
         raise SettingsError(f"未知操作：{action}")
     return actions[action](settings, base, _path(settings, "output", base, must_exist=False))
 
 
 def _consolidate(settings: dict[str, object], base: Path, output: Path) -> ActionResult:
-    import zwgk_xl
+
+    from zwgk_xl import cycle
 
     as_of = _date(settings.get("as_of"))
-    result = zwgk_xl.consolidate(_path(settings, "master", base), _path(settings, "returns", base), as_of=as_of)
-    merged = zwgk_xl.write_merged(result, output / f"汇总_{as_of.isoformat()}.xlsx")
+    merged = output / f"汇总_{as_of.isoformat()}.xlsx"
+    master, returns = _path(settings, "master", base), _path(settings, "returns", base)
+    result = cycle.merge(master, returns, merged, as_of=as_of).consolidation  # recorded in the 留痕库
     msg = (
         f"一键汇总完成：{returned_units(result.returned, len(result.units))}，{findings.tally(result.findings)}，"
         f"结果已写入本工作簿和 {merged}"
@@ -320,8 +330,36 @@ def _send_summary(settings: dict[str, object], base: Path, output: Path) -> Acti
     else:
         transport, log = mail.OutboxTransport(output / "邮件"), output / "邮件" / "已发送记录.jsonl"
     sent = mail.deliver(out, transport, log)
+    from zwgk_xl.cycle import record_mail
+
+    record_mail(merged, sent, transport.name)  # the trail; a record that cannot be written costs only that
     if sent.failed:
         raise SettingsError(f"发送失败：{sent.failed[0][1]}")
     how = "已发送" if cfg.mail.smtp else f"已生成 .eml 到 {output / '邮件'}"
     now = dt.datetime.now()
     return f"发送汇总：{how}（{len(sent.sent)} 封，跳过已发送 {len(sent.skipped)} 封）{now:%H:%M}", None, None
+
+
+def _next_round(settings: dict[str, object], base: Path, output: Path) -> ActionResult:
+    """下一轮: the last 一键汇总's workbook → the new round's master and pre-filled unit workbooks."""
+    import zwgk_xl
+    from zwgk_xl import cycle
+
+    as_of = _date(settings.get("as_of"))
+    merged = output / f"汇总_{as_of.isoformat()}.xlsx"
+    if not merged.exists():
+        raise SettingsError(f"找不到 {merged}，请先“一键汇总”（下一轮从汇总结果生成）")
+    label = str(settings.get("round") or "").strip()
+    if not label:
+        raise SettingsError("请在“设置”表的“轮次”中填写新一轮的轮次，如 2022-Q4")
+    try:
+        nxt = cycle.next_round(merged, label, output / f"总表_{label}.xlsx", due=str(settings.get("due") or ""))
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc
+    split = zwgk_xl.split_units(nxt.path, output / f"分发_{label}")
+    return (
+        f"下一轮完成：总表 {nxt.path}（预填 {nxt.carried} 项上轮填报），{len(split.files)} 个单位填报表在 "
+        f"{output / f'分发_{label}'}；请把“总表”改为 {nxt.path.name}",
+        None,
+        None,
+    )

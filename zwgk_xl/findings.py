@@ -159,6 +159,24 @@ TABLE: dict[str, Kind] = {
     "overdue": Kind("warning", "逾期", "已过完成时限 {due}，{unit}填报状态为“{status}”"),
     "done-no-date": Kind("warning", "缺完成时间", "填“已完成”但未填完成时间"),
     "done-no-progress": Kind("warning", "缺进展情况", "填“已完成”但未填进展情况"),
+    # rounds and the audit record (rounds.py, record.py)
+    "round-refused": Kind(
+        "error",
+        "旧轮次文件",
+        "旧轮次的报送：文件为“{got}”轮，本次汇总为“{expected}”轮，不予汇总（请该单位报送本轮填报表）；其内容见下",
+    ),
+    "progress-stalled": Kind(
+        "warning", "进展未更新", "进展未更新：各单位均沿用上轮（{round}）填报，任务仍为“{status}”"
+    ),
+    "status-regressed": Kind(
+        "warning", "状态倒退", "完成状态倒退：上轮（{round}）报“已完成”，本轮为“{status}”，请核实"
+    ),
+    "record-recreated": Kind(
+        "info", "留痕库已新建", "留痕库 {path} {why}，已新建（可用 zwgk history --rebuild 从汇总工作簿重建）"
+    ),
+    "record-unavailable": Kind(
+        "warning", "留痕库不可用", "留痕库 {path} 无法写入（{reason}），本次汇总未留痕，汇总结果不受影响"
+    ),
     # mail
     "outbox-skipped": Kind("warning", "分发文件未发送", "{why}，未发送"),
     "no-email": Kind("warning", "缺邮箱", "名册中没有 {unit} 的邮箱，{kind}邮件未生成；请在单位名册中补充“邮箱”"),

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+from zwgk_xl import contract as C
 from zwgk_xl.collect import Collection, collect
-from zwgk_xl.consolidation import Consolidation, consolidation
+from zwgk_xl.consolidation import Consolidation, consolidation, state_for
 from zwgk_xl.plan import Master
+from zwgk_xl.rounds import RoundState
 from zwgk_xl.workbook.master import read_master
 
 
@@ -18,6 +21,7 @@ def consolidate(
     returns: str | Path | Collection,
     as_of: dt.date | None = None,
     progress: Callable[[Path], None] | None = None,
+    previous: RoundState | None = None,
 ) -> Consolidation:
     """Consolidate a returns folder against a master workbook.
 
@@ -26,5 +30,12 @@ def consolidate(
     overdue rule counts from; ``progress`` is called with each file as it is read. Nothing is written: pass the
     result to ``write_merged``. Bad files become findings; only a missing master or folder raises."""
     m = master if isinstance(master, Master) else read_master(master)
+    # rounds: the earlier rounds from ``previous`` (the previous merged workbook, or the audit record), else from
+    # the master's own round state (a master made by `zwgk next`); their returns are stale
+    from zwgk_xl.workbook.roundbook import earlier_rounds, read_state
+
+    state = state_for(m, previous or read_state(m.path))
+    if state.rounds and not m.earlier_rounds:
+        m = replace(m, meta={**m.meta, C.K_EARLIER_ROUNDS: earlier_rounds(state)})
     col = returns if isinstance(returns, Collection) else collect(m, returns, progress)
-    return consolidation(m, col, as_of or dt.date.today())
+    return consolidation(m, col, as_of or dt.date.today(), state)

@@ -140,6 +140,17 @@ class Master:
         return self.meta.get(C.K_ROUND, "")
 
     @cached_property
+    def earlier_rounds(self) -> frozenset[str]:
+        """Rounds merged before this master's (``zwgk next`` writes them): a return of one of them is stale."""
+        import json
+
+        try:
+            labels = json.loads(self.meta.get(C.K_EARLIER_ROUNDS, "") or "[]")
+        except ValueError:
+            return frozenset()
+        return frozenset(str(x) for x in labels if str(x) != self.round)
+
+    @cached_property
     def index(self) -> RosterIndex:
         return RosterIndex(self.roster)
 

@@ -140,3 +140,56 @@ def fill_returns(outbox: Path, returns: Path, *, seed: int = 7, due: dt.date = d
             sc.on_time.append(name)
         sc.files[name] = [dst]
     return sc
+
+
+@dataclass
+class NextScenario:
+    updated: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    stale: str = ""
+    never: str = ""
+
+
+def fill_next_round(
+    outbox: Path, returns: Path, previous: Path, *, seed: int = 11, day: dt.date = dt.date(2023, 1, 4)
+) -> NextScenario:
+    """A later round's returns from pre-filled workbooks: about half the units move some tasks on (推进中 → 已完成,
+    new progress text), the rest send every carried value back as it was (only the 填报日期 changes), one unit sends
+    its file of the earlier round again (from ``previous``), one does not return."""
+    rng = random.Random(seed)
+    files = sorted(outbox.glob("*.xlsx"))
+    names = {f: _unit_name(f) for f in files}
+    order = list(files)
+    rng.shuffle(order)
+    stale, never = [*order, None, None][:2]
+    sc = NextScenario()
+    returns.mkdir(parents=True, exist_ok=True)
+    old = {_unit_name(p): p for p in sorted(previous.rglob("*.xlsx"))}
+    for f in files:
+        name = names[f]
+        if f == never:
+            sc.never = name
+            continue
+        if f == stale and name in old:
+            data = old[name].read_bytes()
+            (returns / f"{f.stem}（上轮）.xlsx").write_bytes(data)
+            sc.stale = name
+            continue
+        wb = load_workbook(f)
+        ws = wb[C.SHEET_UNIT]
+        headers = {ws.cell(C.UNIT_HEADER_ROW + 1, c).value: c for c in range(1, ws.max_column + 1)}
+        col = {c.field: headers.get(c.header) for c in (*C.UNIT_INPUT, C.LEAD_SUMMARY)}
+        info = {n: v0 + 1 for n, _, _, v0, _ in C.UNIT_INFO}
+        ws.cell(C.UNIT_INFO_ROW + 1, info["填报日期"]).value = dt.datetime(day.year, day.month, day.day)
+        moved = False
+        if rng.random() < 0.5:
+            for r in range(C.UNIT_FIRST_ROW + 1, ws.max_row + 1):
+                status = ws.cell(r, col["status"]).value
+                if status in (V.IN_PROGRESS, V.NOT_STARTED) and rng.random() < 0.6:
+                    ws.cell(r, col["status"]).value = V.DONE
+                    ws.cell(r, col["progress"]).value = rng.choice(PROGRESS).format(n=rng.randint(2, 30), m=50)
+                    ws.cell(r, col["done_date"]).value = dt.datetime(day.year, day.month, rng.randint(1, day.day))
+                    moved = True
+        (sc.updated if moved else sc.kept).append(name)
+        wb.save(returns / f.name)
+    return sc

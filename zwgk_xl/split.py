@@ -12,6 +12,7 @@ from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.model import Finding, Outcome, Unit
 from zwgk_xl.plan import Master, UnitPlan, plan_units
+from zwgk_xl.rounds import RoundState
 from zwgk_xl.vocab import UNIT_NOTE
 from zwgk_xl.workbook.master import read_hidden, read_master
 from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet
@@ -36,10 +37,10 @@ class SplitResult(Outcome):
         return f"SplitResult({len(self.files)} files, {len(self.findings)} findings)"
 
 
-def unit_note(master: Master) -> str:
+def unit_note(master: Master, rounds_note: str = "") -> str:
     due = master.meta.get(C.K_DUE, "")
     contact = master.meta.get(C.K_CONTACT, "")
-    parts = [UNIT_NOTE]
+    parts = [rounds_note or UNIT_NOTE]
     if due:
         parts.append(f"请于{C.display_date(due)}前报送。")
     if contact:
@@ -47,13 +48,36 @@ def unit_note(master: Master) -> str:
     return "".join(parts)
 
 
-def write_unit_workbook(master: Master, plan: UnitPlan, path: Path, *, password: str = "", generated: str) -> Path:
+def write_unit_workbook(
+    master: Master,
+    plan: UnitPlan,
+    path: Path,
+    *,
+    password: str = "",
+    generated: str,
+    state: RoundState | None = None,
+) -> Path:
+    """``state``: a master of a later round (``zwgk next``) pre-fills each input cell with the unit's last answer,
+    marked by colour and by the 上轮填报 column (roundbook.py)."""
+    from zwgk_xl.workbook import roundbook
+
+    uid = plan.unit.id
+    notes = roundbook.carried_notes(state, uid, [t.id for t, _ in plan.rows]) or None
     with atomic_path(path) as tmp:
         wb = new_workbook(tmp)
         st = Styles(wb)
         ws = wb.add_worksheet(C.SHEET_UNIT)
         locked = write_unit_sheet(
-            ws, st, master.tasklist, plan, protect=True, password=password, note=unit_note(master)
+            ws,
+            st,
+            master.tasklist,
+            plan,
+            protect=True,
+            password=password,
+            note=unit_note(master, roundbook.form_note(state, uid)),
+            answers=roundbook.carried_answers(state, uid),
+            notes=notes,
+            prefilled=True,
         )
         pairs = info_pairs(
             master.tasklist,
@@ -89,11 +113,14 @@ def split_units(
     out.mkdir(parents=True, exist_ok=True)
     plans, idle, found = plan_units(master.tasklist, master.roster)
     generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
+    from zwgk_xl.workbook.roundbook import read_state
+
+    state = read_state(master.path)
     taken: set[str] = set()
     files = []
     for plan in plans:
         path = out / file_name(unit_file_stem(master, plan.unit), taken)
-        write_unit_workbook(master, plan, path, password=password, generated=generated)
+        write_unit_workbook(master, plan, path, password=password, generated=generated, state=state)
         files.append(UnitFile(plan.unit, path, len(plan.rows), plan.leads))
     return SplitResult(tuple(files), tuple(idle), tuple(master.findings) + tuple(found))
 

@@ -167,7 +167,14 @@ class Verifier:
             return None
         if meta.get(C.K_KIND) == "unit" and meta.get(C.K_LIST_ID) != self.master.list_id:
             notes()
-            self.finding("foreign-list", path, sheet, title=meta.get(C.K_TITLE, "?"), year=meta.get(C.K_YEAR, "?"))
+            self.finding(
+                "foreign-list",
+                path,
+                sheet,
+                unit=meta.get(C.K_UNIT_NAME, ""),
+                title=meta.get(C.K_TITLE, "?"),
+                year=meta.get(C.K_YEAR, "?"),
+            )
             self.unplaced(path, sheet, grid, header, cols)
             return None
         info = _info(grid, header)
@@ -182,6 +189,11 @@ class Verifier:
             self.unplaced(path, sheet, grid, header, cols)
             return None
         notes(unit.name)
+        if how == "hidden" and meta.get(C.K_ROUND, "") in self.master.earlier_rounds:
+            # a return of a round already merged (rounds.py): counting it would put old answers in as new
+            self.finding("round-refused", path, sheet, unit=unit.name, got=meta[C.K_ROUND], expected=self.master.round)
+            self.unplaced(path, sheet, grid, header, cols)
+            return None
         visible = cell_text(info.get("unit"))
         if how == "hidden" and visible and fold(visible) not in {fold(n) for n in (unit.name, *unit.aliases)}:
             other = self.index.lookup(visible)

@@ -60,6 +60,11 @@ def send_summary() -> None:
     _run("send_summary")
 
 
+def next_round() -> None:
+    """下一轮."""
+    _run("next_round")
+
+
 def main() -> None:
     """What the template's SampleCall macro runs: the clicked button (Application.Caller) picks the action. Where
     Excel cannot say which button was clicked (not Windows desktop Excel), nothing runs and the status cell says so:

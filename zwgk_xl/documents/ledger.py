@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from zwgk_xl.atomic import atomic_path
+from zwgk_xl.contract import display_date
 from zwgk_xl.documents import figures as F
 from zwgk_xl.documents.facts import Facts
 from zwgk_xl.workbook.xlsx import fit_cell, new_workbook
@@ -44,7 +45,7 @@ def write_ledger(facts: Facts, path: str | Path) -> Path:
             ws.set_column(i, i, w)
         ws.set_row(0, 28)
         ws.merge_range(
-            0, 0, 0, len(cols) - 1, f"{facts.tasklist.title} 工作台账（截至 {facts.as_of.isoformat()}）", title
+            0, 0, 0, len(cols) - 1, f"{facts.tasklist.title} 工作台账（截至{display_date(facts.as_of)}）", title
         )
         for i, (h, _) in enumerate(cols):
             ws.write_string(1, i, h, head)

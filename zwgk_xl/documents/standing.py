@@ -102,10 +102,10 @@ def standings(facts: Facts, by: str = "completion", soon: int = SOON_DAYS) -> li
     for u in facts.units:
         kind, day = return_standing(u, due, year)
         rate = round(u.done_rate, 6)
-        if by == "completion":
-            key: tuple = (-rate, u.overdue)
+        if by == "completion":  # a unit that has not returned ranks after every unit that has, even at 0 %
+            key: tuple = (not u.returned, -rate, u.overdue)
         elif by == "overdue":
-            key = (u.overdue, -rate)
+            key = (u.overdue, not u.returned, -rate)
         else:
             order = {"on_time": 0, "undated": 1, "late": 2, "missing": 3}[kind]
             key = (order, day.toordinal() if day and kind != "undated" else 0)
@@ -150,8 +150,9 @@ def notice_rows(standings: list[Standing]) -> list[tuple[str, ...]]:
             str(s.rank),
             s.unit.unit.short,
             str(s.unit.tasks),
-            str(s.unit.counts.get(V.DONE, 0)),
-            f"{s.unit.done_rate:.0%}",
+            # a unit that has not returned has no rate (it is not at 0 %): README, "未报送的单位不计完成率"
+            str(s.unit.counts.get(V.DONE, 0)) if s.unit.returned else "—",
+            f"{s.unit.done_rate:.0%}" if s.unit.returned else "—",
             str(s.unit.overdue),
             s.returned,
             s.colour,

@@ -105,12 +105,30 @@ def _text(t_text: str, limit: int = 120) -> str:
 REMINDER_HEADERS = ("序号", "任务编号", "重点工作", "角色", "完成时限", "状态", "逾期")
 
 
-def _reminder_reason(returned: bool, overdue: int, missing: int) -> str:
+def _reminder_reason(returned: bool, overdue: int, missing: int, kept: int) -> str:
     """Why a unit is reminded, as the subject and the first sentence say it."""
     if not returned:
         return "尚未报送填报表"
-    parts = [f"{overdue} 项任务已过完成时限" if overdue else "", f"{missing} 项任务未填报" if missing else ""]
+    parts = [
+        f"{overdue} 项任务已过完成时限" if overdue else "",
+        f"{missing} 项任务未填报" if missing else "",
+        f"{kept} 项任务进展与上轮相同" if kept else "",
+    ]
     return "有 " + "、".join(p for p in parts if p)
+
+
+def _unchanged_part(report: Report, kept: Sequence[Assign], previous: str) -> tuple[list[str], list[str]]:
+    """The second list of a later round's reminder (text lines, HTML blocks): unfinished tasks left as they were."""
+    if not kept:
+        return [], []
+    tl = report.master.tasklist
+    same_rows = [(C.task_label(tl, a.task_id), a.task_id, _text(report.task(a.task_id).text), a.status) for a in kept]
+    same_head = ("序号", "任务编号", "重点工作", "状态")
+    say = f"以下 {len(kept)} 项任务尚未完成，填报内容与上轮（{previous or '上一轮'}）相同，请核实是否有新进展："
+    return [say, text_table(same_head, same_rows), ""], [
+        f"<p>{html.escape(say)}</p>",
+        html_table(same_head, same_rows, text_cols=(2,)),
+    ]
 
 
 def _reminder_rows(report: Report, listed: Sequence[Assign]) -> list[tuple[str, ...]]:
@@ -131,11 +149,17 @@ def _reminder_rows(report: Report, listed: Sequence[Assign]) -> list[tuple[str, 
 
 
 def reminders(
-    report: Report, sender: str, forms: Mapping[str, Path] | None = None
+    report: Report,
+    sender: str,
+    forms: Mapping[str, Path] | None = None,
+    unchanged: Mapping[str, Sequence[str]] | None = None,
+    previous: str = "",
 ) -> tuple[list[Outgoing], list[Finding]]:
     """催报: units that have not returned, and units with overdue or unfilled tasks, each told which tasks (the number
     as the list prints it, with its sections, and the task's id), by when to reply and whom to ask; a unit that has
-    not returned gets its form again (``forms``: unit id → its workbook from the outbox folder)."""
+    not returned gets its form again (``forms``: unit id → its workbook from the outbox folder). In a round after
+    the first, ``unchanged`` (unit id → task ids, workbook.roundbook.unchanged_tasks) names the unfinished tasks a
+    unit left as they were in round ``previous``: a second list."""
     tl = report.master.tasklist
     forms = forms or {}
     day = C.display_date(report.as_of)
@@ -144,13 +168,15 @@ def reminders(
         mine = report.assignments_of(line.unit.id)
         overdue = [a for a in mine if a.overdue]
         missing = [a for a in mine if a.status in {NOT_REPORTED, UNFILLED} and not a.overdue]
-        if line.returned and not overdue and not missing:
+        same = set((unchanged or {}).get(line.unit.id, ()))
+        kept = [a for a in mine if a.task_id in same]  # overdue or not: a second list, of what did not move
+        if line.returned and not overdue and not missing and not kept:
             continue
         to = addresses(line.unit)
         if not to:
             found.append(findings.make("no-email", unit=line.unit.name, kind="催报"))
             continue
-        why = _reminder_reason(line.returned, len(overdue), len(missing))
+        why = _reminder_reason(line.returned, len(overdue), len(missing), len(kept))
         msg = new_message(sender, to, f"【催报】{tl.title}——{line.unit.name}：{why}")
         listed = overdue + missing
         rows = _reminder_rows(report, listed)
@@ -160,18 +186,21 @@ def reminders(
         tail = [*_due_and_contact(report)]
         if form is not None:
             tail.insert(0, "填报表已再次附上。")
-        lines = [f"{line.unit.name}：", "", intro, "", text_table(headers, rows), "", *tail, *_sign(report)]
+        same_part, same_blocks = _unchanged_part(report, kept, previous)
+        lines = [f"{line.unit.name}：", "", intro, "", text_table(headers, rows), "", *same_part, *tail, *_sign(report)]
         msg.set_content("\n".join(lines))
         blocks = [
             f"<p>{html.escape(line.unit.name)}：</p><p>{html.escape(intro)}</p>",
             html_table(headers, rows, text_cols=(2,), red=[a.overdue for a in listed]),
+            *same_blocks,
             *(f"<p>{html.escape(x)}</p>" for x in tail if x),
             *(f"<p>{html.escape(x)}</p>" for x in _sign(report) if x),
         ]
         msg.add_alternative(html_page(f"{tl.title} 催报", blocks), subtype="html")
         if form is not None:
             attach(msg, form)
-        key = message_key("催报", line.unit.id, report.master.list_id, report.as_of, tuple(rows))
+        kept_ids = tuple(a.task_id for a in kept)  # a reminder that names other unchanged tasks is a new one
+        key = message_key("催报", line.unit.id, report.master.list_id, report.as_of, tuple(rows), *kept_ids)
         out.append(Outgoing("催报", line.unit.name, msg, key, str(form) if form else ""))
     return out, found
 

@@ -27,6 +27,7 @@ from zwgk_xl.consolidation import (
 from zwgk_xl.documents.facts import facts_from_consolidation
 from zwgk_xl.model import Answer, Submission
 from zwgk_xl.report import from_consolidation
+from zwgk_xl.rounds import STALLED
 from zwgk_xl.vocab import (
     SUMMARY_STATUSES,
     TASK_STATUSES,
@@ -35,6 +36,7 @@ from zwgk_xl.vocab import (
 from zwgk_xl.workbook.master import readme_lines, write_master_table, write_readme, write_roster_sheet
 from zwgk_xl.workbook.notice import write_notice_sheet
 from zwgk_xl.workbook.results import write_rows
+from zwgk_xl.workbook.roundbook import earlier_rounds, write_history_sheet, write_state
 from zwgk_xl.workbook.unitsheet import info_pairs, write_unit_sheet, write_value
 from zwgk_xl.workbook.xlsx import (
     FOOTER,
@@ -101,6 +103,7 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
         ("逾期", overdue),
         ("已报送单位", f"{returned}/{len(result.units)}"),
         ("逾期报送单位", len(late_units)),
+        *([(STALLED, len(result.changes.stalled))] if result.changes and result.mark_shown else []),
     ]
     key_at = [at["单位"], *range(at["任务数"], at["任务数"] + len(key) - 1)]
     ws.set_row(2, row_height([(label, widths[c]) for c, (label, _) in zip(key_at, key, strict=True)]))
@@ -203,10 +206,22 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
             "categories": [C.SHEET_DASHBOARD, r0 + 1, at["单位"], last_unit, at["单位"]],
             "values": [C.SHEET_DASHBOARD, r0 + 1, rate_col, last_unit, rate_col],
             "fill": {"color": "#5B9BD5"},
-            "data_labels": {"value": True, "num_format": "0%", "font": {"size": 11}},
+            # each bar carries its unit's name: LibreOffice skips every other axis label once 30-odd units crowd
+            # the page (tickLblSkip is not honoured), so half the bars had no name
+            "data_labels": {
+                "category": True,
+                "value": True,
+                "separator": " ",
+                "num_format": "0%",
+                "font": {"name": C.FONT_BODY, "size": 10},
+            },
         }
     )
-    bar.set_title({"name": "各单位完成率（未报送的单位无柱）", "name_font": _CHART_TITLE})
+    missing = [u.unit.short for u in result.units if not u.returned]
+    absent = "、".join(missing[:6]) + (f"等 {len(missing)} 个" if len(missing) > 6 else "")
+    bar.set_title(
+        {"name": f"各单位完成率（未报送，无柱：{absent}）" if missing else "各单位完成率", "name_font": _CHART_TITLE}
+    )
     bar.set_x_axis(
         {
             "min": 0,
@@ -217,8 +232,7 @@ def _dashboard(wb, st: Styles, result: Consolidation) -> None:
             "name_font": {"name": C.FONT_BODY, "size": 11, "bold": False},
         }
     )
-    # every unit named (up to about 45 fit a page at 10 pt; beyond, the application skips some names)
-    bar.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"name": C.FONT_BODY, "size": 10}})
+    bar.set_y_axis({"reverse": True, "label_position": "none"})  # the names are on the bars
     bar.set_legend({"none": True})
     _chart_sheet(wb, C.SHEET_CHART_RATE, bar)
 
@@ -330,6 +344,8 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
         red_fmts[col.field] if col.field in ("number", "text", "deadline") else fmts[col.field] for col in cols
     ]
     status_at = at["status"]
+    change_at = at.get("change")
+    mark_fmts = {m: st.get(align="center", bg_color=c) for m, c in C.MARK_COLORS.items()}
     answer_at = [(at[f], f) for f in ("progress", "done_date", "evidence", "plan", "lead_summary")]
     # a task's own cells are the same on every unit's row: worked out once per task
     task_cells = {
@@ -354,6 +370,8 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
             # the status as counted (a synonym shows as the status it counts as; unknown text as typed)
             status = (ans.status or ans.status_raw or counted) if ans is not None else counted
             ws.write_string(r, status_at, status, status_fmts.get(status, missing_fmt))
+            if change_at is not None and (mark := result.mark(plan.unit.id, task.id)):
+                ws.write_string(r, change_at, mark, mark_fmts[mark])
             row_fmts = late_formats if is_overdue(task, counted, as_of) else formats
             lines = 1
             cells: list[tuple[int, object]] = [head, (at["role"], a.role), *task_cells[task.id]]
@@ -425,12 +443,14 @@ def write_merged(
         _findings_sheet(wb, st, result, task_rows, target.parent)
         _detail_sheet(wb, st, result, by_unit)
         write_notice_sheet(wb, facts_from_consolidation(result))  # 通报: ranks and colours (documents/figures.py)
+        write_history_sheet(wb, st, tl, result.state_after, result.changes)
         taken: set[str] = set(C.RESERVED_SHEETS)
         for plan in result.plans if with_unit_sheets else ():
             sub = by_unit.get(plan.unit.id)
             answers = {a.task_id: _answer_cells(a) for a in sub.answers} if sub else {}
             info = {"reporter": sub.reporter, "phone": sub.phone, "date": sub.date or sub.date_raw} if sub else {}
             ws = wb.add_worksheet(sheet_name(plan.unit.short, taken))
+            marks = {t.id: result.mark(plan.unit.id, t.id) for t, _ in plan.rows} if result.mark_shown else None
             late = {t.id for t, _ in plan.rows if is_overdue(t, unit_status(sub, t.id), result.as_of)}
             write_unit_sheet(
                 ws,
@@ -443,6 +463,7 @@ def write_merged(
                 overdue=late,
                 note=unit_sheet_note(sub, len(plan.rows), len(late), result.as_of),
                 note_alert=sub is None or bool(late),
+                notes=marks,
             )
 
         write_roster_sheet(
@@ -462,10 +483,12 @@ def write_merged(
                     (C.K_CONTACT, meta.get(C.K_CONTACT, "")),
                     (C.K_TASK_IDS, ",".join(t.id for t in tl.tasks)),
                     ("merged_as_of", result.as_of.isoformat()),
+                    (C.K_EARLIER_ROUNDS, earlier_rounds(result.rounds)),
                 ],
             ),
         )
         write_rows(wb, from_consolidation(result))
+        write_state(wb, result.state_after)
         wb.worksheets()[1].activate()
         wb.close()
     return target

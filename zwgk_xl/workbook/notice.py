@@ -44,7 +44,9 @@ def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int 
         r += 1
         numbers = {0: st.rank, 2: st.unit.tasks, 3: st.unit.counts.get(V.DONE, 0), 5: st.unit.overdue}
         for i, v in enumerate(values):
-            if i in numbers:
+            if v == "—":  # not returned: no rate, not 0 % (notice_rows)
+                ws.write_string(r, i, v, cell)
+            elif i in numbers:
                 ws.write_number(r, i, numbers[i], cell)
             elif i == 4:
                 ws.write_number(r, i, st.unit.done_rate, pct)  # 汇总's 完成率, the same number

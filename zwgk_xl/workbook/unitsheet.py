@@ -46,13 +46,19 @@ def write_unit_sheet(
     info: Mapping[str, object] | None = None,
     overdue: set[str] | None = None,
     note_alert: bool = False,
+    notes: Mapping[str, str] | None = None,
+    prefilled: bool = False,
 ) -> list[list[str]]:
     """Write the sheet and return the locked rows (for the fingerprint).
 
     Task rows open tall enough for every locked text and grow with what a unit types (``grow_row``: no fixed
     height), and every body cell is aligned to the top, so a long answer shows from its first line on screen and
-    on paper. Columns fill an A4 landscape page at about 90 % (``unit_widths``)."""
-    cols = plan.columns()
+    on paper. Columns fill an A4 landscape page at about 90 % (``unit_widths``).
+
+    ``notes``: a round after the first adds the locked 上轮填报 column, task id → its text (where the pre-filled
+    answers come from, or how an answer compares with them); ``prefilled``: ``answers`` are last round's, shown in
+    green input cells rather than yellow ones."""
+    cols = plan.columns() + ((C.UNIT_CARRIED,) if notes is not None else ())
     n = len(cols)
     hidden = unit_hidden(tl, cols)
     widths = unit_widths(tl, cols)
@@ -107,9 +113,13 @@ def write_unit_sheet(
             elif col.field == "lead_summary" and a.role != C.ROLE_LEAD:
                 ws.write_string(r, i, "—", st.cell(col, fill=C.COLOR_LOCKED_NA, valign="top"))
                 continue
+            elif col.field == "carried":
+                v = (notes or {}).get(task.id, "")
+                fmt = st.cell(col, fill=C.MARK_COLORS.get(v, C.COLOR_CARRIED if v else None))
             else:
                 v = given.get(col.field, "")
-                fill = C.STATUS_COLORS.get(str(v), C.COLOR_INPUT) if col.field == "status" else C.COLOR_INPUT
+                plain = C.COLOR_CARRIED if prefilled and v not in (None, "") else C.COLOR_INPUT
+                fill = C.STATUS_COLORS.get(str(v), plain) if col.field == "status" else plain
                 extra = {"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}
                 fmt = st.cell(col, locked=False, fill=fill, valign="top", **extra)
             write_value(ws, r, i, v, fmt)
