@@ -26,7 +26,8 @@ from zwgk_xl import build_master, import_tasklist, load_roster, split_units  # n
 from zwgk_xl.collect import collect  # noqa: E402
 from zwgk_xl.simulate import fill  # noqa: E402
 from zwgk_xl.workbook.master import read_master  # noqa: E402
-from zwgk_xl.workbook.returnfile import cell_span, formula_cells, load_all  # noqa: E402
+from zwgk_xl.workbook.returnfile import load_all  # noqa: E402
+from zwgk_xl.workbook.xmlparts import cell_span, formula_cells  # noqa: E402
 
 #: The regular expression the formula scan used before issue 13 (quadratic on many "<c " without a closing tag).
 OLD_SCAN = re.compile(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>((?:(?!</c>).)*?<f\b.*?)</c>', re.S)

@@ -242,7 +242,7 @@ def test_zip_parts_read_from_the_buffer_equal_zipfile(tmp_path) -> None:
     import io
     import zipfile
 
-    from zwgk_xl.workbook.returnfile import _member
+    from zwgk_xl.workbook.xmlparts import member as _member
 
     for method in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED, zipfile.ZIP_BZIP2):
         buf = io.BytesIO()

@@ -24,6 +24,8 @@ from zwgk_xl import simulate
 from zwgk_xl.cli import app
 from zwgk_xl.documents import figures as F
 from zwgk_xl.documents import gongwen as G
+from zwgk_xl.documents import standing as S
+from zwgk_xl.documents import wording as Wd
 from zwgk_xl.documents.draft import cn_number, write_draft
 from zwgk_xl.documents.facts import facts_from_consolidation
 from zwgk_xl.documents.ledger import write_ledger
@@ -83,7 +85,7 @@ def _detail(path: Path) -> dict[tuple[str, str], dict[str, str]]:
     ],
 )
 def test_sentences(text: str, expected: list[str]) -> None:
-    assert F.sentences(text) == expected
+    assert Wd.sentences(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -97,7 +99,7 @@ def test_sentences(text: str, expected: list[str]) -> None:
     ],
 )
 def test_trim_keeps_whole_sentences(text: str, limit: int, expected: str) -> None:
-    got = F.trim(text, limit)
+    got = Wd.trim(text, limit)
     assert got == expected
     assert got in text
 
@@ -118,12 +120,12 @@ def test_trim_keeps_whole_sentences(text: str, limit: int, expected: str) -> Non
     ],
 )
 def test_short_title_is_the_lists_own_words(text: str, expected: str) -> None:
-    assert F.short_title(text) == expected
+    assert Wd.short_title(text) == expected
     assert expected in text
 
 
 def test_short_title_never_leaves_a_quote_open() -> None:
-    got = F.short_title("“" + "很" * 40 + "”长")
+    got = Wd.short_title("“" + "很" * 40 + "”长")
     assert got == "“" + "很" * 29 + "……”"
 
 
@@ -138,13 +140,13 @@ def test_short_title_never_leaves_a_quote_open() -> None:
     ],
 )
 def test_split_plan(text: str, problems: list[str], plans: list[str]) -> None:
-    got = F.split_plan(text)
+    got = Wd.split_plan(text)
     assert got == (problems, plans)
     assert all(s in text for s in got[0] + got[1])
 
 
 def test_duplicates_said_once_with_every_unit() -> None:
-    st = F.merge_duplicates(
+    st = Wd.merge_duplicates(
         [("甲", "1", "plan", "人员不足。"), ("乙", "2", "plan", "人员不足"), ("甲", "3", "plan", "经费 不足。")]
     )
     assert [(s.text, s.units, s.tasks) for s in st] == [
@@ -159,10 +161,10 @@ def test_cn_number(n: int, cn: str) -> None:
 
 
 def test_measure_names() -> None:
-    assert F.measure("完成率") == F.measure("completion") == "completion"
-    assert F.measure("ontime") == F.measure("按时报送") == "ontime"
+    assert S.measure("完成率") == S.measure("completion") == "completion"
+    assert S.measure("ontime") == S.measure("按时报送") == "ontime"
     with pytest.raises(ValueError, match="completion"):
-        F.measure("速度")
+        S.measure("速度")
 
 
 # ------------------------------------------------------------------------------------------------ figures
@@ -202,7 +204,7 @@ def test_figures_equal_the_merged_workbook(merged) -> None:
     r0 = next(i for i, row in enumerate(grid) if len(row) > 1 and row[0] == "序号" and row[1] == "单位")
     head = [str(h) for h in grid[r0]]
     table = {row[1]: dict(zip(head, row, strict=False)) for row in grid[r0 + 1 :] if len(row) > 1 and row[1]}
-    for s in F.standings(facts):
+    for s in S.standings(facts):
         line = table[s.unit.unit.short]
         rate = line["完成率"] if isinstance(line["完成率"], float) else 0.0  # 未报送: no rate (— in the 通报)
         assert s.unit.overdue == line["逾期"] and abs(s.unit.done_rate - rate) < 1e-9
@@ -217,7 +219,7 @@ def test_notice_sheet_in_the_merged_workbook(merged) -> None:
     r0 = next(i for i, row in enumerate(grid) if row and row[0] == "名次")
     got = [(row[1], row[7]) for row in grid[r0 + 1 :] if row and row[1]]
     facts = read_facts(path)
-    assert got == [(s.unit.unit.short, s.colour) for s in F.standings(facts)]
+    assert got == [(s.unit.unit.short, s.colour) for s in S.standings(facts)]
     # the table's header row is tall enough for its wrapped headings (逾期任务 over two lines was cut)
     ws = load_workbook(path)[C.SHEET_NOTICE]
     assert (ws.row_dimensions[r0 + 1].height or 15) >= 30
@@ -228,7 +230,7 @@ def test_colours_follow_the_rules(merged) -> None:
     facts = read_facts(path)
     report = zwgk_xl.read_report(path)
     roster = report.master.roster
-    for s in F.standings(facts, soon=30):
+    for s in S.standings(facts, soon=30):
         mine = [a for a in report.assignments if a.unit_id == s.unit.unit.id]
         overdue = any(a.overdue for a in mine)
         if not s.unit.returned or overdue:
@@ -238,21 +240,21 @@ def test_colours_follow_the_rules(merged) -> None:
         else:
             assert s.colour == "绿" and s.reasons == (), s
     never = next(u for u in roster.units if u.name == scenario.never)
-    assert next(s for s in F.standings(facts) if s.unit.unit.id == never.id).colour == "红"
-    assert {s.colour for s in F.standings(facts)} == {"红", "黄", "绿"}
+    assert next(s for s in S.standings(facts) if s.unit.unit.id == never.id).colour == "红"
+    assert {s.colour for s in S.standings(facts)} == {"红", "黄", "绿"}
 
 
 @pytest.mark.parametrize("by", ["completion", "overdue", "ontime"])
 def test_ranking_by_each_measure(merged, by: str) -> None:
     facts = read_facts(merged[1])
-    st = F.standings(facts, by)
+    st = S.standings(facts, by)
     assert [s.rank for s in st] == sorted(s.rank for s in st) and st[0].rank == 1
     if by == "completion":  # units that have not returned last, with no rate (not 0 %)
         assert [s.unit.returned for s in st] == sorted((s.unit.returned for s in st), reverse=True)
         assert not st[-1].unit.returned
         rates = [s.unit.done_rate for s in st if s.unit.returned]
         assert rates == sorted(rates, reverse=True)
-        row = F.notice_rows(st)[-1]
+        row = S.notice_rows(st)[-1]
         assert row[3] == row[4] == "—" and row[6] == "未报送"
     elif by == "overdue":
         assert [s.unit.overdue for s in st] == sorted(s.unit.overdue for s in st)
@@ -272,7 +274,7 @@ def test_every_quote_is_a_units_own_words(merged, tmp_path) -> None:
         for _, accts in sec.subsections:
             for acct in accts:
                 for seg in acct.segments:
-                    if isinstance(seg, F.Quote):
+                    if isinstance(seg, Wd.Quote):
                         quotes.append((acct.task.id, seg))
     assert len(quotes) > 100
     for task_id, q in quotes:

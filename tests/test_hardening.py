@@ -337,7 +337,7 @@ def test_loader_threads_change_nothing(hostile) -> None:
     ],
 )
 def test_cell_span(xml: str, span: tuple[int, int]) -> None:
-    from zwgk_xl.workbook.returnfile import cell_span
+    from zwgk_xl.workbook.xmlparts import cell_span
 
     assert cell_span(f"<worksheet><sheetData>{xml}</sheetData></worksheet>".encode()) == span
 
@@ -379,7 +379,7 @@ def test_scans_are_linear_on_a_comment_full_of_cells() -> None:
     """A worksheet whose comment holds 100,000 "<c " and one real formula cell: the old regular expression needed
     about an hour for this (quadratic: 8,000 repetitions took 4 s); the pull parser reads it at once, finds the one
     formula and ignores what the comment holds (as calamine does)."""
-    from zwgk_xl.workbook.returnfile import cell_span, formula_cells
+    from zwgk_xl.workbook.xmlparts import cell_span, formula_cells
 
     cell = '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'
     xml = f"<worksheet><sheetData>{COMMENTED_CELLS}{cell}</sheetData></worksheet>"

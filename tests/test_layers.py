@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         *("checks", "verify", "consolidation", "rounds", "report"),
         *("importers.table", "importers.cells", "importers.roles", "importers.detect", "importers.stream"),
         *("importers.prose", "importers.traditional", "importers.tasks"),
-        *("documents.facts", "documents.figures"),
+        *("documents.facts", "documents.figures", "documents.wording", "documents.standing"),
     ),
     # 3 — everything that knows sheets, cells and zip parts
     ("workbook", "canonical"),

@@ -433,7 +433,7 @@ def _cfb(storages: dict[str, dict[str, bytes]]) -> bytes:
 
 def _with_far_cell(path: Path, sheet: str) -> tuple[str, bytes]:
     """The part of ``sheet`` with a character typed at its last cell."""
-    from zwgk_xl.workbook.returnfile import workbook_sheets
+    from zwgk_xl.workbook.xmlparts import workbook_sheets
 
     with zipfile.ZipFile(path) as z:
         part = workbook_sheets(z)[sheet]

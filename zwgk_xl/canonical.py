@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.model import Finding, TaskList
@@ -116,17 +117,21 @@ def write(tl: TaskList, path: str | Path, findings: Iterable[Finding] = (), layo
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, len(tl.tasks), len(COLUMNS) - 1)
         print_setup(ws, 0, 0, f"{tl.title}  任务清单")
-        meta = wb.add_worksheet(META_SHEET)
-        meta.set_column(0, 0, 12)
-        meta.set_column(1, 1, 80)
-        for r, (label, value) in enumerate(
-            [("标题", tl.title), ("年度", tl.year or ""), ("发文单位", tl.issuer), ("通知", tl.notice)]
-            + ([("识别版式", layout)] if layout else [])
-        ):
-            meta.write_string(r, 0, label, head)
-            meta.write_string(r, 1, str(value), body)
+        _meta_sheet(wb.add_worksheet(META_SHEET), tl, layout, head, body)
         wb.close()
     return target
+
+
+def _meta_sheet(meta: Any, tl: TaskList, layout: str, head: Any, body: Any) -> None:
+    """清单信息: title, year, issuer, notice and how the source was read (read back by ``read_meta``)."""
+    meta.set_column(0, 0, 12)
+    meta.set_column(1, 1, 80)
+    for r, (label, value) in enumerate(
+        [("标题", tl.title), ("年度", tl.year or ""), ("发文单位", tl.issuer), ("通知", tl.notice)]
+        + ([("识别版式", layout)] if layout else [])
+    ):
+        meta.write_string(r, 0, label, head)
+        meta.write_string(r, 1, str(value), body)
 
 
 def read_meta(path: Path) -> dict[str, object]:

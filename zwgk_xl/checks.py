@@ -1,4 +1,10 @@
-"""Rules that yield findings. Each rule reads data and returns findings; none raises on bad data."""
+"""Rules that yield findings over more than one thing: the task list against the roster, and the returns of one
+task against each other (the lead unit against the responsible units). Each rule reads data and returns findings;
+none raises on bad data.
+
+Where a return rule lives is decided by its input: a rule over one return's answer alone (overdue, 已完成 without a
+date or progress) is verification of that return and lives in verify.py; a rule that needs several units' returns
+lives here. ``return_findings`` runs both, task by task, so the findings keep their order."""
 
 from __future__ import annotations
 
@@ -10,7 +16,9 @@ from zwgk_xl import findings
 from zwgk_xl.model import Answer, Finding, Roster, Submission, Task, TaskList, Unit
 from zwgk_xl.plan import UnitPlan, resolve_task, unit_finding
 from zwgk_xl.units import RosterIndex, is_none_mark
-from zwgk_xl.vocab import DONE, IN_PROGRESS, NOT_STARTED, ONGOING, ROLE_LEAD, ROLE_RESPONSIBLE, SETTLED
+from zwgk_xl.verify import answer_findings
+from zwgk_xl.verify import is_overdue as is_overdue  # consolidation reads it here
+from zwgk_xl.vocab import DONE, IN_PROGRESS, NOT_STARTED, ROLE_LEAD, ROLE_RESPONSIBLE
 
 
 def tasklist_findings(tl: TaskList, roster: Roster) -> list[Finding]:
@@ -52,15 +60,6 @@ def _tasklist_findings(tl: TaskList, roster: Roster) -> Iterator[Finding]:
 # ------------------------------------------------------------------------------------------------ return rules
 
 
-def is_overdue(task: Task, status: str, as_of: dt.date) -> bool:
-    """Past its due date (the last date of its 完成时限) and not 已完成/不涉及; 持续推进 is fine for a task whose
-    完成时限 is itself ongoing."""
-    due = task.deadline.due
-    if due is None or due >= as_of or status in SETTLED:
-        return False
-    return not (status == ONGOING and task.deadline.kind == "ongoing")
-
-
 #: One unit's part in one task, as the return rules see it: the unit, its role, its return and its answer (None
 #: when the unit did not return or left the row out).
 Entry = tuple[Unit, str, "Submission | None", "Answer | None"]
@@ -69,7 +68,7 @@ Entry = tuple[Unit, str, "Submission | None", "Answer | None"]
 def return_findings(
     tl: TaskList, plans: Sequence[UnitPlan], submissions: dict[str, Submission], as_of: dt.date, index: RosterIndex
 ) -> list[Finding]:
-    """Lead versus responsible, overdue and completeness rules over the identified returns.
+    """Lead versus responsible (here), overdue and completeness (verify.answer_findings) over the identified returns.
 
     ``plans`` are the UnitPlans of the master; ``submissions`` maps unit id → the Submission that counts."""
     out: list[Finding] = []
@@ -84,7 +83,9 @@ def return_findings(
             per_task[task.id].append((plan.unit, a.role, sub, sub.answer(task.id) if sub else None))
     for task in tl.tasks:
         out.extend(_lead_rules(task, per_task[task.id]))
-        out.extend(_answer_rules(task, per_task[task.id], as_of))
+        for unit, _, sub, answer in per_task[task.id]:
+            if answer is not None and sub is not None:
+                out.extend(answer_findings(task, unit, sub, answer, as_of))
     return out
 
 
@@ -119,26 +120,3 @@ def _lead_rules(task: Task, entries: list[Entry]) -> Iterator[Finding]:
         for unit, _, _sub, a in leads:
             if a is not None and a.status not in {DONE, ""}:
                 yield findings.make("resp-done-lead-not", unit=unit.name, task_id=task.id, status=a.status)
-
-
-def _answer_rules(task: Task, entries: list[Entry], as_of: dt.date) -> Iterator[Finding]:
-    """Each answer on its own: overdue, 已完成 without a date or without progress."""
-    for unit, _, sub, a in entries:
-        if a is None or sub is None:
-            continue
-        where = {"file": sub.file, "sheet": sub.sheet}
-        status = a.status or IN_PROGRESS
-        if is_overdue(task, status, as_of) and task.deadline.due is not None:
-            yield findings.make(
-                "overdue",
-                unit=unit.name,
-                task_id=task.id,
-                cell=a.cell("status"),
-                due=task.deadline.due.isoformat(),
-                status=a.status_raw or a.status or "（未填）",
-                **where,
-            )
-        if a.status == DONE and not (a.done_date or a.done_date_raw):
-            yield findings.make("done-no-date", unit=unit.name, task_id=task.id, cell=a.cell("done_date"), **where)
-        if a.status == DONE and not a.progress:
-            yield findings.make("done-no-progress", unit=unit.name, task_id=task.id, cell=a.cell("progress"), **where)

@@ -146,14 +146,34 @@ def collect(
     out: list[Finding] = []
     plans = master.plans
     reader = Verifier(master, {p.unit.id: p for p in plans}, master.index, out)
-    subs: list[Submission] = []
-    seen_bytes: dict[str, Path] = {}
     files, folder_problems = walk(root)
     for folder, (code, params) in folder_problems:
         reader.finding(code, display(folder), **params)
+    subs, shown = _read_all(reader, files, default_threads() if threads is None else threads, budget, progress)
+    winners, superseded = _winners(subs, reader.conflicts)
+    out += _conflict_findings(subs, winners, reader.conflicts)
+    out += _superseded_findings(superseded, winners)
+    missing = tuple(p.unit for p in plans if p.unit.id not in winners)
+    for u in missing:
+        out.append(findings.make("not-returned", unit=u.name, count=len(reader.plans[u.id].rows)))
+    ordered = sorted(winners.values(), key=lambda s: master.roster.order(s.unit))
+    return Collection(tuple(ordered), tuple(superseded), tuple(out), missing, tuple(shown))
+
+
+def _read_all(
+    reader: Verifier,
+    files: list[Path],
+    threads: int,
+    budget: float | None,
+    progress: Callable[[Path], None] | None,
+) -> tuple[list[Submission], list[Path]]:
+    """Every file loaded (in worker threads) and verified here in name order: a byte-identical copy is told once,
+    a file's problem becomes its findings, and a defect of ours in one file costs only that file."""
+    subs: list[Submission] = []
     shown: list[Path] = []
+    seen_bytes: dict[str, Path] = {}
     with paused_gc():
-        for got in _loaded(files, default_threads() if threads is None else threads, budget):
+        for got in _loaded(files, threads, budget):
             path = got.path
             shown.append(path)
             if progress:
@@ -175,15 +195,29 @@ def collect(
                 continue
             if sub is not None:
                 subs.append(sub)
+    return subs, shown
+
+
+def _winners(
+    subs: list[Submission], conflicts: dict[str, tuple[Unit, str]]
+) -> tuple[dict[str, Submission], list[Submission]]:
+    """The return that counts per unit (the latest by 填报日期, then file time, then name) and those it superseded.
+    A file whose 填报单位 names another unit never supersedes a unit's own return: it sorts first, so it counts
+    only where the unit sent nothing else."""
     winners: dict[str, Submission] = {}
     superseded: list[Submission] = []
-    # a file whose 填报单位 names another unit never supersedes a unit's own return: it sorts first, so it counts
-    # only where the unit sent nothing else
-    conflicts = reader.conflicts
     for sub in sorted(subs, key=lambda s: (s.file not in conflicts, s.date or dt.date.min, s.mtime, s.file)):
         if sub.unit.id in winners:
             superseded.append(winners[sub.unit.id])
         winners[sub.unit.id] = sub
+    return winners, superseded
+
+
+def _conflict_findings(
+    subs: list[Submission], winners: dict[str, Submission], conflicts: dict[str, tuple[Unit, str]]
+) -> list[Finding]:
+    """Each file whose hidden unit and 填报单位 disagree, with what became of it."""
+    out = []
     for sub in subs:
         if sub.file in conflicts:
             unit, visible = conflicts[sub.file]
@@ -204,6 +238,12 @@ def collect(
                     outcome=outcome,
                 )
             )
+    return out
+
+
+def _superseded_findings(superseded: list[Submission], winners: dict[str, Submission]) -> list[Finding]:
+    """Each superseded return, and every text in it the return that counts no longer says (quoted, not lost)."""
+    out = []
     for old in superseded:
         new = winners[old.unit.id]
         out.append(findings.make("resend-superseded", unit=old.unit.name, file=old.file, newer=Path(new.file).name))
@@ -224,8 +264,4 @@ def collect(
                             text=text,
                         )
                     )
-    missing = tuple(p.unit for p in plans if p.unit.id not in winners)
-    for u in missing:
-        out.append(findings.make("not-returned", unit=u.name, count=len(reader.plans[u.id].rows)))
-    ordered = sorted(winners.values(), key=lambda s: master.roster.order(s.unit))
-    return Collection(tuple(ordered), tuple(superseded), tuple(out), missing, tuple(shown))
+    return out

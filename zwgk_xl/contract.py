@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 # the dropdown and the roles a unit sheet shows are the vocabulary's, named here as part of the contract
+from zwgk_xl import vocab as V
 from zwgk_xl.model import TaskList
 from zwgk_xl.vocab import ROLE_LEAD as ROLE_LEAD
 from zwgk_xl.vocab import ROLE_RESPONSIBLE as ROLE_RESPONSIBLE
@@ -179,11 +180,11 @@ COLOR_BAND1 = "#BDD7EE"
 COLOR_BAND2 = "#DDEBF7"
 COLOR_LOCKED_NA = "#EDEDED"
 STATUS_COLORS = {
-    "已完成": "#C6EFCE",
-    "持续推进": "#DDEBF7",
-    "推进中": "#FFEB9C",
-    "未启动": "#FFC7CE",
-    "不涉及": "#EDEDED",
+    V.DONE: "#C6EFCE",
+    V.ONGOING: "#DDEBF7",
+    V.IN_PROGRESS: "#FFEB9C",
+    V.NOT_STARTED: "#FFC7CE",
+    V.NOT_APPLICABLE: "#EDEDED",
 }
 COLOR_OVERDUE = "#C00000"
 COLOR_CARRIED = "#E2EFDA"  # an input cell pre-filled with last round's answer (green: already there)

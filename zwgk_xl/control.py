@@ -18,12 +18,16 @@ import io
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.vocab import returned_units
 from zwgk_xl.workbook.xlsx import Styles, new_workbook
+
+if TYPE_CHECKING:
+    from xlsxwriter import Workbook
 
 SETTINGS_SHEET = "设置"
 STATUS_ROW = 2  # 运行状态 in B3
@@ -94,57 +98,8 @@ def build_control(folder: str | Path, interpreter: str | None = "", now: dt.date
     bytes)."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(_template("quickstart_standalone.xlsm")) as z:
-        vba = z.read("xl/vbaProject.bin")
     xlsm = out / "zwgk_control.xlsm"
-    with atomic_path(xlsm) as tmp:
-        tmp_xlsm = tmp.with_suffix(".xlsm")
-        wb = new_workbook(tmp_xlsm)
-        if now is not None:
-            wb.set_properties({**wb.doc_properties, "created": now})
-        wb.add_vba_project(io.BytesIO(vba), is_stream=True)
-        wb.set_vba_name("ThisWorkbook")
-        st = Styles(wb)
-        ws = wb.add_worksheet(SETTINGS_SHEET)
-        ws.set_vba_name("Sheet1")
-        ws.set_column(0, 0, 16)
-        ws.set_column(1, 1, 60)
-        ws.set_column(2, 2, 50)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.write_string(0, 0, "政务公开重点任务清单 —— 一键汇总", st.get(font_name=C.FONT_HEAD, font_size=15))
-        ws.write_string(STATUS_ROW, 0, "运行状态", st.head())
-        ws.write_string(STATUS_ROW, 1, "尚未运行", st.get(border=1, bg_color="#E2EFDA"))
-        ws.write_string(FIRST_SETTING_ROW - 1, 0, "项目", st.head())
-        ws.write_string(FIRST_SETTING_ROW - 1, 1, "值（请填写）", st.head())
-        ws.write_string(FIRST_SETTING_ROW - 1, 2, "说明", st.head())
-        for r, (label, _, help_text) in enumerate(SETTINGS, start=FIRST_SETTING_ROW):
-            ws.write_string(r, 0, label, st.get(border=1))
-            ws.write_blank(r, 1, None, st.get(border=1, bg_color=C.COLOR_INPUT, locked=False))
-            ws.write_string(r, 2, help_text, st.get(border=1, font_color="#595959"))
-        for i, (_, caption, _) in enumerate(BUTTONS):
-            ws.insert_button(
-                FIRST_SETTING_ROW + len(SETTINGS) + 1,
-                i,
-                {"macro": "SampleCall", "caption": caption, "width": 110, "height": 36},
-            )
-        readme = wb.add_worksheet("说明")
-        readme.set_vba_name("Sheet2")
-        readme.set_column(0, 0, 100)
-        for r, line in enumerate(_HELP):
-            readme.write_string(r, 0, line)
-        for name in RESULT_SHEETS:
-            wb.add_worksheet(name)
-        conf_sheet = wb.add_worksheet("xlwings.conf")
-        conf = [("PYTHONPATH", ""), ("Show Console", "False")]
-        if interpreter is not None:
-            conf.insert(0, ("Interpreter_Win", interpreter))
-        for r, (k, v) in enumerate(conf):
-            conf_sheet.write_string(r, 0, k)
-            conf_sheet.write_string(r, 1, v)
-        conf_sheet.hide()
-        wb.close()
-        tmp_xlsm.replace(tmp)
+    _write_control(xlsm, interpreter, now)
     (out / "zwgk_control.py").write_text(STUB, encoding="utf-8")
     xlam = out / "zwgk_addin.xlam"
     with (
@@ -163,6 +118,66 @@ def build_control(folder: str | Path, interpreter: str | None = "", now: dt.date
         else CMD.encode()
     )
     return [xlsm, out / "zwgk_control.py", xlam, out / "zwgk_addin.py", cmd]
+
+
+def _write_control(xlsm: Path, interpreter: str | None, now: dt.datetime | None) -> None:
+    """The control workbook: xlwings' standalone template's VBA, the settings sheet with its buttons, 说明, the
+    empty result sheets and the hidden xlwings.conf sheet."""
+    with zipfile.ZipFile(_template("quickstart_standalone.xlsm")) as z:
+        vba = z.read("xl/vbaProject.bin")
+    with atomic_path(xlsm) as tmp:
+        tmp_xlsm = tmp.with_suffix(".xlsm")
+        wb = new_workbook(tmp_xlsm)
+        if now is not None:
+            wb.set_properties({**wb.doc_properties, "created": now})
+        wb.add_vba_project(io.BytesIO(vba), is_stream=True)
+        wb.set_vba_name("ThisWorkbook")
+        _settings_sheet(wb)
+        readme = wb.add_worksheet("说明")
+        readme.set_vba_name("Sheet2")
+        readme.set_column(0, 0, 100)
+        for r, line in enumerate(_HELP):
+            readme.write_string(r, 0, line)
+        for name in RESULT_SHEETS:
+            wb.add_worksheet(name)
+        conf_sheet = wb.add_worksheet("xlwings.conf")
+        conf = [("PYTHONPATH", ""), ("Show Console", "False")]
+        if interpreter is not None:
+            conf.insert(0, ("Interpreter_Win", interpreter))
+        for r, (k, v) in enumerate(conf):
+            conf_sheet.write_string(r, 0, k)
+            conf_sheet.write_string(r, 1, v)
+        conf_sheet.hide()
+        wb.close()
+        tmp_xlsm.replace(tmp)
+
+
+def _settings_sheet(wb: Workbook) -> None:
+    """The sheet the clerk fills in: status, one row per setting with its help, a button per action."""
+    st = Styles(wb)
+    ws = wb.add_worksheet(SETTINGS_SHEET)
+    ws.set_vba_name("Sheet1")
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 60)
+    ws.set_column(2, 2, 50)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.write_string(0, 0, "政务公开重点任务清单 —— 一键汇总", st.get(font_name=C.FONT_HEAD, font_size=15))
+    ws.write_string(STATUS_ROW, 0, "运行状态", st.head())
+    ws.write_string(STATUS_ROW, 1, "尚未运行", st.get(border=1, bg_color="#E2EFDA"))
+    ws.write_string(FIRST_SETTING_ROW - 1, 0, "项目", st.head())
+    ws.write_string(FIRST_SETTING_ROW - 1, 1, "值（请填写）", st.head())
+    ws.write_string(FIRST_SETTING_ROW - 1, 2, "说明", st.head())
+    for r, (label, _, help_text) in enumerate(SETTINGS, start=FIRST_SETTING_ROW):
+        ws.write_string(r, 0, label, st.get(border=1))
+        ws.write_blank(r, 1, None, st.get(border=1, bg_color=C.COLOR_INPUT, locked=False))
+        ws.write_string(r, 2, help_text, st.get(border=1, font_color="#595959"))
+    for i, (_, caption, _) in enumerate(BUTTONS):
+        ws.insert_button(
+            FIRST_SETTING_ROW + len(SETTINGS) + 1,
+            i,
+            {"macro": "SampleCall", "caption": caption, "width": 110, "height": 36},
+        )
 
 
 CMD = (

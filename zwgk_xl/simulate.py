@@ -17,6 +17,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from zwgk_xl import contract as C
+from zwgk_xl import vocab as V
 
 PROGRESS = (
     "已在政府信息公开平台专栏集中公开相关信息{n}条，并同步更新政务新媒体。",
@@ -76,12 +77,12 @@ def fill(
             continue
         status = rng.choices(statuses, weights=[5, 3, 3, 1, 1][: len(statuses)])[0]
         if words:
-            status = {"已完成": "完成", "推进中": "进行中", "未启动": "未开始"}.get(status, status)
+            status = {V.DONE: "完成", V.IN_PROGRESS: "进行中", V.NOT_STARTED: "未开始"}.get(status, status)
         ws.cell(r, col["status"]).value = status
         n, m = rng.randint(2, 30), rng.randint(20, 300)
-        if status != "未启动":
+        if status != V.NOT_STARTED:
             ws.cell(r, col["progress"]).value = rng.choice(PROGRESS).format(n=n, m=m)
-        if status == "已完成":
+        if status == V.DONE:
             ws.cell(r, col["done_date"]).value = dt.datetime(day.year, rng.randint(1, day.month), rng.randint(1, 28))
             ws.cell(r, col["evidence"]).value = f"公开链接{n}条、工作方案1份"
         ws.cell(r, col["plan"]).value = rng.choice(PLANS) or None
@@ -118,7 +119,7 @@ def fill_returns(outbox: Path, returns: Path, *, seed: int = 7, due: dt.date = d
             sc.never = name
             continue
         if f == roles.get("late"):
-            fill(f, dst, rng, day=due + dt.timedelta(days=12), statuses=("未启动", "推进中"))
+            fill(f, dst, rng, day=due + dt.timedelta(days=12), statuses=(V.NOT_STARTED, V.IN_PROGRESS))
             sc.late = name
         elif f == roles.get("resend"):
             first = returns / "第一次报送" / f.name
@@ -184,8 +185,8 @@ def fill_next_round(
         if rng.random() < 0.5:
             for r in range(C.UNIT_FIRST_ROW + 1, ws.max_row + 1):
                 status = ws.cell(r, col["status"]).value
-                if status in ("推进中", "未启动") and rng.random() < 0.6:
-                    ws.cell(r, col["status"]).value = "已完成"
+                if status in (V.IN_PROGRESS, V.NOT_STARTED) and rng.random() < 0.6:
+                    ws.cell(r, col["status"]).value = V.DONE
                     ws.cell(r, col["progress"]).value = rng.choice(PROGRESS).format(n=rng.randint(2, 30), m=50)
                     ws.cell(r, col["done_date"]).value = dt.datetime(day.year, day.month, rng.randint(1, day.day))
                     moved = True

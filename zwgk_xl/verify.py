@@ -7,6 +7,10 @@ is gone (a unit copied its rows into a new workbook) is identified by its 填报
 warning, and a 填报单位 cell naming another unit than the hidden sheet is noted for the winner's choice. Rows are
 matched by task id, else by task text, so sorted, moved or renumbered rows still count, and whatever cannot be
 matched goes to the findings with every cell's whole text.
+
+The rules over one answer alone (overdue as of a date, 已完成 without a date or progress: ``answer_findings``) are
+here too, as verification of that return; rules that compare several units' returns (lead against responsible)
+are checks.py's.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,10 +29,10 @@ from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.contract import cell_text
 from zwgk_xl.deadlines import parse as parse_deadline
-from zwgk_xl.model import Answer, Finding, Submission, Unit
+from zwgk_xl.model import Answer, Finding, Submission, Task, Unit
 from zwgk_xl.plan import Master, UnitPlan
 from zwgk_xl.units import RosterIndex, fold
-from zwgk_xl.vocab import STATUS_SYNONYMS
+from zwgk_xl.vocab import DONE, IN_PROGRESS, ONGOING, SETTLED, STATUS_SYNONYMS
 
 if TYPE_CHECKING:
     from zwgk_xl.workbook.returnfile import Loaded
@@ -374,3 +378,32 @@ class _Form:
 
 def label(field_name: str) -> str:
     return next((c.header for c in (*C.UNIT_INPUT, C.LEAD_SUMMARY) if c.field == field_name), field_name)
+
+
+def is_overdue(task: Task, status: str, as_of: dt.date) -> bool:
+    """Past its due date (the last date of its 完成时限) and not 已完成/不涉及; 持续推进 is fine for a task whose
+    完成时限 is itself ongoing."""
+    due = task.deadline.due
+    if due is None or due >= as_of or status in SETTLED:
+        return False
+    return not (status == ONGOING and task.deadline.kind == "ongoing")
+
+
+def answer_findings(task: Task, unit: Unit, sub: Submission, a: Answer, as_of: dt.date) -> Iterator[Finding]:
+    """One answer on its own, as of a date: overdue, 已完成 without a date or without progress."""
+    where = {"file": sub.file, "sheet": sub.sheet}
+    status = a.status or IN_PROGRESS
+    if is_overdue(task, status, as_of) and task.deadline.due is not None:
+        yield findings.make(
+            "overdue",
+            unit=unit.name,
+            task_id=task.id,
+            cell=a.cell("status"),
+            due=task.deadline.due.isoformat(),
+            status=a.status_raw or a.status or "（未填）",
+            **where,
+        )
+    if a.status == DONE and not (a.done_date or a.done_date_raw):
+        yield findings.make("done-no-date", unit=unit.name, task_id=task.id, cell=a.cell("done_date"), **where)
+    if a.status == DONE and not a.progress:
+        yield findings.make("done-no-progress", unit=unit.name, task_id=task.id, cell=a.cell("progress"), **where)

@@ -6,9 +6,11 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from zwgk_xl import vocab as V
 from zwgk_xl.atomic import atomic_path
 from zwgk_xl.documents import figures as F
 from zwgk_xl.documents import gongwen as G
+from zwgk_xl.documents import wording as W
 from zwgk_xl.documents.facts import Facts
 
 CN_NUM = "一二三四五六七八九十"
@@ -31,8 +33,8 @@ def report_title(facts: Facts) -> str:
     return f"关于{core}落实情况的报告"
 
 
-def segments_text(segments: tuple[F.Segment, ...]) -> str:
-    return "".join(s.text if isinstance(s, F.Quote) else s for s in segments)
+def segments_text(segments: tuple[W.Segment, ...]) -> str:
+    return "".join(s.text if isinstance(s, W.Quote) else s for s in segments)
 
 
 def _task_paragraph(doc, acct: F.TaskAccount) -> None:
@@ -59,18 +61,29 @@ def write_draft(
     doc = G.new_document(template)
     G.para(doc, G.S_TITLE, report_title(facts))
     G.blank(doc)
-    G.para(doc, G.S_BODY, f"根据《{tl.title}》要求，现将截至{F.cn_date(ov.as_of)}各项重点任务落实情况报告如下。")
-    n = 0
+    G.para(doc, G.S_BODY, f"根据《{tl.title}》要求，现将截至{W.cn_date(ov.as_of)}各项重点任务落实情况报告如下。")
+    for n, (heading, part) in enumerate(_PARTS, start=1):
+        G.para(doc, G.S_H1, f"{cn_number(n)}、{heading}")
+        part(doc, facts, ov)
+    G.blank(doc)
+    G.para(doc, G.S_BODY, "附件：重点任务落实情况表")
+    G.blank(doc)
+    if tl.issuer:
+        G.para(doc, G.S_SIGN, tl.issuer)
+    G.para(doc, G.S_SIGN, W.cn_date(as_of or ov.as_of))
+    _attachment(doc, facts)
+    with atomic_path(Path(path)) as tmp:
+        doc.save(str(tmp))
+    return Path(path)
 
-    def h1(text: str) -> None:
-        nonlocal n
-        n += 1
-        G.para(doc, G.S_H1, f"{cn_number(n)}、{text}")
 
-    h1("总体情况")
-    for p in F.overview_text(ov, tl.title):
+def _overview_part(doc, facts: Facts, ov: F.Overview) -> None:
+    for p in F.overview_text(ov, facts.tasklist.title):
         G.para(doc, G.S_BODY, p)
-    h1("各项任务落实情况")
+
+
+def _tasks_part(doc, facts: Facts, ov: F.Overview) -> None:
+    """Each task's paragraph under its section and subsection headings."""
     if not ov.nothing_returned:
         G.para(doc, G.S_BODY, "以下各单位进展摘自其报送内容（整句摘录），全文见汇总工作簿“填报明细”工作表。")
     if ov.nothing_returned:
@@ -83,7 +96,9 @@ def write_draft(
                 G.para(doc, G.S_H3, f"{j}.{sub.title}")
             for acct in accts:
                 _task_paragraph(doc, acct)
-    h1("存在的问题")
+
+
+def _problems_part(doc, facts: Facts, ov: F.Overview) -> None:
     problems = F.statements(facts, "problems")
     if not problems:
         G.para(doc, G.S_BODY, "尚无单位报告存在的问题。" if ov.nothing_returned else "各单位未报告存在的问题。")
@@ -92,7 +107,10 @@ def write_draft(
             G.para(doc, G.S_H2, f"（{cn_number(i)}）{psec.title}")
         for st in items:
             G.para(doc, G.S_BODY, _statement(st))
-    h1("下一步工作")
+
+
+def _next_part(doc, facts: Facts, ov: F.Overview) -> None:
+    """The tasks not yet done by kind, then the units' plans said once each."""
     k = 0
     todo = F.unfinished(facts)
     if todo:
@@ -102,7 +120,7 @@ def write_draft(
             listed = "；".join(f"{a.label}.{a.short}" for a in undone)
             G.para(doc, G.S_BODY, f"{_KIND[kind]}{len(undone)}项：{listed}。")
     plans = [st for _, items in F.statements(facts, "plans") for st in items]
-    plans = F.merge_duplicates([(u, t, st.field, st.text) for st in plans for u in st.units for t in st.tasks])
+    plans = W.merge_duplicates([(u, t, st.field, st.text) for st in plans for u in st.units for t in st.tasks])
     if plans:
         k += 1
         G.para(doc, G.S_H2, f"（{cn_number(k)}）各单位下步计划")
@@ -110,12 +128,19 @@ def write_draft(
             G.para(doc, G.S_BODY, _statement(st))
     if not todo and not plans:
         G.para(doc, G.S_BODY, "各项任务均已完成，各单位未报告下步计划。")
-    G.blank(doc)
-    G.para(doc, G.S_BODY, "附件：重点任务落实情况表")
-    G.blank(doc)
-    if tl.issuer:
-        G.para(doc, G.S_SIGN, tl.issuer)
-    G.para(doc, G.S_SIGN, F.cn_date(as_of or ov.as_of))
+
+
+#: The report's parts in order, each under its numbered heading.
+_PARTS = (
+    ("总体情况", _overview_part),
+    ("各项任务落实情况", _tasks_part),
+    ("存在的问题", _problems_part),
+    ("下一步工作", _next_part),
+)
+
+
+def _attachment(doc, facts: Facts) -> None:
+    """附件 on a page of its own: the table of every task with its status, date and evidence."""
     G.page_break(doc)
     att = G.para(doc, G.S_H1, "附件")
     att.paragraph_format.first_line_indent = G.Pt(0)
@@ -130,21 +155,18 @@ def write_draft(
         (12, 52, 22, 18, 18, 34),
         center=(0, 3, 4),
     )
-    with atomic_path(Path(path)) as tmp:
-        doc.save(str(tmp))
-    return Path(path)
 
 
 _KIND = {
     "逾期": "已过完成时限的任务",
-    "未启动": "尚未启动的任务",
-    "未报送": "尚无单位报送的任务",
-    "推进中": "正在推进的任务",
+    V.NOT_STARTED: "尚未启动的任务",
+    V.NOT_REPORTED: "尚无单位报送的任务",
+    V.IN_PROGRESS: "正在推进的任务",
 }
 
 
-def _statement(st: F.Statement) -> str:
+def _statement(st: W.Statement) -> str:
     shown = "、".join(st.tasks[:6]) + (f"等{len(st.tasks)}项" if len(st.tasks) > 6 else "")
     tasks = f"（涉及任务{shown}）" if st.tasks else ""
     end = "" if st.text[-1:] in "。！？；!?;" else "。"
-    return f"{F.names(st.units)}：{st.text}{end}{tasks}"
+    return f"{W.names(st.units)}：{st.text}{end}{tasks}"

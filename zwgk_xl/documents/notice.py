@@ -7,7 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 from zwgk_xl.atomic import atomic_path
-from zwgk_xl.documents import figures as F
+from zwgk_xl.documents import standing as S
+from zwgk_xl.documents import wording as W
 from zwgk_xl.documents.facts import Facts
 
 
@@ -15,17 +16,17 @@ def write_notice(
     facts: Facts,
     path: str | Path,
     by: str = "completion",
-    soon: int = F.SOON_DAYS,
+    soon: int = S.SOON_DAYS,
     as_of: dt.date | None = None,
     template: str | Path | None = None,
 ) -> Path:
     from zwgk_xl.documents import gongwen as G
     from zwgk_xl.documents.draft import cn_number
 
-    standings = F.standings(facts, by, soon)
-    parts = F.notice_paragraphs(facts, standings, by, soon)
+    standings = S.standings(facts, by, soon)
+    parts = S.notice_paragraphs(facts, standings, by, soon)
     doc = G.new_document(template)
-    G.para(doc, G.S_TITLE, F.notice_title(facts))
+    G.para(doc, G.S_TITLE, S.notice_title(facts))
     G.blank(doc)
     G.para(doc, G.S_BODY, f"根据《{facts.tasklist.title}》，现将各单位报送和落实情况通报如下。")
     for i, (head, sentences) in enumerate(parts.items(), start=1):
@@ -35,16 +36,16 @@ def write_notice(
         for s in sentences:
             G.para(doc, G.S_BODY, s)
         if head == "落实情况":
-            table_rows = F.notice_rows(standings)
-            shading = [{7: F.RAG_FILLS[s.colour]} for s in standings]
+            table_rows = S.notice_rows(standings)
+            shading = [{7: S.RAG_FILLS[s.colour]} for s in standings]
             G.table(
-                doc, F.NOTICE_HEADERS, table_rows, (11, 30, 12, 12, 13, 13, 26, 11, 28), shading, center=tuple(range(8))
+                doc, S.NOTICE_HEADERS, table_rows, (11, 30, 12, 12, 13, 13, 26, 11, 28), shading, center=tuple(range(8))
             )
             G.blank(doc)
     G.blank(doc)
     if facts.tasklist.issuer:
         G.para(doc, G.S_SIGN, facts.tasklist.issuer)
-    G.para(doc, G.S_SIGN, F.cn_date(as_of or facts.as_of))
+    G.para(doc, G.S_SIGN, W.cn_date(as_of or facts.as_of))
     with atomic_path(Path(path)) as tmp:
         doc.save(str(tmp))
     return Path(path)

@@ -149,18 +149,26 @@ def _starts_row(c: str, filled: Sequence[str], text_before_units: bool) -> bool:
     return _texty(c) and text_before_units and any(is_units(x) or is_deadline(x) for x in filled)
 
 
-def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTable:
-    """Cut a cell stream into rows (see the module docstring)."""
-    start, ncols = _find_header(cells)
-    if start < 0:
-        return RawTable([RawRow([c], [ref.format(n)]) for c, n in cells if c], source, positional=False)
-    head = [c for c, _ in cells[start : start + ncols]]
+def _header_layout(head: Sequence[str]) -> tuple[str, int, int, bool]:
+    """What the header says about a row's end: the field of its last significant column (deadline or units), how
+    many columns follow it (remarks), how many significant columns there are, and whether the task's text comes
+    before its units."""
     kinds = [header_field(c) or "remark" for c in head]
     significant = [i for i, k in enumerate(kinds) if k in ("deadline", "lead", "responsible")]
     last = kinds[significant[-1]] if significant else kinds[-1]
     trailing = len(kinds) - 1 - significant[-1] if significant else 0
     text_first = min((i for i, k in enumerate(kinds) if k in ("text", "requirement")), default=0)
     units_first = min((i for i, k in enumerate(kinds) if k in ("lead", "responsible")), default=len(kinds))
+    return last, trailing, len(significant), text_first < units_first
+
+
+def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTable:
+    """Cut a cell stream into rows (see the module docstring)."""
+    start, ncols = _find_header(cells)
+    if start < 0:
+        return RawTable([RawRow([c], [ref.format(n)]) for c, n in cells if c], source, positional=False)
+    head = [c for c, _ in cells[start : start + ncols]]
+    last, trailing, significant, text_before_units = _header_layout(head)
     rows = [RawRow(head, [ref.format(n) for _, n in cells[start : start + ncols]])]
     cur: list[Cell] = []
     after_end = -1  # cells taken after the row's last significant cell (a remark column)
@@ -193,7 +201,7 @@ def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTab
             if not (is_units(nxt) or is_deadline(nxt)):
                 rows.append(RawRow([c], [ref.format(n)]))
                 continue
-        if _starts_row(c, filled, text_first < units_first):
+        if _starts_row(c, filled, text_before_units):
             flush()
         cur.append((c, n))
         if after_end >= 0:
@@ -201,7 +209,7 @@ def segment(cells: Sequence[Cell], source: str, ref: str = "第{}行") -> RawTab
         elif (
             _fits(last, c)
             and sum(1 for x, _ in cur if x) >= 2
-            and (last == "deadline" or sum(1 for x, _ in cur if is_units(x) or is_deadline(x)) >= len(significant))
+            and (last == "deadline" or sum(1 for x, _ in cur if is_units(x) or is_deadline(x)) >= significant)
         ):
             after_end = 0
             if trailing == 0:

@@ -117,14 +117,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "进度安排",
     ),
     "remark": ("备注", "说明"),
-    # columns of our own workbooks that consolidation fills: read past, never taken for the list's columns
+    # columns a unit fills in (a unit sheet's, a list's 完成情况): read past, never taken for the list's columns.
+    # The master's consolidation columns are not here: read_master drops them by contract.MASTER_COLUMNS itself.
     "ignore": (
         "完成情况",
-        "总体状态",
-        "牵头单位进展",
-        "责任单位进展",
-        "已报/应报",
-        "逾期",
         "本单位角色",
         "完成状态",
         "进展情况",

@@ -26,7 +26,7 @@ from zwgk_xl.mail.message import (
 )
 from zwgk_xl.model import Finding, Unit
 from zwgk_xl.plan import Master, UnitPlan
-from zwgk_xl.report import Report
+from zwgk_xl.report import Assign, Report
 from zwgk_xl.vocab import (
     LOCKED_NOTE,
     NOT_REPORTED,
@@ -111,6 +111,52 @@ def _text(t_text: str, limit: int = 120) -> str:
     return t_text if len(t_text) <= limit else t_text[: limit - 2].rstrip("，、；。 ") + "……"
 
 
+REMINDER_HEADERS = ("序号", "任务编号", "重点工作", "角色", "完成时限", "状态", "逾期")
+
+
+def _reminder_reason(returned: bool, overdue: int, missing: int, kept: int) -> str:
+    """Why a unit is reminded, as the subject and the first sentence say it."""
+    if not returned:
+        return "尚未报送填报表"
+    parts = [
+        f"{overdue} 项任务已过完成时限" if overdue else "",
+        f"{missing} 项任务未填报" if missing else "",
+        f"{kept} 项任务进展与上轮相同" if kept else "",
+    ]
+    return "有 " + "、".join(p for p in parts if p)
+
+
+def _unchanged_part(report: Report, kept: Sequence[Assign], previous: str) -> tuple[list[str], list[str]]:
+    """The second list of a later round's reminder (text lines, HTML blocks): unfinished tasks left as they were."""
+    if not kept:
+        return [], []
+    tl = report.master.tasklist
+    same_rows = [(C.task_label(tl, a.task_id), a.task_id, _text(report.task(a.task_id).text), a.status) for a in kept]
+    same_head = ("序号", "任务编号", "重点工作", "状态")
+    say = f"以下 {len(kept)} 项任务尚未完成，填报内容与上轮（{previous or '上一轮'}）相同，请核实是否有新进展："
+    return [say, text_table(same_head, same_rows), ""], [
+        f"<p>{html.escape(say)}</p>",
+        html_table(same_head, same_rows, text_cols=(2,)),
+    ]
+
+
+def _reminder_rows(report: Report, listed: Sequence[Assign]) -> list[tuple[str, ...]]:
+    """One row per task a reminder lists: the number as printed, the id, the text, role, deadline, status."""
+    tl = report.master.tasklist
+    return [
+        (
+            C.task_label(tl, a.task_id),
+            a.task_id,
+            _text(report.task(a.task_id).text),
+            a.role,
+            report.task(a.task_id).deadline.text or "—",
+            a.status,
+            "逾期" if a.overdue else "",
+        )
+        for a in listed
+    ]
+
+
 def reminders(
     report: Report,
     sender: str,
@@ -139,45 +185,17 @@ def reminders(
         if not to:
             found.append(findings.make("no-email", unit=line.unit.name, kind="催报"))
             continue
-        if not line.returned:
-            why = "尚未报送填报表"
-        else:
-            parts = [
-                f"{len(overdue)} 项任务已过完成时限" if overdue else "",
-                f"{len(missing)} 项任务未填报" if missing else "",
-                f"{len(kept)} 项任务进展与上轮相同" if kept else "",
-            ]
-            why = "有 " + "、".join(p for p in parts if p)
+        why = _reminder_reason(line.returned, len(overdue), len(missing), len(kept))
         msg = new_message(sender, to, f"【催报】{tl.title}——{line.unit.name}：{why}")
         listed = overdue + missing
-        rows = [
-            (
-                C.task_label(tl, a.task_id),
-                a.task_id,
-                _text(report.task(a.task_id).text),
-                a.role,
-                report.task(a.task_id).deadline.text or "—",
-                a.status,
-                "逾期" if a.overdue else "",
-            )
-            for a in listed
-        ]
-        headers = ("序号", "任务编号", "重点工作", "角色", "完成时限", "状态", "逾期")
+        rows = _reminder_rows(report, listed)
+        headers = REMINDER_HEADERS
         form = forms.get(line.unit.id) if not line.returned else None
         intro = f"截至{day}，贵单位{why}。请尽快处理以下任务："
         tail = [*_due_and_contact(report)]
         if form is not None:
             tail.insert(0, "填报表已再次附上。")
-        same_part: list[str] = []
-        same_blocks: list[str] = []
-        if kept:
-            same_rows = [
-                (C.task_label(tl, a.task_id), a.task_id, _text(report.task(a.task_id).text), a.status) for a in kept
-            ]
-            same_head = ("序号", "任务编号", "重点工作", "状态")
-            say = f"以下 {len(kept)} 项任务尚未完成，填报内容与上轮（{previous or '上一轮'}）相同，请核实是否有新进展："
-            same_part = [say, text_table(same_head, same_rows), ""]
-            same_blocks = [f"<p>{html.escape(say)}</p>", html_table(same_head, same_rows, text_cols=(2,))]
+        same_part, same_blocks = _unchanged_part(report, kept, previous)
         lines = [f"{line.unit.name}：", "", intro, "", text_table(headers, rows), "", *same_part, *tail, *_sign(report)]
         msg.set_content("\n".join(lines))
         blocks = [
@@ -220,7 +238,39 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str]) ->
     tl = report.master.tasklist
     day = C.display_date(report.as_of)
     msg = new_message(sender, office, f"【汇总】{tl.title}（截至{day}）")
-    overdue = [
+    intro, overdue, kind_rows, error_rows = _summary_figures(report)
+    text = "\n\n".join(
+        [
+            "\n".join(intro),
+            "各单位情况：\n" + text_table(UNIT_HEADERS, _unit_rows(report)),
+            "逾期任务：\n" + (text_table(OVERDUE_HEADERS, overdue) if overdue else "无"),
+            "问题（按类型）：\n" + (text_table(KIND_HEADERS, kind_rows) if kind_rows else "无"),
+            "错误：\n" + (text_table(ERROR_HEADERS, error_rows) if error_rows else "无"),
+            "\n".join(_sign(report)).strip(),
+        ]
+    )
+    msg.set_content(text)
+    msg.add_alternative(_summary_html(report, intro, overdue, kind_rows, error_rows), subtype="html")
+    attach(msg, merged)
+    return Outgoing(
+        "汇总",
+        "",
+        msg,
+        message_key("汇总", report.master.list_id, report.as_of, digest(merged), tuple(office)),
+        str(merged),
+    )
+
+
+KIND_HEADERS = ("级别", "问题类型", "条数")
+ERROR_HEADERS = ("问题类型", "单位", "任务", "文件", "说明")
+Rows = list[tuple[object, ...]]
+
+
+def _summary_figures(report: Report) -> tuple[list[str], Rows, Rows, Rows]:
+    """The summary's opening lines, its overdue tasks, its problems by type and its errors."""
+    tl = report.master.tasklist
+    day = C.display_date(report.as_of)
+    overdue: Rows = [
         (
             C.task_label(tl, t.task_id),
             t.task_id,
@@ -236,9 +286,9 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str]) ->
     returned = sum(1 for u in report.units if u.returned)
     by_type = Counter((f.severity, f.code) for f in report.findings)
     kinds = sorted(by_type.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], -kv[1]))
-    kind_rows = [(SEVERITY_TITLES[sev], findings.title(code), n) for (sev, code), n in kinds]
+    kind_rows: Rows = [(SEVERITY_TITLES[sev], findings.title(code), n) for (sev, code), n in kinds]
     errors = [f for f in report.findings if f.severity == "error"]
-    error_rows = [
+    error_rows: Rows = [
         (findings.title(f.code), f.unit, f.task_id, Path(f.file).name if f.file else "", f.message) for f in errors
     ]
     intro = [
@@ -248,46 +298,24 @@ def summary(report: Report, merged: Path, sender: str, office: Sequence[str]) ->
         f"{returned_units(returned, len(report.units))}。{findings.tally(report.findings)}，按类型统计如下，"
         "错误逐条列出；全部问题见附件汇总工作簿的“问题清单”。",
     ]
-    text = "\n\n".join(
+    return intro, overdue, kind_rows, error_rows
+
+
+def _summary_html(report: Report, intro: list[str], overdue: Rows, kind_rows: Rows, error_rows: Rows) -> str:
+    return html_page(
+        f"{report.master.tasklist.title} 汇总",
         [
-            "\n".join(intro),
-            "各单位情况：\n" + text_table(UNIT_HEADERS, _unit_rows(report)),
-            "逾期任务：\n" + (text_table(OVERDUE_HEADERS, overdue) if overdue else "无"),
-            "问题（按类型）：\n" + (text_table(("级别", "问题类型", "条数"), kind_rows) if kind_rows else "无"),
-            "错误：\n" + (text_table(("问题类型", "单位", "任务", "文件", "说明"), error_rows) if error_rows else "无"),
-            "\n".join(_sign(report)).strip(),
-        ]
-    )
-    msg.set_content(text)
-    msg.add_alternative(
-        html_page(
-            f"{tl.title} 汇总",
-            [
-                *(f"<p>{html.escape(x)}</p>" for x in intro if x),
-                "<h4>各单位情况</h4>",
-                html_table(UNIT_HEADERS, _unit_rows(report), red=[u.overdue > 0 for u in report.units]),
-                "<h4>逾期任务</h4>",
-                html_table(OVERDUE_HEADERS, overdue, text_cols=(2,), red=[True] * len(overdue))
-                if overdue
-                else "<p>无</p>",
-                "<h4>问题（按类型）</h4>",
-                html_table(("级别", "问题类型", "条数"), kind_rows) if kind_rows else "<p>无</p>",
-                "<h4>错误</h4>",
-                html_table(("问题类型", "单位", "任务", "文件", "说明"), error_rows, text_cols=(4,))
-                if error_rows
-                else "<p>无</p>",
-                *(f"<p>{html.escape(x)}</p>" for x in _sign(report) if x),
-            ],
-        ),
-        subtype="html",
-    )
-    attach(msg, merged)
-    return Outgoing(
-        "汇总",
-        "",
-        msg,
-        message_key("汇总", report.master.list_id, report.as_of, digest(merged), tuple(office)),
-        str(merged),
+            *(f"<p>{html.escape(x)}</p>" for x in intro if x),
+            "<h4>各单位情况</h4>",
+            html_table(UNIT_HEADERS, _unit_rows(report), red=[u.overdue > 0 for u in report.units]),
+            "<h4>逾期任务</h4>",
+            html_table(OVERDUE_HEADERS, overdue, text_cols=(2,), red=[True] * len(overdue)) if overdue else "<p>无</p>",
+            "<h4>问题（按类型）</h4>",
+            html_table(KIND_HEADERS, kind_rows) if kind_rows else "<p>无</p>",
+            "<h4>错误</h4>",
+            html_table(ERROR_HEADERS, error_rows, text_cols=(4,)) if error_rows else "<p>无</p>",
+            *(f"<p>{html.escape(x)}</p>" for x in _sign(report) if x),
+        ],
     )
 
 

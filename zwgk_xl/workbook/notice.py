@@ -7,14 +7,14 @@ from typing import Any
 
 from zwgk_xl import contract as C
 from zwgk_xl import vocab as V
-from zwgk_xl.documents import figures as F
+from zwgk_xl.documents import standing as S
 from zwgk_xl.documents.facts import Facts
 
 
-def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int = F.SOON_DAYS) -> None:
+def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int = S.SOON_DAYS) -> None:
     """The 通报 sheet of the merged workbook (XlsxWriter, written top to bottom: the merged workbook streams)."""
-    standings = F.standings(facts, by, soon)
-    parts = F.notice_paragraphs(facts, standings, by, soon)
+    standings = S.standings(facts, by, soon)
+    parts = S.notice_paragraphs(facts, standings, by, soon)
     ws = wb.add_worksheet(C.SHEET_NOTICE)
     widths = C.page_widths((4, 12, 5, 5, 6, 5, 14, 5, 18), [1, 6, 8])  # printed at 9 pt or more (issue 16)
     for i, w in enumerate(widths):
@@ -25,10 +25,10 @@ def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int 
     head = wb.add_format({**base, "bold": True, "border": 1, "align": "center", "bg_color": "#D9E1F2"})
     cell = wb.add_format({**base, "border": 1, "align": "center"})
     left = wb.add_format({**base, "border": 1})
-    fills = {c: wb.add_format({**base, "border": 1, "align": "center", "bg_color": v}) for c, v in F.RAG_FILLS.items()}
-    last = len(F.NOTICE_HEADERS) - 1
+    fills = {c: wb.add_format({**base, "border": 1, "align": "center", "bg_color": v}) for c, v in S.RAG_FILLS.items()}
+    last = len(S.NOTICE_HEADERS) - 1
     ws.set_row(0, 30)
-    ws.merge_range(0, 0, 0, last, f"{F.notice_title(facts)}（截至{C.display_date(facts.as_of)}）", title)
+    ws.merge_range(0, 0, 0, last, f"{S.notice_title(facts)}（截至{C.display_date(facts.as_of)}）", title)
     r = 1
     for sentences in parts.values():
         for s in sentences:
@@ -37,12 +37,12 @@ def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int 
             r += 1
     r += 1
     first = r
-    for i, h in enumerate(F.NOTICE_HEADERS):
+    for i, h in enumerate(S.NOTICE_HEADERS):
         ws.write_string(r, i, h, head)
     # the narrow headings wrap (逾期任务 over two lines, beside the filter's arrow): a one-line row cut them
     ws.set_row(r, 15 * max(C.estimate_lines(h, w - 2) for h, w in zip(F.NOTICE_HEADERS, widths, strict=True)) + 4)
     pct = wb.add_format({**base, "border": 1, "align": "center", "num_format": "0%"})
-    for st, values in zip(standings, F.notice_rows(standings), strict=True):
+    for st, values in zip(standings, S.notice_rows(standings), strict=True):
         r += 1
         numbers = {0: st.rank, 2: st.unit.tasks, 3: st.unit.counts.get(V.DONE, 0), 5: st.unit.overdue}
         for i, v in enumerate(values):

@@ -166,10 +166,10 @@ def write_history_sheet(
     chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%"})
     chart.set_legend({"none": True})
     chart.set_size({"width": 420, "height": 240})
-    # below the round table, within the first columns: beside the table it widened the printed area and fit-to-width
-    # shrank the sheet's text under 9 pt
+    # under the round table, within the task table's width: a chart to its right made the page wider than the
+    # table, and fitting it to A4 printed the text below 9 pt
     ws.insert_chart(last + 2, 0, chart)
-    r = last + 2 + 17  # below the chart (240 px, about 16 default rows)
+    r = last + 2 + 14  # below the chart (240 px)
     lines = []
     if changes is not None and changes.previous:
         lines = [
