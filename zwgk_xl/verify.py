@@ -189,20 +189,9 @@ class Verifier:
             self.unplaced(path, sheet, grid, header, cols)
             return None
         notes(unit.name)
-        if how == "hidden" and meta.get(C.K_ROUND, "") in self.master.earlier_rounds:
-            # a return of a round already merged (rounds.py): counting it would put old answers in as new
-            self.finding("round-refused", path, sheet, unit=unit.name, got=meta[C.K_ROUND], expected=self.master.round)
+        if how == "hidden" and not self._round_and_name(path, sheet, unit, meta, info):
             self.unplaced(path, sheet, grid, header, cols)
             return None
-        visible = cell_text(info.get("unit"))
-        if how == "hidden" and visible and fold(visible) not in {fold(n) for n in (unit.name, *unit.aliases)}:
-            other = self.index.lookup(visible)
-            if other is None or other.id != unit.id:
-                self.conflicts[str(path)] = (unit, visible)
-        if how == "hidden" and meta.get(C.K_ROUND, "") != self.master.round:
-            self.finding(
-                "stale-round", path, sheet, unit=unit.name, got=meta.get(C.K_ROUND, ""), expected=self.master.round
-            )
         plan = self.plans.get(unit.id, UnitPlan(unit, ()))
         year = self.master.tasklist.year or dt.date.today().year
         answers = self._rows(_Form(self, path, sheet, unit, plan, cols, got.formulas, year), grid, header, meta)
@@ -220,6 +209,26 @@ class Verifier:
             mtime=got.mtime,
             answers=tuple(answers),
         )
+
+    def _round_and_name(
+        self, path: Path, sheet: str, unit: Unit, meta: dict[str, str], info: dict[str, object]
+    ) -> bool:
+        """A file identified by its hidden sheet: False for a return of a round already merged (rounds.py: counting
+        it would put old answers in as new); a stale round is noted, and a 填报单位 naming another unit is kept for
+        the winner's choice."""
+        if meta.get(C.K_ROUND, "") in self.master.earlier_rounds:
+            self.finding("round-refused", path, sheet, unit=unit.name, got=meta[C.K_ROUND], expected=self.master.round)
+            return False
+        visible = cell_text(info.get("unit"))
+        if visible and fold(visible) not in {fold(n) for n in (unit.name, *unit.aliases)}:
+            other = self.index.lookup(visible)
+            if other is None or other.id != unit.id:
+                self.conflicts[str(path)] = (unit, visible)
+        if meta.get(C.K_ROUND, "") != self.master.round:
+            self.finding(
+                "stale-round", path, sheet, unit=unit.name, got=meta.get(C.K_ROUND, ""), expected=self.master.round
+            )
+        return True
 
     def _rows(self, form: _Form, grid: Sequence[Sequence[object]], header: int, meta: dict[str, str]) -> list[Answer]:
         """Each row under the header matched to an issued task, checked, and read; then the order, the deleted rows
