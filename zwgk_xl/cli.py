@@ -80,6 +80,40 @@ def _chinese_help() -> None:
 
     rich_utils.Columns = join  # type: ignore[misc,assignment]
 
+    from typer.core import TyperArgument, TyperOption
+
+    def display_type(self: TyperArgument | TyperOption, ctx: object) -> str | None:
+        """The value column in Chinese (typer prints <path>, <str>; a flag takes no value, so it shows none)."""
+        if getattr(self, "is_flag", False):
+            return None
+        english = self.display_type(ctx)  # type: ignore[arg-type]
+        return _TYPES.get(english, english)
+
+    TyperArgument.display_type_rich = display_type  # type: ignore[method-assign,assignment]
+    TyperOption.display_type_rich = display_type  # type: ignore[method-assign]
+    TyperArgument.display_name_raw = property(  # type: ignore[method-assign,assignment]
+        lambda self: self.metavar or _ARGUMENTS.get(self.name or "", self.name or "")
+    )
+
+
+#: typer's value types and our argument names as a clerk reads them in help, usage and errors
+_TYPES = {
+    "<path>": "路径",
+    "<str>": "文字",
+    "<int>": "整数",
+    "<list[str]>": "文字（可多个）",
+    "<list[Path]>": "路径（可多个）",
+}
+_ARGUMENTS = {
+    "control_book": "控制工作簿",
+    "master": "总表",
+    "merged": "汇总工作簿",
+    "outbox_dir": "分发文件夹",
+    "returns": "报送文件夹",
+    "source": "清单文件",
+    "tasks": "清单文件",
+}
+
 
 _ERRORS = (
     (re.compile(r"^Missing argument '(.+)'\.?$"), "缺少参数 {0}。"),
