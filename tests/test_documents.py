@@ -223,6 +223,9 @@ def test_notice_sheet_in_the_merged_workbook(merged) -> None:
     # the table's header row is tall enough for its wrapped headings (逾期任务 over two lines was cut)
     ws = load_workbook(path)[C.SHEET_NOTICE]
     assert (ws.row_dimensions[r0 + 1].height or 15) >= 30
+    # the title names the list as the report's does (its district and year), not a generic 政务公开重点任务
+    title = str(grid[0][0])
+    assert title.startswith(f"关于{facts.tasklist.title.removesuffix('分解表').removesuffix('清单')}落实情况的通报")
 
 
 def test_colours_follow_the_rules(merged) -> None:

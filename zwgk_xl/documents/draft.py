@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from zwgk_xl import vocab as V
@@ -24,13 +23,9 @@ def cn_number(n: int) -> str:
     return (CN_NUM[tens - 1] if tens > 1 else "") + "十" + (CN_NUM[ones - 1] if ones else "")
 
 
-_LIST_WORDS = re.compile(r"(清单|分解表|一览表)$")
-
-
 def report_title(facts: Facts) -> str:
     """关于<the list's subject>落实情况的报告: the list's title without its 清单/分解表 ending."""
-    core = _LIST_WORDS.sub("", facts.tasklist.title.strip()) or facts.tasklist.title
-    return f"关于{core}落实情况的报告"
+    return f"关于{W.list_subject(facts.tasklist.title)}落实情况的报告"
 
 
 def segments_text(segments: tuple[W.Segment, ...]) -> str:

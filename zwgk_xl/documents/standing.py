@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from zwgk_xl import vocab as V
 from zwgk_xl.documents.facts import Facts, UnitReturn
 from zwgk_xl.documents.figures import overview, return_standing
-from zwgk_xl.documents.wording import cn_date
+from zwgk_xl.documents.wording import cn_date, list_subject
 
 UNFILLED = V.UNFILLED
 DONE = V.SETTLED
@@ -140,8 +140,7 @@ NOTICE_HEADERS = ("名次", "单位", "任务数", V.DONE, "完成率", "逾期�
 
 
 def notice_title(facts: Facts) -> str:
-    year = f"{facts.tasklist.year}年" if facts.tasklist.year else ""
-    return f"关于{year}政务公开重点任务落实情况的通报"
+    return f"关于{list_subject(facts.tasklist.title)}落实情况的通报"
 
 
 def notice_rows(standings: list[Standing]) -> list[tuple[str, ...]]:

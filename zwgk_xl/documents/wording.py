@@ -192,3 +192,12 @@ def said_by(head: str, quote: Quote) -> list[Segment]:
     if quote.text and quote.text[-1] not in _END + "”’」』）)":
         out.append("。")
     return out
+
+
+_LIST_WORDS = re.compile(r"(清单|分解表|一览表)$")
+
+
+def list_subject(title: str) -> str:
+    """What the list is about, for a document's title: its title without the 清单/分解表 ending (the report and the
+    通报 both name it, so the reader sees which district's and which year's list they are about)."""
+    return _LIST_WORDS.sub("", title.strip()) or title
