@@ -166,8 +166,10 @@ def write_history_sheet(
     chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%"})
     chart.set_legend({"none": True})
     chart.set_size({"width": 420, "height": 240})
-    ws.insert_chart(2, 7, chart)
-    r = max(last + 2, 16)  # below the chart
+    # under the round table, within the task table's width: a chart to its right made the page wider than the
+    # table, and fitting it to A4 printed the text below 9 pt
+    ws.insert_chart(last + 2, 0, chart)
+    r = last + 2 + 14  # below the chart (240 px)
     lines = []
     if changes is not None and changes.previous:
         lines = [
