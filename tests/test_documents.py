@@ -33,6 +33,7 @@ from zwgk_xl.documents.notice import write_notice
 from zwgk_xl.documents.source import read_facts
 
 from .conftest import fill_unit
+from .test_print import nine_pt  # noqa: F401  (the 9-pt calibration, a fixture)
 
 AS_OF = dt.date(2022, 12, 15)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -205,7 +206,7 @@ def test_figures_equal_the_merged_workbook(merged) -> None:
     table = {row[1]: dict(zip(head, row, strict=False)) for row in grid[r0 + 1 :] if len(row) > 1 and row[1]}
     for s in S.standings(facts):
         line = table[s.unit.unit.short]
-        rate = line["完成率"] if isinstance(line["完成率"], float) else 0.0  # 未报送: no rate (0 in the 通报)
+        rate = line["完成率"] if isinstance(line["完成率"], float) else 0.0  # 未报送: no rate (— in the 通报)
         assert s.unit.overdue == line["逾期"] and abs(s.unit.done_rate - rate) < 1e-9
         assert s.unit.tasks == line["任务数"]
 
@@ -219,6 +220,9 @@ def test_notice_sheet_in_the_merged_workbook(merged) -> None:
     got = [(row[1], row[7]) for row in grid[r0 + 1 :] if row and row[1]]
     facts = read_facts(path)
     assert got == [(s.unit.unit.short, s.colour) for s in S.standings(facts)]
+    # the table's header row is tall enough for its wrapped headings (逾期任务 over two lines was cut)
+    ws = load_workbook(path)[C.SHEET_NOTICE]
+    assert (ws.row_dimensions[r0 + 1].height or 15) >= 30
 
 
 def test_colours_follow_the_rules(merged) -> None:
@@ -549,12 +553,13 @@ def test_word_documents_render(rendered, kind: str) -> None:
     assert not cells - Counter(text)
 
 
-def test_ledger_renders_landscape_at_nine_points(rendered) -> None:
+def test_ledger_renders_landscape_at_nine_points(rendered, nine_pt) -> None:  # noqa: F811 (fixture)
     _, pdf = rendered["ledger"]
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     w, h = (float(x) for x in re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert w > h and abs(w - 841.9) < 2
     for page in (1, 2):
         words = _words(pdf, page)
-        assert min(d - b for _, _, b, _, d in words if _) >= 9.0
+        # against 9-pt text as LibreOffice prints it (a word box is taller than its point size: 9.0 let 7.5 pt pass)
+        assert min(d - b for _, _, b, _, d in words if _) >= nine_pt * 0.98
         assert "重点工作" in _flat(_pdf_text(pdf, page))  # header row repeated

@@ -331,6 +331,11 @@ def test_drafts_are_drafts_and_reminders_say_everything(built, tmp_path) -> None
     assert "：有 5 项任务未填报" in str(office.message["Subject"])
     text = never.message.get_body(("plain",)).get_content()
     assert "请于2022年11月30日前" in text and "联系人：区府办 张三" in text
+    import dataclasses  # a reminder sent after the due date says it has passed, not "by" a past date
+
+    late, _ = mail.reminders(dataclasses.replace(report, as_of="2022-12-15"), "", forms)
+    late_text = next(o for o in late if o.unit == never.unit).message.get_body(("plain",)).get_content()
+    assert "报送截止时间（2022年11月30日）已过，请尽快" in late_text and "请于2022年11月30日前" not in late_text
     task = report.master.tasklist.tasks[0]
     label = C.task_label(report.master.tasklist, task.id)
     assert label.startswith("一、") or label == task.number

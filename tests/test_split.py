@@ -136,3 +136,21 @@ def test_outbox_files_name_what_they_leave_out(built, tmp_path) -> None:
     why = {Path(f.file).name: f.message for f in found}
     assert set(why) == {"损坏.xlsx", "别的表.xlsx"} and {f.code for f in found} == {"outbox-skipped"}
     assert "无法读取" in why["损坏.xlsx"] and "不是本清单的单位填报表" in why["别的表.xlsx"]
+
+
+def test_the_unit_name_shows_whole_in_its_merged_cell(built) -> None:
+    """Merged cells never grow by themselves: the 填报单位 row opens tall enough for the longest unit name."""
+    from zwgk_xl.workbook.unitsheet import unit_hidden, unit_widths
+    from zwgk_xl.workbook.xlsx import row_height
+
+    imported, b, s, _ = built["shangyu_2022"]
+    f = max(s.files, key=lambda f: len(f.unit.name))
+    plan = next(p for p in b.plans if p.unit.id == f.unit.id)
+    ws = load_workbook(f.path).worksheets[0]
+    cols = plan.columns()
+    widths, hidden = unit_widths(imported.tasklist, cols), unit_hidden(imported.tasklist, cols)
+    v0, v1 = next((v0, v1) for name, _, _, v0, v1 in C.UNIT_INFO if C.INFO_FIELDS[name] == "unit")
+    width = sum(widths[i] for i in range(v0, v1 + 1) if i not in hidden)
+    needed = row_height([(f.unit.name, width)])
+    assert needed > 30  # the name wraps: the old fixed 30 pt cut it
+    assert ws.row_dimensions[C.UNIT_INFO_ROW + 1].height >= needed

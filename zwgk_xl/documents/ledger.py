@@ -2,7 +2,7 @@
 
 Every value is written as a string on purpose (``write_string``): an evidence text such as "=HYPERLINK(...)" or a
 link stays the text the unit typed and never becomes a live formula or a hyperlink. A4 landscape, the title and
-header rows repeated on every page, 12 pt text fitted to the page width at no less than 9 pt (the column widths
+header rows repeated on every page, 11 pt text fitted to the page width at no less than 9 pt (the column widths
 are chosen for that), an AutoFilter over the header.
 """
 
@@ -17,7 +17,7 @@ from zwgk_xl.documents.facts import Facts
 from zwgk_xl.workbook.xlsx import fit_cell, new_workbook
 
 SHEET_LEDGER = "台账"
-FONT_SIZE = 12
+FONT_SIZE = 11
 
 
 def text_lines(text: str, width: float, size: float = FONT_SIZE) -> int:
@@ -49,7 +49,7 @@ def write_ledger(facts: Facts, path: str | Path) -> Path:
         )
         for i, (h, _) in enumerate(cols):
             ws.write_string(1, i, h, head)
-        ws.set_row(1, 30)
+        ws.set_row(1, max(text_lines(h, w) for h, w in cols) * FONT_SIZE * 1.3 + 4)  # wrapped headings whole
         band = wb.add_format({**base, "bold": True, "bg_color": "#F2F2F2", "valign": "vcenter"})
         r, heading = 1, None
         for line in rows:

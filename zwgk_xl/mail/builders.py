@@ -86,8 +86,17 @@ SIGNATURE = "（本邮件由政务公开重点任务清单工具生成，如有�
 def _due_and_contact(report: Report) -> list[str]:
     meta = report.master.meta
     due, contact = meta.get(C.K_DUE, ""), meta.get(C.K_CONTACT, "")
+    from zwgk_xl.consolidation import return_due
+
+    day = return_due(report.master)
+    if day and report.as_of and report.as_of[:10] > day.isoformat():  # a reminder after the due date, not "by" it
+        ask = f"报送截止时间（{C.display_date(due)}）已过，请尽快将填好的填报表直接回复本邮件。"
+    elif due:
+        ask = f"请于{C.display_date(due)}前将填好的填报表直接回复本邮件。"
+    else:
+        ask = "请尽快将填好的填报表直接回复本邮件。"
     return [
-        f"请于{C.display_date(due)}前将填好的填报表直接回复本邮件。" if due else "请尽快将填好的填报表直接回复本邮件。",
+        ask,
         f"联系人：{contact}" if contact else "",
     ]
 

@@ -39,6 +39,8 @@ def write_notice_sheet(wb: Any, facts: Facts, by: str = "completion", soon: int 
     first = r
     for i, h in enumerate(S.NOTICE_HEADERS):
         ws.write_string(r, i, h, head)
+    # the narrow headings wrap (逾期任务 over two lines, beside the filter's arrow): a one-line row cut them
+    ws.set_row(r, 15 * max(C.estimate_lines(h, w - 2) for h, w in zip(S.NOTICE_HEADERS, widths, strict=True)) + 4)
     pct = wb.add_format({**base, "border": 1, "align": "center", "num_format": "0%"})
     for st, values in zip(standings, S.notice_rows(standings), strict=True):
         r += 1

@@ -70,7 +70,9 @@ def write_unit_sheet(
     locked_value = st.get(border=1, align="left", text_wrap=True)
     input_value = st.get(border=1, align="left", locked=False, bg_color=C.COLOR_INPUT, text_wrap=True)
     input_date = st.get(border=1, align="left", locked=False, bg_color=C.COLOR_INPUT, num_format="yyyy-mm-dd")
-    ws.set_row(C.UNIT_INFO_ROW, 30)
+    # merged cells never grow by themselves: the row is as tall as the unit's name wrapped in its merged cell
+    shown = [(text, sum(widths[i] for i in range(c0, c1 + 1) if i not in hidden)) for text, c0, c1 in _info_texts(plan)]
+    ws.set_row(C.UNIT_INFO_ROW, max(30.0, row_height(shown)))
     info = info or {}
     for name, l0, l1, v0, v1 in C.UNIT_INFO:
         _merge(ws, C.UNIT_INFO_ROW, l0, l1, name, label)
@@ -154,6 +156,13 @@ def write_unit_sheet(
             {"format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True},
         )
     return locked_rows
+
+
+def _info_texts(plan: UnitPlan) -> list[tuple[str, int, int]]:
+    """The header block's fixed texts with the columns each spans: every label, and the unit's name."""
+    out = [(name, l0, l1) for name, l0, l1, _, _ in C.UNIT_INFO]
+    out += [(plan.unit.name, v0, v1) for name, _, _, v0, v1 in C.UNIT_INFO if C.INFO_FIELDS[name] == "unit"]
+    return out
 
 
 def _merge(ws: Worksheet, row: int, c0: int, c1: int, value: object, fmt: object) -> None:
