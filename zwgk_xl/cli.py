@@ -10,16 +10,17 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.progress import Progress
-from rich.table import Table
 
 import zwgk_xl
 from zwgk_xl.cli_help import install as _install_chinese_help
 from zwgk_xl.cli_render import (
     console,
     err,
+    show_delivery,
     show_findings,
     show_layout,
     show_merge,
+    show_outgoing,
     show_split,
     show_tasklist,
     show_timeline,
@@ -270,13 +271,7 @@ def _deliver(
         cfg = zwgk_xl.config.load(config)
     except zwgk_xl.config.ConfigError as exc:
         raise _fail(str(exc)) from exc
-    table = Table(title=f"{'将' if dry_run else '准备'}发送 {len(outgoing)} 封邮件", expand=True)
-    for col in ("类型", "单位", "收件人", "主题", "附件大小"):
-        table.add_column(col, overflow="fold")
-    for o in outgoing:
-        size = f"{o.size / 1024:.0f} KB" if o.attachment else ""
-        table.add_row(o.kind, o.unit or "区府办", o.to, str(o.message["Subject"]), size)
-    console.print(table)
+    show_outgoing(outgoing, dry_run=dry_run)
     show_findings(found, quiet=True)
     if dry_run or not outgoing:
         return
@@ -303,14 +298,7 @@ def _deliver(
 
         for f in cycle.record_mail(record_beside, result, transport.name):
             err.print(f"[yellow]{f.message}[/]")
-    skipped = f"；此前已写过或已发送、跳过 {len(result.skipped)} 封（需重写请加 --resend）" if result.skipped else ""
-    if drafts:
-        console.print(f"已写成草稿 {len(result.sent)} 封{skipped}。")
-        console.print(f"草稿在 {folder}：用 Outlook 或 Foxmail 打开，核对后点“发送”。")
-    else:
-        console.print(f"已发送 {len(result.sent)} 封（邮件服务器 {mail.host} 已接收）{skipped}。")
-    for o, reason in result.failed:
-        err.print(f"[red]发送失败[/] {escape(o.unit or '区府办')} {escape(o.to)}：{escape(reason)}")
+    show_delivery(result, folder if drafts else None, mail.host)
     if result.failed:
         raise typer.Exit(1)
 

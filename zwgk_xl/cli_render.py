@@ -17,6 +17,8 @@ from zwgk_xl.vocab import SEVERITY_ORDER, SEVERITY_TITLES, returned_units
 
 if TYPE_CHECKING:
     from zwgk_xl.cycle import MergeResult
+    from zwgk_xl.mail.message import Outgoing
+    from zwgk_xl.mail.transports import Delivery
     from zwgk_xl.model import TaskList
     from zwgk_xl.record import Timeline
 
@@ -207,3 +209,26 @@ def show_timeline(tl: Timeline, *, entries: bool) -> None:
             f["round"], f["unit"], Path(f["file"]).name, f["file_round"], f["report_date"], f["outcome"], notes
         )
     console.print(files)
+
+
+def show_outgoing(outgoing: list[Outgoing], *, dry_run: bool) -> None:
+    """The mails about to go (or, with --dry-run, that would go): kind, unit, address, subject, attachment size."""
+    table = Table(title=f"{'将' if dry_run else '准备'}发送 {len(outgoing)} 封邮件", expand=True)
+    for col in ("类型", "单位", "收件人", "主题", "附件大小"):
+        table.add_column(col, overflow="fold")
+    for o in outgoing:
+        size = f"{o.size / 1024:.0f} KB" if o.attachment else ""
+        table.add_row(o.kind, o.unit or "区府办", o.to, str(o.message["Subject"]), size)
+    console.print(table)
+
+
+def show_delivery(result: Delivery, folder: Path | None, host: str) -> None:
+    """What was sent or written as drafts (to ``folder``), what was skipped as sent before, what failed."""
+    skipped = f"；此前已写过或已发送、跳过 {len(result.skipped)} 封（需重写请加 --resend）" if result.skipped else ""
+    if folder is not None:
+        console.print(f"已写成草稿 {len(result.sent)} 封{skipped}。")
+        console.print(f"草稿在 {folder}：用 Outlook 或 Foxmail 打开，核对后点“发送”。")
+    else:
+        console.print(f"已发送 {len(result.sent)} 封（邮件服务器 {host} 已接收）{skipped}。")
+    for o, reason in result.failed:
+        err.print(f"[red]发送失败[/] {escape(o.unit or '区府办')} {escape(o.to)}：{escape(reason)}")
