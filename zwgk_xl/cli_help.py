@@ -12,7 +12,16 @@ from rich.text import Text
 def install() -> None:
     """typer and its click print their own English (Usage, Options, Show this message and exit., Missing argument,
     [required] …) around our Chinese: replaced here at import, in the strings and the few places they are made."""
-    from typer import _click, rich_utils
+    _words()
+    _usage()
+    _errors()
+    _folding()
+    _value_names()
+
+
+def _words() -> None:
+    """The panel titles and the fixed strings rich_utils prints."""
+    from typer import rich_utils
 
     rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
     rich_utils.OPTIONS_PANEL_TITLE = "选项"
@@ -24,6 +33,12 @@ def install() -> None:
     rich_utils.ENVVAR_STRING = "［环境变量：{}］"
     rich_utils.DEPRECATED_STRING = "（已弃用）"
     rich_utils.RICH_HELP = "用 [blue]{command_path} {help_option}[/] 查看帮助。"
+
+
+def _usage() -> None:
+    """The usage line and the --help option's own help."""
+    from typer import _click
+
     write_usage = _click.formatting.HelpFormatter.write_usage
 
     def usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
@@ -40,6 +55,12 @@ def install() -> None:
         return opt
 
     _click.core.Command.get_help_option = help_option  # type: ignore[method-assign]
+
+
+def _errors() -> None:
+    """click's error messages, translated as they are printed."""
+    from typer import rich_utils
+
     format_error = rich_utils.rich_format_error
 
     def error(self) -> None:
@@ -48,6 +69,11 @@ def install() -> None:
         format_error(self)
 
     rich_utils.rich_format_error = error
+
+
+def _folding() -> None:
+    """Help tables that fold long Chinese lines rather than cutting them."""
+    from typer import rich_utils
 
     class FoldingTable(Table):
         """Long Chinese help has no spaces to wrap at: fold it onto the next line instead of cutting it with …"""
@@ -68,6 +94,9 @@ def install() -> None:
 
     rich_utils.Columns = join  # type: ignore[misc,assignment]
 
+
+def _value_names() -> None:
+    """Value types and argument names in Chinese."""
     from typer.core import TyperArgument, TyperOption
 
     def display_type(self: TyperArgument | TyperOption, ctx: object) -> str | None:
