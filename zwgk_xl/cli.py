@@ -9,13 +9,13 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import Progress
 
 import zwgk_xl
 from zwgk_xl.cli_help import install as _install_chinese_help
 from zwgk_xl.cli_render import (
     console,
     err,
+    progress_bar,
     show_delivery,
     show_findings,
     show_layout,
@@ -155,28 +155,22 @@ def merge_(
 
     示例：zwgk merge 总表.xlsx returns/ -o 汇总.xlsx --as-of 2022-12-15
     """
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else None
-    except ValueError as exc:
-        raise _fail(f"--as-of 日期格式应为 2022-12-15，收到“{as_of}”") from exc
     from zwgk_xl import cycle
 
-    options = {"as_of": day, "unit_sheets": unit_sheets, "previous": previous, "record": record}
+    options = {"as_of": _day(as_of), "unit_sheets": unit_sheets, "previous": previous, "record": record}
     try:
         if as_json:
             merged = cycle.merge(master, returns, output, use_record=use_record, **options)  # type: ignore[arg-type]
         else:
             from zwgk_xl.collect import list_files
 
-            files = list_files(returns) if returns.is_dir() else []
-            with Progress(console=err, transient=True) as bar:
-                job = bar.add_task("读取报送文件", total=len(files))
+            with progress_bar("读取报送文件", len(list_files(returns)) if returns.is_dir() else 0) as advance:
                 merged = cycle.merge(
                     master,
                     returns,
                     output,
                     use_record=use_record,
-                    progress=lambda p: bar.advance(job),
+                    progress=advance,
                     **options,  # type: ignore[arg-type]
                 )
     except (zwgk_xl.MasterError, zwgk_xl.ReturnsError, zwgk_xl.OutputLocked, ValueError) as exc:

@@ -4,11 +4,14 @@ comes from the library's results; the commands in cli.py decide what to show."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress
 from rich.table import Table
 
 import zwgk_xl
@@ -232,3 +235,11 @@ def show_delivery(result: Delivery, folder: Path | None, host: str) -> None:
         console.print(f"已发送 {len(result.sent)} 封（邮件服务器 {host} 已接收）{skipped}。")
     for o, reason in result.failed:
         err.print(f"[red]发送失败[/] {escape(o.unit or '区府办')} {escape(o.to)}：{escape(reason)}")
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[object], None]]:
+    """A bar on stderr that disappears when done; the call it yields advances it by one file."""
+    with Progress(console=err, transient=True) as bar:
+        job = bar.add_task(label, total=total)
+        yield lambda _: bar.advance(job)
