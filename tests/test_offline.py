@@ -184,7 +184,7 @@ def run_cmd(env: dict[str, str], root: Path, launcher: str, *args: str, timeout:
 def test_wine_help_import_and_errors_in_chinese(wine: dict[str, str], unpacked: Path) -> None:
     rc, out = run_cmd(wine, unpacked, "zwgk.cmd", "--help")
     assert rc == 0, out
-    assert "Usage: zwgk" in out and "导入任务清单并检查单位名称" in out  # UTF-8 through the pipe, cp1252 console
+    assert "用法：zwgk" in out and "导入任务清单并检查单位名称" in out  # UTF-8 through the pipe, cp1252 console
     rc, out = run_cmd(
         wine,
         unpacked,
