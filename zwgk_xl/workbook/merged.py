@@ -210,31 +210,7 @@ def write_merged(
     with atomic_path(target) as tmp, paused_gc():
         wb = new_workbook(tmp, large=True)
         st = Styles(wb)
-        lines = readme_lines(
-            tl,
-            list(result.plans),
-            result.master.meta.get(C.K_DUE, ""),
-            result.master.meta.get(C.K_CONTACT, ""),
-            result.master.round,
-            with_unit_sheets,
-            merged=True,
-        )
-        counts = result.status_counts()
-        returned = sum(1 for u in result.units if u.returned)
-        overdue = sum(1 for t in result.tasks if t.overdue)
-        lines[2:2] = [
-            f"汇总截至{C.display_date(result.as_of)}：{returned_units(returned, len(result.units))}；任务总体状态："
-            + "，".join(f"{k} {v} 项" for k, v in counts.items() if v)
-            + f"；逾期 {overdue} 项；逾期报送 {sum(1 for u in result.units if u.late)} 个单位；"
-            + f"{findings.tally(result.findings)}，见“{C.SHEET_FINDINGS}”。",
-            RATE_NOTE,
-            f"各单位逐项填报内容见“{C.SHEET_DETAIL}”（可按单位、完成状态筛选）"
-            + (
-                "，每个单位另有一张工作表。"
-                if with_unit_sheets
-                else f"；单位较多（{len(result.plans)} 个），未逐个生成单位工作表。"
-            ),
-        ]
+        lines = _readme_lines(result, with_unit_sheets)
         write_readme(wb.add_worksheet(C.SHEET_README), st, lines)
         task_rows = write_master_table(
             wb.add_worksheet(C.SHEET_MASTER), st, tl, {t.task.id: t.cells() for t in result.tasks}
@@ -244,54 +220,97 @@ def write_merged(
         _detail_sheet(wb, st, result, by_unit)
         write_notice_sheet(wb, facts_from_consolidation(result))  # 通报: ranks and colours (documents/figures.py)
         write_history_sheet(wb, st, tl, result.state_after, result.changes)
-        taken: set[str] = set(C.RESERVED_SHEETS)
-        for plan in result.plans if with_unit_sheets else ():
-            sub = by_unit.get(plan.unit.id)
-            answers = {a.task_id: _answer_cells(a) for a in sub.answers} if sub else {}
-            info = {"reporter": sub.reporter, "phone": sub.phone, "date": sub.date or sub.date_raw} if sub else {}
-            ws = wb.add_worksheet(sheet_name(plan.unit.short, taken))
-            marks = {t.id: result.mark(plan.unit.id, t.id) for t, _ in plan.rows} if result.mark_shown else None
-            late = {t.id for t, _ in plan.rows if is_overdue(t, unit_status(sub, t.id), result.as_of)}
-            write_unit_sheet(
-                ws,
-                st,
-                tl,
-                plan,
-                protect=False,
-                answers=answers,
-                info=info,
-                overdue=late,
-                note=unit_sheet_note(sub, len(plan.rows), len(late), result.as_of),
-                note_alert=sub is None or bool(late),
-                notes=marks,
-            )
-
+        if with_unit_sheets:
+            _unit_sheets(wb, st, result, by_unit)
         write_roster_sheet(
             wb.add_worksheet(C.SHEET_ROSTER), st, result.master.roster, {p.unit.id: len(p.rows) for p in result.plans}
         )
-        generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
-        meta = result.master.meta
-        write_hidden(
-            wb,
-            info_pairs(
-                tl,
-                result.master.round,
-                generated,
-                [
-                    (C.K_KIND, "master"),
-                    (C.K_DUE, meta.get(C.K_DUE, "")),
-                    (C.K_CONTACT, meta.get(C.K_CONTACT, "")),
-                    (C.K_TASK_IDS, ",".join(t.id for t in tl.tasks)),
-                    ("merged_as_of", result.as_of.isoformat()),
-                    (C.K_EARLIER_ROUNDS, earlier_rounds(result.rounds)),
-                ],
-            ),
-        )
+        _write_meta(wb, result, now)
         write_rows(wb, from_consolidation(result))
         write_state(wb, result.state_after)
         wb.worksheets()[1].activate()
         wb.close()
     return target
+
+
+def _readme_lines(result: Consolidation, with_unit_sheets: bool) -> list[str]:
+    """说明 as the master has it, with the merge's figures and where to read the answers put in after its title."""
+    tl = result.master.tasklist
+    lines = readme_lines(
+        tl,
+        list(result.plans),
+        result.master.meta.get(C.K_DUE, ""),
+        result.master.meta.get(C.K_CONTACT, ""),
+        result.master.round,
+        with_unit_sheets,
+        merged=True,
+    )
+    counts = result.status_counts()
+    returned = sum(1 for u in result.units if u.returned)
+    overdue = sum(1 for t in result.tasks if t.overdue)
+    lines[2:2] = [
+        f"汇总截至{C.display_date(result.as_of)}：{returned_units(returned, len(result.units))}；任务总体状态："
+        + "，".join(f"{k} {v} 项" for k, v in counts.items() if v)
+        + f"；逾期 {overdue} 项；逾期报送 {sum(1 for u in result.units if u.late)} 个单位；"
+        + f"{findings.tally(result.findings)}，见“{C.SHEET_FINDINGS}”。",
+        RATE_NOTE,
+        f"各单位逐项填报内容见“{C.SHEET_DETAIL}”（可按单位、完成状态筛选）"
+        + (
+            "，每个单位另有一张工作表。"
+            if with_unit_sheets
+            else f"；单位较多（{len(result.plans)} 个），未逐个生成单位工作表。"
+        ),
+    ]
+    return lines
+
+
+def _unit_sheets(wb, st: Styles, result: Consolidation, by_unit: dict[str, Submission]) -> None:
+    """A refreshed sheet per unit, in roster order: its answers, who returned it, overdue rows and round marks."""
+    tl = result.master.tasklist
+    taken: set[str] = set(C.RESERVED_SHEETS)
+    for plan in result.plans:
+        sub = by_unit.get(plan.unit.id)
+        answers = {a.task_id: _answer_cells(a) for a in sub.answers} if sub else {}
+        info = {"reporter": sub.reporter, "phone": sub.phone, "date": sub.date or sub.date_raw} if sub else {}
+        ws = wb.add_worksheet(sheet_name(plan.unit.short, taken))
+        marks = {t.id: result.mark(plan.unit.id, t.id) for t, _ in plan.rows} if result.mark_shown else None
+        late = {t.id for t, _ in plan.rows if is_overdue(t, unit_status(sub, t.id), result.as_of)}
+        write_unit_sheet(
+            ws,
+            st,
+            tl,
+            plan,
+            protect=False,
+            answers=answers,
+            info=info,
+            overdue=late,
+            note=unit_sheet_note(sub, len(plan.rows), len(late), result.as_of),
+            note_alert=sub is None or bool(late),
+            notes=marks,
+        )
+
+
+def _write_meta(wb, result: Consolidation, now: dt.datetime | None) -> None:
+    """The hidden sheet: the master's keys (so the merged workbook can be split and merged again) and the merge's."""
+    tl = result.master.tasklist
+    generated = (now or dt.datetime.now()).isoformat(timespec="seconds")
+    meta = result.master.meta
+    write_hidden(
+        wb,
+        info_pairs(
+            tl,
+            result.master.round,
+            generated,
+            [
+                (C.K_KIND, "master"),
+                (C.K_DUE, meta.get(C.K_DUE, "")),
+                (C.K_CONTACT, meta.get(C.K_CONTACT, "")),
+                (C.K_TASK_IDS, ",".join(t.id for t in tl.tasks)),
+                ("merged_as_of", result.as_of.isoformat()),
+                (C.K_EARLIER_ROUNDS, earlier_rounds(result.rounds)),
+            ],
+        ),
+    )
 
 
 def unit_sheet_note(sub: Submission | None, tasks: int, late: int, as_of: dt.date) -> str:
