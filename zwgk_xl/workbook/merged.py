@@ -10,6 +10,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from xlsxwriter.format import Format
+
 from zwgk_xl import contract as C
 from zwgk_xl import findings
 from zwgk_xl.atomic import atomic_path
@@ -21,7 +23,7 @@ from zwgk_xl.consolidation import (
     unit_status,
 )
 from zwgk_xl.documents.facts import facts_from_consolidation
-from zwgk_xl.model import Answer, Submission
+from zwgk_xl.model import Answer, Submission, TaskList
 from zwgk_xl.report import from_consolidation
 from zwgk_xl.vocab import (
     returned_units,
@@ -118,31 +120,10 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
         ws.auto_after = 1  # every answer row grows with its text
     cols = C.DETAIL_COLUMNS
     tl = result.master.tasklist
-    hidden = {i for i, c in enumerate(cols) if c.field == "deadline" and not any(t.deadline.text for t in tl.tasks)}
-    widths = page_widths(
-        [c.width for c in cols], [i for i, c in enumerate(cols) if c.field in ("text", "progress")], hidden
-    )
-    fmts, red_fmts = {}, {}
-    for i, col in enumerate(cols):
-        ws.set_column(i, i, widths[i], None, {"hidden": True} if i in hidden else {})
-        ws.write_string(0, i, col.header, st.head())
-        props = {
-            "text_wrap": col.wrap,
-            "valign": "top",
-            "align": "center" if col.center else "left",
-            **({"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}),
-            **({"font_name": C.FONT_TEXT} if col.field in ("text", "progress", "lead_summary", "plan") else {}),
-        }
-        fmts[col.field] = st.get(**props)
-        red_fmts[col.field] = st.get(**props, font_color=C.COLOR_OVERDUE)
-    ws.set_row(0, row_height([(c.header, widths[i]) for i, c in enumerate(cols)]))
+    widths, formats, late_formats = _detail_columns(ws, st, tl)
     status_fmts = {s: st.get(align="center", valign="top", bg_color=color) for s, color in C.STATUS_COLORS.items()}
     missing_fmt = st.get(align="center", valign="top", font_color=C.COLOR_OVERDUE)
     at = {col.field: i for i, col in enumerate(cols)}
-    formats = [fmts[col.field] for col in cols]
-    late_formats = [
-        red_fmts[col.field] if col.field in ("number", "text", "deadline") else fmts[col.field] for col in cols
-    ]
     status_at = at["status"]
     change_at = at.get("change")
     mark_fmts = {m: st.get(align="center", bg_color=c) for m, c in C.MARK_COLORS.items()}
@@ -173,24 +154,60 @@ def _detail_sheet(wb, st: Styles, result: Consolidation, by_unit: dict[str, Subm
             if change_at is not None and (mark := result.mark(plan.unit.id, task.id)):
                 ws.write_string(r, change_at, mark, mark_fmts[mark])
             row_fmts = late_formats if is_overdue(task, counted, as_of) else formats
-            lines = 1
             cells: list[tuple[int, object]] = [head, (at["role"], a.role), *task_cells[task.id]]
             if ans is not None:
                 given = _answer_cells(ans)
                 cells += [(i, given[f]) for i, f in answer_at]
-            for i, v in cells:
-                if v.__class__ is str:
-                    if not v:
-                        continue
-                    v = fit_cell(v, where)  # one cell of a return: over-long only if forged
-                    ws.write_string(r, i, v, row_fmts[i])
-                    lines = max(lines, C.estimate_lines(v, widths[i]))
-                elif v is not None:
-                    write_value(ws, r, i, v, row_fmts[i])
-            ws.set_row(r, height(lines))
+            _detail_cells(ws, r, cells, row_fmts, widths, where)
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(r, 1), len(cols) - 1)
     print_setup(ws, 0, 0, f"{tl.title}  {C.SHEET_DETAIL}")
+
+
+def _detail_columns(ws, st: Styles, tl: TaskList) -> tuple[list[float], list[Format], list[Format]]:
+    """填报明细's columns and header row (完成时限 hidden when no task has one); returns the widths and each
+    column's format for a row, plain and overdue (task number, text and deadline in red)."""
+    cols = C.DETAIL_COLUMNS
+    hidden = {i for i, c in enumerate(cols) if c.field == "deadline" and not any(t.deadline.text for t in tl.tasks)}
+    widths = page_widths(
+        [c.width for c in cols], [i for i, c in enumerate(cols) if c.field in ("text", "progress")], hidden
+    )
+    fmts, red_fmts = {}, {}
+    for i, col in enumerate(cols):
+        ws.set_column(i, i, widths[i], None, {"hidden": True} if i in hidden else {})
+        ws.write_string(0, i, col.header, st.head())
+        props = {
+            "text_wrap": col.wrap,
+            "valign": "top",
+            "align": "center" if col.center else "left",
+            **({"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}),
+            **({"font_name": C.FONT_TEXT} if col.field in ("text", "progress", "lead_summary", "plan") else {}),
+        }
+        fmts[col.field] = st.get(**props)
+        red_fmts[col.field] = st.get(**props, font_color=C.COLOR_OVERDUE)
+    ws.set_row(0, row_height([(c.header, widths[i]) for i, c in enumerate(cols)]))
+    formats = [fmts[col.field] for col in cols]
+    late_formats = [
+        red_fmts[col.field] if col.field in ("number", "text", "deadline") else fmts[col.field] for col in cols
+    ]
+    return widths, formats, late_formats
+
+
+def _detail_cells(
+    ws, r: int, cells: list[tuple[int, object]], fmts: list[Format], widths: list[float], where: str
+) -> None:
+    """One row's cells, empty texts skipped (no borders: nothing to write), the row as high as its longest text."""
+    lines = 1
+    for i, v in cells:
+        if v.__class__ is str:
+            if not v:
+                continue
+            v = fit_cell(v, where)  # one cell of a return: over-long only if forged
+            ws.write_string(r, i, v, fmts[i])
+            lines = max(lines, C.estimate_lines(v, widths[i]))
+        elif v is not None:
+            write_value(ws, r, i, v, fmts[i])
+    ws.set_row(r, height(lines))
 
 
 def write_merged(
