@@ -15,7 +15,7 @@ from typing import Any
 from zwgk_xl import contract as C
 from zwgk_xl.consolidation import NOT_REPORTED, RATE_NOTE, Consolidation, TaskResult, UnitResult, return_due
 from zwgk_xl.rounds import STALLED
-from zwgk_xl.vocab import SUMMARY_STATUSES, TASK_STATUSES
+from zwgk_xl.vocab import DONE, NOT_APPLICABLE, SUMMARY_STATUSES, TASK_STATUSES
 from zwgk_xl.workbook.xlsx import FOOTER, Styles, grow_row, page_widths, print_setup, row_height
 
 #: 汇总's table of units: (header, width). 单位 and 报送文件 take the page's spare width.
@@ -160,8 +160,8 @@ def _total_row(page: _Page) -> int:
     for s in SUMMARY_STATUSES:
         ws.write_number(total, at[s], sum(u.counts.get(s, 0) for u in units), total_fmt)
     ws.write_number(total, at["逾期"], sum(u.overdue for u in units), total_fmt)
-    done = sum(u.counts.get("已完成", 0) for u in units if u.returned)
-    base = sum(u.tasks - u.counts.get("不涉及", 0) for u in units if u.returned)
+    done = sum(u.counts.get(DONE, 0) for u in units if u.returned)
+    base = sum(u.tasks - u.counts.get(NOT_APPLICABLE, 0) for u in units if u.returned)
     ws.write(total, at["完成率"], done / base if base else "—", page.st.get(**{**_TOTAL, "num_format": "0%"}))
     for c in C.DASHBOARD_RETURN_COLUMNS:
         ws.write_string(total, at[c.header], "", total_fmt)
