@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # 5 — what is made from the stages' results
     ("documents", "mail"),
     # 6 — shells and tools: parse, call, print or write
-    ("cli", "xl", "control", "demo", "simulate", ""),
+    ("cli", "cli_help", "cli_render", "xl", "control", "demo", "simulate", ""),
 )
 
 

@@ -4,138 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress
-from rich.table import Table
-from rich.text import Text
 
 import zwgk_xl
-from zwgk_xl.model import Finding
-from zwgk_xl.vocab import SEVERITY_ORDER, SEVERITY_TITLES, returned_units
-
-
-def _chinese_help() -> None:
-    """typer and its click print their own English (Usage, Options, Show this message and exit., Missing argument,
-    [required] …) around our Chinese: replaced here at import, in the strings and the few places they are made."""
-    from typer import _click, rich_utils
-
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"
-    rich_utils.ERRORS_PANEL_TITLE = "错误"
-    rich_utils.ABORTED_TEXT = "已中止。"
-    rich_utils.DEFAULT_STRING = "［默认：{}］"
-    rich_utils.REQUIRED_LONG_STRING = "［必填］"
-    rich_utils.ENVVAR_STRING = "［环境变量：{}］"
-    rich_utils.DEPRECATED_STRING = "（已弃用）"
-    rich_utils.RICH_HELP = "用 [blue]{command_path} {help_option}[/] 查看帮助。"
-    write_usage = _click.formatting.HelpFormatter.write_usage
-
-    def usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        args = args.replace("[OPTIONS]", "［选项］").replace("COMMAND", "命令").replace("[ARGS]", "［参数］")
-        write_usage(self, prog, args, prefix or "用法：")
-
-    _click.formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
-    get_help_option = _click.core.Command.get_help_option
-
-    def help_option(self, ctx):
-        opt = get_help_option(self, ctx)
-        if opt is not None:
-            opt.help = "显示本帮助并退出。"
-        return opt
-
-    _click.core.Command.get_help_option = help_option  # type: ignore[method-assign]
-    format_error = rich_utils.rich_format_error
-
-    def error(self) -> None:
-        english = self.format_message
-        self.format_message = lambda: _chinese_error(english())
-        format_error(self)
-
-    rich_utils.rich_format_error = error
-
-    class FoldingTable(Table):
-        """Long Chinese help has no spaces to wrap at: fold it onto the next line instead of cutting it with …"""
-
-        def add_row(self, *cells, **kwargs):
-            super().add_row(*cells, **kwargs)
-            for column in self.columns:
-                column.overflow = "fold"
-
-    rich_utils.Table = FoldingTable  # type: ignore[misc]
-    columns = rich_utils.Columns
-
-    def join(items, *args, **kwargs):
-        """An option's help, default and [required] as one text that folds (rich's Columns cut each with …)."""
-        if items and all(isinstance(i, Text) for i in items):
-            return Text(" ").join(items)
-        return columns(items, *args, **kwargs)
-
-    rich_utils.Columns = join  # type: ignore[misc,assignment]
-
-    from typer.core import TyperArgument, TyperOption
-
-    def display_type(self: TyperArgument | TyperOption, ctx: object) -> str | None:
-        """The value column in Chinese (typer prints <path>, <str>; a flag takes no value, so it shows none)."""
-        if getattr(self, "is_flag", False):
-            return None
-        english = self.display_type(ctx)  # type: ignore[arg-type]
-        return _TYPES.get(english, english)
-
-    TyperArgument.display_type_rich = display_type  # type: ignore[method-assign,assignment]
-    TyperOption.display_type_rich = display_type  # type: ignore[method-assign]
-    TyperArgument.display_name_raw = property(  # type: ignore[method-assign,assignment]
-        lambda self: self.metavar or _ARGUMENTS.get(self.name or "", self.name or "")
-    )
-
-
-#: typer's value types and our argument names as a clerk reads them in help, usage and errors
-_TYPES = {
-    "<path>": "路径",
-    "<str>": "文字",
-    "<int>": "整数",
-    "<list[str]>": "文字（可多个）",
-    "<list[Path]>": "路径（可多个）",
-}
-_ARGUMENTS = {
-    "control_book": "控制工作簿",
-    "master": "总表",
-    "merged": "汇总工作簿",
-    "outbox_dir": "分发文件夹",
-    "returns": "报送文件夹",
-    "source": "清单文件",
-    "tasks": "清单文件",
-}
-
-
-_ERRORS = (
-    (re.compile(r"^Missing argument '(.+)'\.?$"), "缺少参数 {0}。"),
-    (re.compile(r"^Missing option '(.+)'\.?$"), "缺少选项 {0}。"),
-    (re.compile(r"^Missing parameter: (.+)$"), "缺少参数 {0}。"),
-    (re.compile(r"^No such option: (.+)$"), "没有这个选项：{0}"),
-    (re.compile(r"^No such command '(.+)'\.?$"), "没有这个命令：{0}"),
-    (re.compile(r"^Got unexpected extra arguments? \((.+)\)$"), "多余的参数：{0}"),
-    (re.compile(r"^Invalid value for '?(.+?)'?: (.+)$"), "{0} 的值无效：{1}"),
-    (re.compile(r"^Option '(.+)' requires an argument\.?$"), "选项 {0} 需要一个值。"),
-    (re.compile(r"^Missing command\.?$"), "缺少命令。"),
+from zwgk_xl.cli_help import install as _install_chinese_help
+from zwgk_xl.cli_render import (
+    console,
+    err,
+    progress_bar,
+    show_delivery,
+    show_findings,
+    show_layout,
+    show_merge,
+    show_outgoing,
+    show_split,
+    show_tasklist,
+    show_timeline,
 )
 
-
-def _chinese_error(message: str) -> str:
-    for pattern, text in _ERRORS:
-        if m := pattern.match(message.strip()):
-            return text.format(*m.groups())
-    return message
-
-
-_chinese_help()
+_install_chinese_help()
 
 app = typer.Typer(
     help="政务公开重点任务清单：导入、生成总表、分发、汇总。",
@@ -143,74 +34,11 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-console = Console()
 
 
 @app.callback()
 def _root() -> None:
     """政务公开重点任务清单：导入、生成总表、分发、汇总。"""
-
-
-err = Console(stderr=True)
-
-_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
-_SEVERITY = {s: f"[{_COLOURS[s]}]{t}[/]" for s, t in SEVERITY_TITLES.items()}
-
-
-def _unique(items: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
-    """Each finding once (build and split meet some of the list's findings twice: from the list and the plan)."""
-    seen: set[tuple[str, ...]] = set()
-    out = []
-    for f in items:
-        key = (f.code, f.unit, f.task_id, f.file, f.sheet, f.cell, f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
-
-def show_findings(
-    items: tuple[Finding, ...] | list[Finding], limit: int = 200, *, brief: bool = False, quiet: bool = False
-) -> None:
-    """The findings as a table. ``brief``: a count per type, then the errors in full (``--all`` shows every one);
-    ``quiet``: say nothing when there are none (mail commands: their findings are only about addresses)."""
-    items = _unique(items)
-    if not items:
-        if not quiet:
-            console.print("[green]没有发现问题。[/]")
-        return
-    if brief:
-        _show_by_type(items)
-        items = [f for f in items if f.severity == "error"]
-        if not items:
-            return
-    title = f"错误（{len(items)} 条）" if brief else f"问题清单（{len(items)} 条）"
-    table = Table(title=title, show_lines=False, expand=True)
-    for col in ("级别", "问题类型", "任务", "单位", "位置", "说明"):
-        table.add_column(col, overflow="fold")
-    for f in list(items)[:limit]:
-        where = " ".join(x for x in (Path(f.file).name if f.file else "", f.sheet, f.cell) if x)
-        row = (zwgk_xl.findings.title(f.code), f.task_id, f.unit, where, f.message)
-        table.add_row(_SEVERITY[f.severity], *(escape(x) for x in row))
-    console.print(table)
-    if len(items) > limit:
-        console.print(f"……另有 {len(items) - limit} 条未显示（用 --all 或 --json 查看全部）")
-
-
-def _show_by_type(items: list[Finding]) -> None:
-    counts = Counter((f.severity, f.code) for f in items)
-    table = Table(title=f"问题 {len(items)} 条，按类型", expand=False)
-    for col in ("级别", "问题类型", "条数", "例"):
-        table.add_column(col, overflow="fold")
-    for (sev, code), n in sorted(counts.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], -kv[1])):
-        example = next(f for f in items if f.code == code)
-        table.add_row(
-            _SEVERITY[sev],
-            zwgk_xl.findings.title(code),
-            str(n),
-            escape(example.unit or example.task_id or Path(example.file).name),
-        )
-    console.print(table)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -247,53 +75,11 @@ def import_(
         show_findings(result.findings)
         no_tasks = next((f.message for f in result.findings if f.code == "no-tasks"), "没有读出任何任务")
         raise _fail(f"{source}：{no_tasks}")
-    _show_layout(result)
-    tl = result.tasklist
-    n1 = sum(1 for s in tl.sections if s.level == 1)
-    n2 = sum(1 for s in tl.sections if s.level == 2)
-    console.print(f"[bold]{tl.title}[/]（{tl.year or '年度未知'}）{tl.issuer}")
-    console.print(f"{n1} 个部分，{n2} 个小节，{len(tl.tasks)} 项任务")
-    table = Table(show_lines=False, expand=True)
-    for col, kw in (
-        ("序号", {"width": 4}),
-        ("重点工作", {"ratio": 5}),
-        ("牵头单位", {"ratio": 2}),
-        ("责任单位", {"ratio": 2}),
-        ("完成时限", {"width": 10}),
-    ):
-        table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
-    current: tuple[str, ...] = ()
-    for t in tl.tasks:
-        if t.section_path != current:
-            for sid in t.section_path[len(_common(current, t.section_path)) :]:
-                table.add_row("", f"[bold]{tl.section(sid).heading}[/]", "", "", "")
-            current = t.section_path
-        table.add_row(
-            t.number,
-            t.text if len(t.text) <= 80 else t.text[:78] + "……",
-            "、".join(u.display() for u in t.lead) or "—",
-            "、".join(u.display() for u in t.responsible) or "—",
-            t.deadline.text or "—",
-        )
-    console.print(table)
+    show_layout(result)
+    show_tasklist(result.tasklist)
     show_findings(result.findings)
     if output:
         console.print(f"规范任务清单已写出：{output}")
-
-
-def _show_layout(result: zwgk_xl.ImportResult) -> None:
-    layout = result.layout
-    if layout is not None:
-        share = round(layout.confidence * 100)
-        console.print(f"识别为：{layout.label}（把握{layout.sureness}：{share}% 的任务读全了文字、单位和时限）")
-    from zwgk_xl.canonical import GUESSED
-
-    guessed = sum(1 for f in result.findings if f.code in GUESSED)
-    if guessed:
-        console.print(
-            f"[yellow]{guessed} 处是推断的（合并单元格、文字中的单位、按内容分列等），见问题清单；"
-            "写出的规范任务清单中标黄。[/]"
-        )
 
 
 @app.command("build")
@@ -341,14 +127,7 @@ def split_(
         result = zwgk_xl.split_units(master, output, password=password)
     except (zwgk_xl.MasterError, zwgk_xl.OutputLocked) as exc:
         raise _fail(str(exc)) from exc
-    table = Table(title=f"已生成 {len(result.files)} 个单位填报表 → {output}", expand=True)
-    for col in ("单位", "任务数", "其中牵头", "文件"):
-        table.add_column(col, overflow="fold")
-    for f in result.files:
-        table.add_row(f.unit.name, str(f.tasks), str(f.leads), f.path.name)
-    console.print(table)
-    if result.idle_units:
-        console.print("没有任务、未生成文件的单位：" + "、".join(u.name for u in result.idle_units))
+    show_split(result, output)
     show_findings(result.findings)
 
 
@@ -376,28 +155,22 @@ def merge_(
 
     示例：zwgk merge 总表.xlsx returns/ -o 汇总.xlsx --as-of 2022-12-15
     """
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else None
-    except ValueError as exc:
-        raise _fail(f"--as-of 日期格式应为 2022-12-15，收到“{as_of}”") from exc
     from zwgk_xl import cycle
 
-    options = {"as_of": day, "unit_sheets": unit_sheets, "previous": previous, "record": record}
+    options = {"as_of": _day(as_of), "unit_sheets": unit_sheets, "previous": previous, "record": record}
     try:
         if as_json:
             merged = cycle.merge(master, returns, output, use_record=use_record, **options)  # type: ignore[arg-type]
         else:
             from zwgk_xl.collect import list_files
 
-            files = list_files(returns) if returns.is_dir() else []
-            with Progress(console=err, transient=True) as bar:
-                job = bar.add_task("读取报送文件", total=len(files))
+            with progress_bar("读取报送文件", len(list_files(returns)) if returns.is_dir() else 0) as advance:
                 merged = cycle.merge(
                     master,
                     returns,
                     output,
                     use_record=use_record,
-                    progress=lambda p: bar.advance(job),
+                    progress=advance,
                     **options,  # type: ignore[arg-type]
                 )
     except (zwgk_xl.MasterError, zwgk_xl.ReturnsError, zwgk_xl.OutputLocked, ValueError) as exc:
@@ -406,22 +179,7 @@ def merge_(
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
-        show_findings(merged.findings, limit=10_000 if show_all else 200, brief=not show_all)
-        if not show_all and any(f.severity != "error" for f in result.findings):
-            console.print("全部问题见汇总结果的“问题清单”工作表，或加 --all 在此列出。")
-        counts = "，".join(f"{k} {v}" for k, v in result.status_counts().items() if v)
-        returned = sum(1 for u in result.units if u.returned)
-        overdue = sum(t.overdue for t in result.tasks)
-        console.print(f"{returned_units(returned, len(result.units))}；任务状态：{counts}；逾期 {overdue} 项")
-        if result.collection.missing:
-            console.print("[yellow]未报送（催报）：[/]" + "、".join(u.name for u in result.collection.missing))
-        if result.mark_shown and result.changes:
-            marks = "，".join(f"{k} {v}" for k, v in result.changes.counts().items())
-            console.print(
-                f"与上轮（{result.changes.previous}）相比：{marks}；进展未更新的任务 {len(result.changes.stalled)} 项；"
-                f"状态倒退 {len(result.changes.regressed)} 处"
-            )
-        console.print(f"汇总结果：{output}" + (f"；已记入留痕库 {merged.record}" if merged.record else ""))
+        show_merge(merged, output, show_all=show_all)
     raise typer.Exit(1 if result.has_errors else 0)
 
 
@@ -482,39 +240,7 @@ def history_(
     if as_json:
         print(json.dumps(tl.to_json(), ensure_ascii=False, indent=1))
         return
-    rounds = Table(title="历次汇总", expand=True)
-    for col in ("轮次", "截至", "报送截止", "已报送", "任务状态", "汇总时间", "汇总文件"):
-        rounds.add_column(col, overflow="fold")
-    for r in tl.rounds:
-        figs = "，".join(f"{k} {v}" for k, v in r["figures"].items() if v)
-        rounds.add_row(
-            r["round"],
-            r["as_of"],
-            r["due"] or "",
-            f"{r['returned']}/{r['units']}",
-            figs,
-            r["merged_at"],
-            Path(r["output"]).name,
-        )
-    console.print(rounds)
-    if task or unit:
-        entries = Table(title="各轮填报", expand=True)
-        for col in ("轮次", "任务", "单位", "角色", "状态", "本轮变化", "填报日期", "文件"):
-            entries.add_column(col, overflow="fold")
-        for e in tl.entries:
-            date = e["report_date"] + ("（逾期报送）" if e["late"] else "")
-            entries.add_row(e["round"], e["task_id"], e["unit"], e["role"], e["status"], e["change"], date, e["file"])
-        console.print(entries)
-    files = Table(title="报送文件", expand=True)
-    for col in ("轮次", "单位", "文件", "文件轮次", "填报日期", "结果", "说明"):
-        files.add_column(col, overflow="fold")
-    for f in tl.files:
-        notes = "、".join(x for x, on in (("重复报送", f["resend"]), ("逾期报送", f["late"])) if on)
-        notes = "、".join(x for x in (notes, "、".join(zwgk_xl.findings.title(c) for c in f["findings"])) if x)
-        files.add_row(
-            f["round"], f["unit"], Path(f["file"]).name, f["file_round"], f["report_date"], f["outcome"], notes
-        )
-    console.print(files)
+    show_timeline(tl, entries=bool(task or unit))
     if tl.mails:
         console.print(f"邮件 {len(tl.mails)} 封（--json 查看明细）")
 
@@ -539,13 +265,7 @@ def _deliver(
         cfg = zwgk_xl.config.load(config)
     except zwgk_xl.config.ConfigError as exc:
         raise _fail(str(exc)) from exc
-    table = Table(title=f"{'将' if dry_run else '准备'}发送 {len(outgoing)} 封邮件", expand=True)
-    for col in ("类型", "单位", "收件人", "主题", "附件大小"):
-        table.add_column(col, overflow="fold")
-    for o in outgoing:
-        size = f"{o.size / 1024:.0f} KB" if o.attachment else ""
-        table.add_row(o.kind, o.unit or "区府办", o.to, str(o.message["Subject"]), size)
-    console.print(table)
+    show_outgoing(outgoing, dry_run=dry_run)
     show_findings(found, quiet=True)
     if dry_run or not outgoing:
         return
@@ -572,14 +292,7 @@ def _deliver(
 
         for f in cycle.record_mail(record_beside, result, transport.name):
             err.print(f"[yellow]{f.message}[/]")
-    skipped = f"；此前已写过或已发送、跳过 {len(result.skipped)} 封（需重写请加 --resend）" if result.skipped else ""
-    if drafts:
-        console.print(f"已写成草稿 {len(result.sent)} 封{skipped}。")
-        console.print(f"草稿在 {folder}：用 Outlook 或 Foxmail 打开，核对后点“发送”。")
-    else:
-        console.print(f"已发送 {len(result.sent)} 封（邮件服务器 {mail.host} 已接收）{skipped}。")
-    for o, reason in result.failed:
-        err.print(f"[red]发送失败[/] {escape(o.unit or '区府办')} {escape(o.to)}：{escape(reason)}")
+    show_delivery(result, folder if drafts else None, mail.host)
     if result.failed:
         raise typer.Exit(1)
 
@@ -797,15 +510,6 @@ def ledger_(
     except zwgk_xl.OutputLocked as exc:
         raise _fail(str(exc)) from exc
     console.print(f"台账：{path}")
-
-
-def _common(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
-    out = []
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        out.append(x)
-    return tuple(out)
 
 
 def main() -> None:
