@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -482,14 +482,11 @@ def consolidation(master: Master, col: Collection, as_of: dt.date, state: R.Roun
     plans = master.plans
     by_unit: dict[str, Submission] = {s.unit.id: s for s in col.submissions}
     tl = master.tasklist
-    task_rows: list[TaskResult] = []
     per_task: dict[str, list[tuple[Unit, str, Answer | None]]] = {t.id: [] for t in tl.tasks}
     for plan in plans:
         sub = by_unit.get(plan.unit.id)
         for task, a in plan.rows:
             per_task[task.id].append((plan.unit, a.role, sub.answer(task.id) if sub else None))
-    widths = C.master_widths(tl)
-    lead_w, resp_w = widths["lead_progress"], widths["responsible_progress"]
     due = return_due(master)
     reported_of = {
         t.id: [(u, role, a) for u, role, a in per_task[t.id] if a is not None and not is_blank(a)] for t in tl.tasks
@@ -504,6 +501,43 @@ def consolidation(master: Master, col: Collection, as_of: dt.date, state: R.Roun
     ]
     changes = R.compare(state, entries_r, task_status)
     shown = changes.marks if changes.previous else {}
+    task_rows = _task_results(master, per_task, reported_of, task_status, shown, as_of)
+    unit_rows = [_unit_result(plan, by_unit.get(plan.unit.id), as_of, due) for plan in plans]
+    checks = return_findings(tl, plans, by_unit, as_of, master.index)
+    checks += unit_findings(plans, by_unit, due)
+    all_findings = (*master.findings, *col.findings, *checks, *changes.findings)
+    refused = R.withheld(
+        all_findings, {s.unit.id: s.file for s in col.submissions}, {u.name: u.id for u in master.roster.units}
+    )
+    after = _state_after(master, col, state, as_of, task_status, refused, changes)
+    return Consolidation(
+        master,
+        col,
+        tuple(plans),
+        tuple(task_rows),
+        tuple(unit_rows),
+        tuple(all_findings),
+        as_of,
+        state,
+        changes,
+        after,
+    )
+
+
+def _task_results(
+    master: Master,
+    per_task: dict[str, list[tuple[Unit, str, Answer | None]]],
+    reported_of: dict[str, list[tuple[Unit, str, Answer]]],
+    task_status: dict[str, str],
+    shown: Mapping[tuple[str, str], str],
+    as_of: dt.date,
+) -> list[TaskResult]:
+    """Each task's row of the 总表: its 总体状态, the lead's and the responsible units' progress (marked with what
+    changed since the last round), how many units reported, overdue."""
+    tl = master.tasklist
+    widths = C.master_widths(tl)
+    lead_w, resp_w = widths["lead_progress"], widths["responsible_progress"]
+    task_rows: list[TaskResult] = []
     for task in tl.tasks:
         entries = per_task[task.id]
         reported = reported_of[task.id]
@@ -518,34 +552,41 @@ def consolidation(master: Master, col: Collection, as_of: dt.date, state: R.Roun
         task_rows.append(
             TaskResult(task, section, status, lead, resp, len(reported), len(entries), is_overdue(task, status, as_of))
         )
-    unit_rows = []
-    for plan in plans:
-        sub = by_unit.get(plan.unit.id)
-        statuses = [(t, unit_status(sub, t.id)) for t, _ in plan.rows]
-        counts = Counter(s for _, s in statuses)
-        overdue = sum(1 for t, s in statuses if is_overdue(t, s, as_of))
-        late = late_return(sub, due) if sub else None
-        unit_rows.append(
-            UnitResult(
-                plan.unit,
-                len(plan.rows),
-                plan.leads,
-                sub is not None,
-                {s: counts.get(s, 0) for s in SUMMARY_STATUSES},
-                overdue,
-                sub.file if sub else "",
-                sub.reporter if sub else "",
-                sub.phone if sub else "",
-                (C.display_date(sub.date) if sub and sub.date else (sub.date_raw if sub else "")),
-                C.display_date(late) if late else "",
-            )
-        )
-    checks = return_findings(tl, plans, by_unit, as_of, master.index)
-    checks += unit_findings(plans, by_unit, due)
-    all_findings = (*master.findings, *col.findings, *checks, *changes.findings)
-    refused = R.withheld(
-        all_findings, {s.unit.id: s.file for s in col.submissions}, {u.name: u.id for u in master.roster.units}
+    return task_rows
+
+
+def _unit_result(plan: UnitPlan, sub: Submission | None, as_of: dt.date, due: dt.date | None) -> UnitResult:
+    """One unit's counts and who returned it when (a late return's date)."""
+    statuses = [(t, unit_status(sub, t.id)) for t, _ in plan.rows]
+    counts = Counter(s for _, s in statuses)
+    overdue = sum(1 for t, s in statuses if is_overdue(t, s, as_of))
+    late = late_return(sub, due) if sub else None
+    return UnitResult(
+        plan.unit,
+        len(plan.rows),
+        plan.leads,
+        sub is not None,
+        {s: counts.get(s, 0) for s in SUMMARY_STATUSES},
+        overdue,
+        sub.file if sub else "",
+        sub.reporter if sub else "",
+        sub.phone if sub else "",
+        (C.display_date(sub.date) if sub and sub.date else (sub.date_raw if sub else "")),
+        C.display_date(late) if late else "",
     )
+
+
+def _state_after(
+    master: Master,
+    col: Collection,
+    state: R.RoundState,
+    as_of: dt.date,
+    task_status: dict[str, str],
+    refused: dict[str, str],
+    changes: R.Changes,
+) -> R.RoundState:
+    """The rounds after this merge: answers carried forward (withheld ones refused) and this round's statuses."""
+    plans = master.plans
     carried = R.carry_forward(
         state,
         master.round,
@@ -553,19 +594,7 @@ def consolidation(master: Master, col: Collection, as_of: dt.date, state: R.Roun
         {p.unit.id: [t.id for t, _ in p.rows] for p in plans},
         refused,
     )
-    after = R.after_merge(state, master.round, as_of, task_status, carried, refused, marks=changes.marks)
-    return Consolidation(
-        master,
-        col,
-        tuple(plans),
-        tuple(task_rows),
-        tuple(unit_rows),
-        tuple(all_findings),
-        as_of,
-        state,
-        changes,
-        after,
-    )
+    return R.after_merge(state, master.round, as_of, task_status, carried, refused, marks=changes.marks)
 
 
 def state_for(master: Master, found: R.RoundState | None) -> R.RoundState:

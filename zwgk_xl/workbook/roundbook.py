@@ -137,6 +137,23 @@ def write_history_sheet(
     pct = st.get(border=1, align="center", num_format="0%")
     ws.set_row(0, 30)
     ws.merge_range(0, 0, 0, max(n_cols - 1, 6), f"{tl.title}  历次进展", st.title())
+    last = _round_table(ws, state, changes, head, body, pct)
+    _round_chart(wb, ws, last)
+    r = last + 2 + 14  # below the chart (240 px)
+    lines = _change_lines(state, changes)
+    for line in lines:
+        ws.merge_range(r, 0, r, max(n_cols - 1, 6), line, wrap)
+        ws.set_row(r, row_height([(line, 100)]))
+        r += 1
+    r += 1
+    header_row, r = _task_table(ws, st, tl, state, changes, r, head, body)
+    ws.freeze_panes(header_row + 1, 3)
+    ws.autofilter(header_row, 0, max(r, header_row + 1), len(labels) + 4)
+    print_setup(ws, header_row, header_row)
+
+
+def _round_table(ws, state: R.RoundState, changes: R.Changes | None, head: object, body: object, pct: object) -> int:
+    """Each round's completion from row 2 (轮次, 截至, tasks, done, 完成率, stalled now); returns its last row."""
     table = ("轮次", "截至", "任务数", "已完成", "完成率", R.STALLED)
     for i, h in enumerate(table):
         ws.write_string(2, i, h, head)
@@ -151,7 +168,11 @@ def write_history_sheet(
             ws.write_number(r, 5, len(changes.stalled), body)
         else:
             ws.write_string(r, 5, "", body)
-    last = 3 + len(per_round) - 1
+    return 3 + len(per_round) - 1
+
+
+def _round_chart(wb, ws, last: int) -> None:
+    """The columns of each round's 完成率, under the round table."""
     chart = wb.add_chart({"type": "column"})
     chart.add_series(
         {
@@ -169,23 +190,35 @@ def write_history_sheet(
     # under the round table, within the task table's width: a chart to its right made the page wider than the
     # table, and fitting it to A4 printed the text below 9 pt
     ws.insert_chart(last + 2, 0, chart)
-    r = last + 2 + 14  # below the chart (240 px)
-    lines = []
-    if changes is not None and changes.previous:
-        lines = [
-            f"本轮（{state.current}）与上轮（{changes.previous}）相比：",
-            f"进展提升的单位（{len(changes.improved_units)} 个）：" + ("、".join(changes.improved_units) or "无"),
-            f"进展未更新的单位（{len(changes.stalled_units)} 个，未完成的任务全部沿用上轮）："
-            + ("、".join(changes.stalled_units) or "无"),
-            f"进展未更新的任务（{len(changes.stalled)} 项）：" + ("、".join(changes.stalled) or "无"),
-            f"状态倒退（已完成 → 未完成）：{len(changes.regressed)} 处"
-            + ("，见“问题清单”" if changes.regressed else ""),
-        ]
-    for line in lines:
-        ws.merge_range(r, 0, r, max(n_cols - 1, 6), line, wrap)
-        ws.set_row(r, row_height([(line, 100)]))
-        r += 1
-    r += 1
+
+
+def _change_lines(state: R.RoundState, changes: R.Changes | None) -> list[str]:
+    """What moved since the last round, in sentences (none in a first round)."""
+    if changes is None or not changes.previous:
+        return []
+    return [
+        f"本轮（{state.current}）与上轮（{changes.previous}）相比：",
+        f"进展提升的单位（{len(changes.improved_units)} 个）：" + ("、".join(changes.improved_units) or "无"),
+        f"进展未更新的单位（{len(changes.stalled_units)} 个，未完成的任务全部沿用上轮）："
+        + ("、".join(changes.stalled_units) or "无"),
+        f"进展未更新的任务（{len(changes.stalled)} 项）：" + ("、".join(changes.stalled) or "无"),
+        f"状态倒退（已完成 → 未完成）：{len(changes.regressed)} 处" + ("，见“问题清单”" if changes.regressed else ""),
+    ]
+
+
+def _task_table(
+    ws,
+    st: Styles,
+    tl: TaskList,
+    state: R.RoundState,
+    changes: R.Changes | None,
+    r: int,
+    head: object,
+    body: object,
+) -> tuple[int, int]:
+    """Each task's 总体状态 in every round, the round it was completed in and this round's marks, from row r;
+    returns the header row and the last row."""
+    labels = list(state.labels)
     headers = ("任务编号", "序号", "重点工作", *labels, "完成于", "本轮")
     for i, h in enumerate(headers):
         ws.write_string(r, i, h, head)
@@ -208,9 +241,7 @@ def write_history_sheet(
         note = "、".join(x for x, on in marks if on)
         ws.write_string(r, 4 + len(labels), note, st.get(border=1, align="center", font_color="#C00000"))
         ws.set_row(r, row_height([(task.text, 44)]))
-    ws.freeze_panes(header_row + 1, 3)
-    ws.autofilter(header_row, 0, max(r, header_row + 1), len(headers) - 1)
-    print_setup(ws, header_row, header_row)
+    return header_row, r
 
 
 def unchanged_tasks(state: R.RoundState | None) -> dict[str, list[str]]:

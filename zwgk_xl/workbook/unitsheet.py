@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from xlsxwriter.worksheet import Worksheet
 
 from zwgk_xl import contract as C
-from zwgk_xl.model import TaskList
+from zwgk_xl.model import Assignment, Task, TaskList
 from zwgk_xl.plan import UnitPlan, locked_values
 from zwgk_xl.vocab import STATUS_HELP, UNIT_NOTE
 from zwgk_xl.workbook.xlsx import Styles, fit_cell, grow_row, page_widths, print_setup, row_height
@@ -66,25 +66,7 @@ def write_unit_sheet(
         ws.set_column(i, i, widths[i], None, {"hidden": True} if i in hidden else {})
     ws.set_row(C.UNIT_TITLE_ROW, 30)
     ws.merge_range(C.UNIT_TITLE_ROW, 0, C.UNIT_TITLE_ROW, n - 1, f"{tl.title}  填报表", st.title())
-    label = st.get(font_name=C.FONT_HEAD, border=1, align="center", text_wrap=True)
-    locked_value = st.get(border=1, align="left", text_wrap=True)
-    input_value = st.get(border=1, align="left", locked=False, bg_color=C.COLOR_INPUT, text_wrap=True)
-    input_date = st.get(border=1, align="left", locked=False, bg_color=C.COLOR_INPUT, num_format="yyyy-mm-dd")
-    # merged cells never grow by themselves: the row is as tall as the unit's name wrapped in its merged cell
-    shown = [(text, sum(widths[i] for i in range(c0, c1 + 1) if i not in hidden)) for text, c0, c1 in _info_texts(plan)]
-    ws.set_row(C.UNIT_INFO_ROW, max(30.0, row_height(shown)))
-    info = info or {}
-    for name, l0, l1, v0, v1 in C.UNIT_INFO:
-        _merge(ws, C.UNIT_INFO_ROW, l0, l1, name, label)
-        field = C.INFO_FIELDS[name]
-        if field == "unit":
-            _merge(ws, C.UNIT_INFO_ROW, v0, v1, plan.unit.name, locked_value)
-            continue
-        value = info.get(field, "")
-        fmt = input_date if field == "date" else input_value
-        _merge(ws, C.UNIT_INFO_ROW, v0, v1, value, fmt)
-        if field == "date":
-            _date_validation(ws, C.UNIT_INFO_ROW, v0, C.UNIT_INFO_ROW, v0)
+    _info_row(ws, st, plan, info or {}, widths, hidden)
     note_text = note or UNIT_NOTE
     visible = sum(w for i, w in enumerate(widths) if i not in hidden)
     ws.set_row(C.UNIT_NOTE_ROW, row_height([(note_text, visible)]))
@@ -99,36 +81,94 @@ def write_unit_sheet(
     answers = answers or {}
     overdue = overdue or set()
     for r, (task, a) in enumerate(plan.rows, start=C.UNIT_FIRST_ROW):
-        values = locked_values(task, a)
-        locked_rows.append(values)
         given = answers.get(task.id, {})
         late = task.id in overdue
-        texts: list[tuple[str, float]] = []
-        for i, col in enumerate(cols):
-            if i < len(C.UNIT_LOCKED):
-                v: object = values[i]
-                red = late and col.field in ("number", "text", "deadline")
-                fmt = st.cell(col, valign="top", font_color=C.COLOR_OVERDUE) if red else st.cell(col, valign="top")
-                if col.field == "number" and str(v).isdigit():
-                    ws.write_number(r, i, int(str(v)), fmt)
-                    continue
-            elif col.field == "lead_summary" and a.role != C.ROLE_LEAD:
-                ws.write_string(r, i, "—", st.cell(col, fill=C.COLOR_LOCKED_NA, valign="top"))
+        carried = (notes or {}).get(task.id, "")
+        locked_rows.append(_task_row(ws, st, r, task, a, cols, given, late, carried, prefilled, widths, hidden))
+    _validations(ws, cols, len(plan.rows))
+    ws.freeze_panes(C.UNIT_FIRST_ROW, 2)
+    # the column headings repeat on each page; the title and unit go in the page header (rows left for answers)
+    print_setup(ws, C.UNIT_HEADER_ROW, C.UNIT_HEADER_ROW, f"{tl.title}  填报表  {plan.unit.name}")
+    if protect:
+        ws.protect(
+            password,
+            {"format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True},
+        )
+    return locked_rows
+
+
+def _info_row(
+    ws: Worksheet, st: Styles, plan: UnitPlan, info: Mapping[str, object], widths: list[float], hidden: set[int]
+) -> None:
+    """The row of 填报单位 (locked) and who fills in, their phone and the date (input cells, the date validated)."""
+    label = st.get(font_name=C.FONT_HEAD, border=1, align="center", text_wrap=True)
+    locked_value = st.get(border=1, align="left", text_wrap=True)
+    input_value = st.get(border=1, align="left", locked=False, bg_color=C.COLOR_INPUT, text_wrap=True)
+    input_date = st.get(border=1, align="left", locked=False, bg_color=C.COLOR_INPUT, num_format="yyyy-mm-dd")
+    # merged cells never grow by themselves: the row is as tall as the unit's name wrapped in its merged cell
+    shown = [(text, sum(widths[i] for i in range(c0, c1 + 1) if i not in hidden)) for text, c0, c1 in _info_texts(plan)]
+    ws.set_row(C.UNIT_INFO_ROW, max(30.0, row_height(shown)))
+    for name, l0, l1, v0, v1 in C.UNIT_INFO:
+        _merge(ws, C.UNIT_INFO_ROW, l0, l1, name, label)
+        field = C.INFO_FIELDS[name]
+        if field == "unit":
+            _merge(ws, C.UNIT_INFO_ROW, v0, v1, plan.unit.name, locked_value)
+            continue
+        value = info.get(field, "")
+        fmt = input_date if field == "date" else input_value
+        _merge(ws, C.UNIT_INFO_ROW, v0, v1, value, fmt)
+        if field == "date":
+            _date_validation(ws, C.UNIT_INFO_ROW, v0, C.UNIT_INFO_ROW, v0)
+
+
+def _task_row(
+    ws: Worksheet,
+    st: Styles,
+    r: int,
+    task: Task,
+    a: Assignment,
+    cols: Sequence[C.Column],
+    given: Mapping[str, object],
+    late: bool,
+    carried: str,
+    prefilled: bool,
+    widths: list[float],
+    hidden: set[int],
+) -> list[str]:
+    """One task's row: the locked cells (number, text and deadline red when overdue), 牵头汇总 shut to a
+    responsible unit, 上轮填报, the input cells; the row as tall as its texts. Returns the locked values."""
+    values = locked_values(task, a)
+    texts: list[tuple[str, float]] = []
+    for i, col in enumerate(cols):
+        if i < len(C.UNIT_LOCKED):
+            v: object = values[i]
+            red = late and col.field in ("number", "text", "deadline")
+            fmt = st.cell(col, valign="top", font_color=C.COLOR_OVERDUE) if red else st.cell(col, valign="top")
+            if col.field == "number" and str(v).isdigit():
+                ws.write_number(r, i, int(str(v)), fmt)
                 continue
-            elif col.field == "carried":
-                v = (notes or {}).get(task.id, "")
-                fmt = st.cell(col, fill=C.MARK_COLORS.get(v, C.COLOR_CARRIED if v else None))
-            else:
-                v = given.get(col.field, "")
-                plain = C.COLOR_CARRIED if prefilled and v not in (None, "") else C.COLOR_INPUT
-                fill = C.STATUS_COLORS.get(str(v), plain) if col.field == "status" else plain
-                extra = {"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}
-                fmt = st.cell(col, locked=False, fill=fill, valign="top", **extra)
-            write_value(ws, r, i, v, fmt)
-            if i not in hidden:
-                texts.append((str(v), widths[i]))
-        grow_row(ws, r, row_height(texts))
-    first, last = C.UNIT_FIRST_ROW, C.UNIT_FIRST_ROW + max(len(plan.rows), 1) - 1
+        elif col.field == "lead_summary" and a.role != C.ROLE_LEAD:
+            ws.write_string(r, i, "—", st.cell(col, fill=C.COLOR_LOCKED_NA, valign="top"))
+            continue
+        elif col.field == "carried":
+            v = carried
+            fmt = st.cell(col, fill=C.MARK_COLORS.get(v, C.COLOR_CARRIED if v else None))
+        else:
+            v = given.get(col.field, "")
+            plain = C.COLOR_CARRIED if prefilled and v not in (None, "") else C.COLOR_INPUT
+            fill = C.STATUS_COLORS.get(str(v), plain) if col.field == "status" else plain
+            extra = {"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}
+            fmt = st.cell(col, locked=False, fill=fill, valign="top", **extra)
+        write_value(ws, r, i, v, fmt)
+        if i not in hidden:
+            texts.append((str(v), widths[i]))
+    grow_row(ws, r, row_height(texts))
+    return values
+
+
+def _validations(ws: Worksheet, cols: Sequence[C.Column], rows: int) -> None:
+    """The status dropdown and the date check over every task row (one row when there are none)."""
+    first, last = C.UNIT_FIRST_ROW, C.UNIT_FIRST_ROW + max(rows, 1) - 1
     status_col = next(i for i, c in enumerate(cols) if c.field == "status")
     date_col = next(i for i, c in enumerate(cols) if c.field == "done_date")
     ws.data_validation(
@@ -147,15 +187,6 @@ def write_unit_sheet(
         },
     )
     _date_validation(ws, first, date_col, last, date_col)
-    ws.freeze_panes(C.UNIT_FIRST_ROW, 2)
-    # the column headings repeat on each page; the title and unit go in the page header (rows left for answers)
-    print_setup(ws, C.UNIT_HEADER_ROW, C.UNIT_HEADER_ROW, f"{tl.title}  填报表  {plan.unit.name}")
-    if protect:
-        ws.protect(
-            password,
-            {"format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True},
-        )
-    return locked_rows
 
 
 def _info_texts(plan: UnitPlan) -> list[tuple[str, int, int]]:
