@@ -566,3 +566,15 @@ def test_ledger_renders_landscape_at_nine_points(rendered, nine_pt) -> None:  # 
         # against 9-pt text as LibreOffice prints it (a word box is taller than its point size: 9.0 let 7.5 pt pass)
         assert min(d - b for _, _, b, _, d in words if _) >= nine_pt * 0.98
         assert "重点工作" in _flat(_pdf_text(pdf, page))  # header row repeated
+
+
+def test_dates_people_read_are_chinese_in_detail_and_ledger(merged, tmp_path) -> None:
+    """Issue 16: dates people read say 2022年11月30日: 填报明细's completion dates and the 台账's, not 2022-11-30."""
+    _, path, _ = merged
+    ws = load_workbook(path)[C.SHEET_DETAIL]
+    dated = [c for row in ws.iter_rows() for c in row if isinstance(c.value, dt.datetime | dt.date)]
+    assert dated and all(c.number_format == C.DATE_FORMAT for c in dated)
+    out = write_ledger(read_facts(path), tmp_path / "台账.xlsx")
+    cells = [str(c.value) for row in load_workbook(out).active.iter_rows(min_row=3) for c in row if c.value]
+    assert any(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", v) for v in cells)
+    assert not [v for v in cells if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)]

@@ -221,6 +221,10 @@ def cell_text(v: object) -> str:
     return str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+#: Excel's number format for a date people read in a sheet (填报明细): 2022年11月30日, as display_date writes it
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+
+
 def display_date(value: object) -> str:
     """A date as people read it in the forms, sheets and mails: 2022年11月30日 (not 2022-11-30). Text that is not
     an ISO date (年底前, 2022年11月30日 already) is shown as given."""

@@ -16,6 +16,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from zwgk_xl import contract as C
 from zwgk_xl import vocab as V
 from zwgk_xl.documents.facts import Entry, Facts, UnitReturn, parse_day
 from zwgk_xl.documents.wording import (
@@ -395,7 +396,7 @@ def ledger_rows(facts: Facts) -> list[LedgerRow]:
                         e.status,
                         "逾期" if e.overdue else "",
                         e.progress,
-                        e.done_date,
+                        C.display_date(e.done_date),
                         e.evidence,
                         e.plan,
                         e.lead_summary,

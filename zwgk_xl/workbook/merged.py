@@ -180,7 +180,7 @@ def _detail_columns(ws, st: Styles, tl: TaskList) -> tuple[list[float], list[For
             "text_wrap": col.wrap,
             "valign": "top",
             "align": "center" if col.center else "left",
-            **({"num_format": "yyyy-mm-dd"} if col.field == "done_date" else {}),
+            **({"num_format": C.DATE_FORMAT} if col.field == "done_date" else {}),
             **({"font_name": C.FONT_TEXT} if col.field in ("text", "progress", "lead_summary", "plan") else {}),
         }
         fmts[col.field] = st.get(**props)
