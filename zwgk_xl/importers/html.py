@@ -20,6 +20,17 @@ def read(path: Path) -> list[RawTable]:
     return [t for _, t in candidates(path)]
 
 
+def _fill_from_above(carry: dict[int, tuple[str, int]], col: int, row: list[str], marks: set[int]) -> None:
+    """Column ``col`` of this row is covered by a rowspan above: its text, marked as inherited, one row used up."""
+    text, left = carry[col]
+    row.append(text)
+    marks.add(col)
+    if left <= 1:
+        del carry[col]
+    else:
+        carry[col] = (text, left - 1)
+
+
 def _grid(el: object) -> tuple[list[list[str]], list[set[int]]]:
     """Rows of cell texts with rowspan/colspan expanded, and per row the columns filled from a rowspan above."""
     grid: list[list[str]] = []
@@ -35,12 +46,7 @@ def _grid(el: object) -> tuple[list[list[str]], list[set[int]]]:
             if cell.tag not in ("td", "th"):
                 continue
             while col in carry:
-                text, left = carry[col]
-                row.append(text)
-                marks.add(col)
-                carry[col] = (text, left - 1)
-                if left - 1 <= 0:
-                    del carry[col]
+                _fill_from_above(carry, col, row, marks)
                 col += 1
             text = clean(cell.text_content())
             span = max(1, min(int(cell.get("colspan", "1") or 1), 50))
@@ -52,12 +58,7 @@ def _grid(el: object) -> tuple[list[list[str]], list[set[int]]]:
                 col += 1
         while col in carry or any(c >= col for c in carry):
             if col in carry:
-                text, left = carry[col]
-                row.append(text)
-                marks.add(col)
-                carry[col] = (text, left - 1)
-                if left - 1 <= 0:
-                    del carry[col]
+                _fill_from_above(carry, col, row, marks)
             else:
                 row.append("")
             col += 1
